@@ -1,0 +1,370 @@
+"""The `nkreader` command: argument parsing and wiring only.
+
+Every failure a user can cause ends in one line on stderr and a distinct exit
+status, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from datetime import date, datetime
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from nkreader import __version__
+from nkreader.domain import Kind
+from nkreader.store.errors import StoreError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_FAILED_ITEMS = 1
+EXIT_USAGE = 2
+
+
+def printable(text: str) -> str:
+    """File names and reasons can hold anything; never let a control byte reach the terminal."""
+    return "".join(ch if ch.isprintable() or ch == " " else "?" for ch in text)
+
+
+def fail(message: str, code: int) -> None:
+    click.echo(f"nkreader: {printable(message)}", err=True)
+    sys.exit(code)
+
+
+def friendly_errors(function: F) -> F:
+    """Store problems become one line and their own exit status."""
+
+    @wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except StoreError as exc:
+            fail(exc.message, exc.exit_code)
+        except KeyboardInterrupt:
+            fail("interrupted", 130)
+        except BrokenPipeError:
+            sys.stderr.close()
+            sys.exit(0)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def open_library(ctx: click.Context):  # noqa: ANN201 - returns nkreader.services.library.Library
+    from nkreader.services.library import Library
+
+    obj = ctx.find_root().obj
+    if obj.get("library") is None:
+        obj["library"] = Library.open(obj.get("db"))
+        ctx.call_on_close(obj["library"].close)
+    return obj["library"]
+
+
+def parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date like 2026-01-31") from None
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    metavar="PATH_OR_URL",
+    envvar="NKREADER_DB",
+    help="Library database: a file path or an SQLAlchemy URL (default: the user data folder).",
+)
+@click.version_option(__version__, "--version", "-V", prog_name="nkreader")
+@click.pass_context
+def main(ctx: click.Context, db: str | None) -> None:
+    """A keyboard-driven reader and annotator for news reporting.
+
+    Without a command, opens the library in the terminal app.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["db"] = db
+    if ctx.invoked_subcommand is None:
+        run_app(ctx)
+
+
+@friendly_errors
+def run_app(ctx: click.Context) -> None:
+    library = open_library(ctx)
+    from nkreader.tui.app import create_app
+
+    app = create_app(library)
+    app.run()
+    if app.return_code:
+        sys.exit(app.return_code)
+
+
+@main.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--max-size",
+    type=click.FloatRange(min=0.001),
+    default=20.0,
+    show_default=True,
+    help="Refuse files larger than this many megabytes.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="Print only refused files and the summary.")
+@click.pass_context
+@friendly_errors
+def import_command(ctx: click.Context, paths: tuple[Path, ...], max_size: float, quiet: bool) -> None:
+    """Import articles from files and folders (recursively).
+
+    Formats: .txt, .md (YAML front matter), .html/.htm, .json, and RSS/Atom feeds
+    (.xml, .rss, .atom). Text already in the library is skipped; a refused file
+    gets one line naming it and the reason, and the rest of the batch goes on.
+    Exit status 0 when nothing failed, 1 otherwise.
+    """
+    from nkreader.services.importing import ImportEvent, Outcome, import_paths
+
+    library = open_library(ctx)
+    missing = [p for p in paths if not p.exists()]
+    present = [p for p in paths if p.exists()]
+
+    def show(event: ImportEvent) -> None:
+        if event.outcome is Outcome.FAILED:
+            click.echo(f"refused {printable(event.origin)}: {printable(event.reason or '')}", err=True)
+        elif event.outcome is Outcome.CHANGED:
+            click.echo(f"changed {printable(event.origin)}: {printable(event.reason or '')}", err=True)
+        elif not quiet and event.outcome is Outcome.DUPLICATE:
+            click.echo(f"skipped {printable(event.origin)}: {event.reason}", err=True)
+
+    for path in missing:
+        click.echo(f"refused {printable(str(path))}: no such file or folder", err=True)
+    with _progress_bar(enabled=not quiet) as progress:
+        report = import_paths(
+            library,
+            present,
+            max_bytes=int(max_size * 1024 * 1024),
+            progress=progress,
+            on_event=show,
+        )
+    failed = report.failed + len(missing)
+    click.echo(f"imported {report.imported}, skipped {report.skipped}, failed {failed}")
+    sys.exit(EXIT_FAILED_ITEMS if failed else 0)
+
+
+class _progress_bar:  # noqa: N801 - used as a context manager, reads like one
+    """A rich progress bar on stderr when it is a terminal; silent otherwise (pipes, CI)."""
+
+    def __init__(self, *, enabled: bool) -> None:
+        self.enabled = enabled and sys.stderr.isatty()
+        self._progress = None
+        self._task = None
+
+    def __enter__(self) -> Callable[[int, int, Path], None]:
+        if self.enabled:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+            self._progress = Progress(
+                "Importing",
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self._progress.start()
+        return self
+
+    def __call__(self, done: int, total: int, _path: Path) -> None:
+        if self._progress is None:
+            return
+        if self._task is None:
+            self._task = self._progress.add_task("import", total=total)
+        self._progress.update(self._task, completed=done, total=total)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+
+@main.command("list")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per article instead of a table.")
+@click.pass_context
+@friendly_errors
+def list_command(ctx: click.Context, as_json: bool) -> None:
+    """List articles: id, title, source, date and counts per kind, newest first."""
+    library = open_library(ctx)
+    rows = library.summaries()
+    if as_json:
+        for row in rows:
+            click.echo(
+                json.dumps(
+                    {
+                        "id": row.id,
+                        "uuid": row.uuid,
+                        "title": row.title,
+                        "source": row.source,
+                        "published": row.published.isoformat() if row.published else None,
+                        "counts": {k.value: row.counts[k] for k in Kind},
+                    },
+                    ensure_ascii=False,
+                )
+            )
+        return
+    if not rows:
+        click.echo("The library is empty. Add articles with: nkreader import PATH...", err=True)
+        return
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    table.add_column("id", justify="right")
+    table.add_column("title", overflow="fold", ratio=3)
+    table.add_column("source", overflow="fold", ratio=1)
+    table.add_column("date")
+    for kind in Kind:
+        table.add_column(kind.letter, justify="right", header_style="bold")
+    for row in rows:
+        day = row.published or row.imported_at.date()
+        table.add_row(
+            str(row.id),
+            Text(printable(row.title)),
+            Text(printable(row.source or "")),
+            day.isoformat(),
+            *(str(row.counts[k]) for k in Kind),
+        )
+    Console(soft_wrap=False, highlight=False).print(table)
+
+
+@main.command("show")
+@click.argument("article_id", type=int)
+@click.option("--header/--no-header", default=True, help="Print the title and metadata first.")
+@click.pass_context
+@friendly_errors
+def show_command(ctx: click.Context, article_id: int, header: bool) -> None:
+    """Print the stored text of an article (what every offset refers to)."""
+    library = open_library(ctx)
+    article = library.article(article_id)
+    if header:
+        click.echo(article.title)
+        meta = [article.source, article.author, article.published and article.published.isoformat(), article.url]
+        line = " · ".join(m for m in meta if m)
+        if line:
+            click.echo(line)
+        click.echo()
+    click.echo(article.body)
+
+
+@main.command("export")
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write here (default: stdout)."
+)
+@click.option("--article", "article_ids", type=int, multiple=True, help="Only this article id (repeatable).")
+@click.option(
+    "--kind",
+    "kinds",
+    type=click.Choice([k.value for k in Kind]),
+    multiple=True,
+    help="Only annotations of this kind (repeatable).",
+)
+@click.option("--since", callback=parse_date, help="Only annotations made on or after this date (YYYY-MM-DD).")
+@click.option("--no-text", is_flag=True, help="Leave article bodies out.")
+@click.option("--schema", is_flag=True, help="Print the JSON Schema of the export format and exit.")
+@click.pass_context
+@friendly_errors
+def export_command(
+    ctx: click.Context,
+    output: Path | None,
+    article_ids: tuple[int, ...],
+    kinds: tuple[str, ...],
+    since: date | None,
+    no_text: bool,
+    schema: bool,
+) -> None:
+    """Export articles and their annotations as nkreader JSON (see --schema)."""
+    from nkreader.export import native
+    from nkreader.services.exporting import native_document, write_atomic
+
+    if schema:
+        click.echo(json.dumps(native.schema(), indent=2, ensure_ascii=False))
+        return
+    library = open_library(ctx)
+    document = native_document(
+        library,
+        article_ids=article_ids or None,
+        kinds=[Kind(k) for k in kinds] or None,
+        since=since,
+        include_text=not no_text,
+    )
+    text = native.dumps(document)
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    try:
+        write_atomic(output, text)
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror or exc}", 1)
+    annotations = sum(len(a["annotations"]) for a in document["articles"])
+    click.echo(f"exported {len(document['articles'])} articles, {annotations} annotations to {output}", err=True)
+
+
+@main.group("db")
+def db_group() -> None:
+    """Where the library lives, and keeping it safe."""
+
+
+@db_group.command("path")
+@click.pass_context
+def db_path_command(ctx: click.Context) -> None:
+    """Print the location of the library database."""
+    from nkreader.store.engine import resolve_db_url, sqlite_path
+
+    url = resolve_db_url(ctx.find_root().obj.get("db"))
+    path = sqlite_path(url)
+    click.echo(str(path) if path is not None else url)
+
+
+@db_group.command("check")
+@click.pass_context
+@friendly_errors
+def db_check_command(ctx: click.Context) -> None:
+    """Check integrity, schema version and counts."""
+    from nkreader.store import migrate
+    from nkreader.store import repository as repo
+
+    library = open_library(ctx)
+    problems = library.database.integrity_check()
+    with library.database.reading() as session:
+        articles = repo.count_articles(session)
+        counts = repo.count_annotations_by_kind(session)
+    click.echo(f"database:   {library.location}")
+    click.echo(f"schema:     {migrate.current_revision(library.database.engine)}")
+    click.echo(f"articles:   {articles}")
+    click.echo("annotations: " + ", ".join(f"{counts[k]} {k.plural.lower()}" for k in Kind))
+    click.echo("integrity:  " + ("ok" if problems == ["ok"] else "; ".join(problems[:5])))
+    if problems != ["ok"]:
+        sys.exit(5)
+
+
+@db_group.command("backup")
+@click.argument("path", required=False, type=click.Path(path_type=Path, dir_okay=False))
+@click.pass_context
+@friendly_errors
+def db_backup_command(ctx: click.Context, path: Path | None) -> None:
+    """Copy the library consistently, even while the app is running."""
+    library = open_library(ctx)
+    source = library.database.path
+    if path is None:
+        if source is None:
+            fail("give a PATH to back a server database up to", EXIT_USAGE)
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        path = source.with_name(f"{source.stem}.backup-{stamp}{source.suffix}")
+    try:
+        library.database.backup_to(path)
+    except OSError as exc:
+        fail(f"cannot write {path}: {exc.strerror or exc}", 1)
+    click.echo(f"backed up to {path}")

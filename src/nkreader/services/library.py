@@ -1,0 +1,157 @@
+"""The use cases the app and the command line share: read the library, mark passages.
+
+Every method is one transaction; a method that returns has committed. The app
+shows a change as done only after the call returns, so nothing on screen is
+ahead of what is stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import replace
+
+from nkreader.domain import (
+    Annotation,
+    Article,
+    ArticleSummary,
+    Kind,
+    Status,
+    new_uuid,
+    quote_context,
+    utcnow,
+)
+from nkreader.store import repository as repo
+from nkreader.store.database import Database
+
+
+def content_hash(body: str) -> str:
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+class InvalidSpan(ValueError):
+    """An annotation span that does not fit the article text."""
+
+
+class Library:
+    """One open library. Thread-safe as long as each call runs to completion on one thread."""
+
+    def __init__(self, database: Database, *, annotator: str | None = None) -> None:
+        self.database = database
+        self.annotator = annotator
+
+    @classmethod
+    def open(cls, db: str | None = None, *, annotator: str | None = None) -> Library:
+        return cls(Database.open(db), annotator=annotator)
+
+    def close(self) -> None:
+        self.database.close()
+
+    @property
+    def location(self) -> str:
+        return self.database.label
+
+    # ------------------------------------------------------------------ reading
+
+    def summaries(self) -> list[ArticleSummary]:
+        with self.database.reading() as session:
+            return repo.list_summaries(session)
+
+    def summary(self, article_id: int) -> ArticleSummary:
+        with self.database.reading() as session:
+            return repo.summary_of(session, article_id)
+
+    def article(self, article_id: int) -> Article:
+        with self.database.reading() as session:
+            return repo.get_article(session, article_id)
+
+    def is_empty(self) -> bool:
+        with self.database.reading() as session:
+            return repo.count_articles(session) == 0
+
+    def annotations(self, article_id: int) -> list[Annotation]:
+        with self.database.reading() as session:
+            return repo.annotations_for(session, article_id)
+
+    def open_article(self, article_id: int) -> tuple[Article, list[Annotation], int]:
+        """Article, its annotations and the saved cursor, read in one consistent snapshot."""
+        with self.database.reading() as session:
+            article = repo.get_article(session, article_id)
+            annotations = repo.annotations_for(session, article_id)
+            position = min(repo.reading_position(session, article_id), len(article.body))
+            return article, annotations, position
+
+    def known_speakers(self) -> list[str]:
+        with self.database.reading() as session:
+            return repo.known_speakers(session)
+
+    def known_tags(self) -> list[str]:
+        with self.database.reading() as session:
+            return repo.known_tags(session)
+
+    # ------------------------------------------------------------------ writing
+
+    def save_position(self, article_id: int, offset: int) -> None:
+        with self.database.writing() as session:
+            repo.set_reading_position(session, article_id, offset)
+
+    def annotate(
+        self,
+        article_id: int,
+        kind: Kind,
+        start: int,
+        end: int,
+        *,
+        speaker: str | None = None,
+        note: str = "",
+        tags: Sequence[str] = (),
+    ) -> Annotation:
+        """Mark body[start:end] (code point offsets) as `kind`; returns the stored annotation."""
+        with self.database.writing() as session:
+            article = repo.get_article(session, article_id)
+            body = article.body
+            if not (0 <= start < end <= len(body)):
+                raise InvalidSpan(f"span {start}..{end} is outside the article (length {len(body)})")
+            exact, prefix, suffix = quote_context(body, start, end)
+            if not exact.strip():
+                raise InvalidSpan("cannot mark blank text")
+            now = utcnow()
+            annotation = Annotation(
+                id=None,
+                uuid=new_uuid(),
+                article_id=article_id,
+                kind=kind,
+                start=start,
+                end=end,
+                exact=exact,
+                prefix=prefix,
+                suffix=suffix,
+                note=note,
+                tags=list(tags),
+                speaker=speaker or None,
+                status=Status.UNVERIFIED,
+                author=self.annotator,
+                created_at=now,
+                updated_at=now,
+            )
+            return repo.add_annotation(session, annotation)
+
+    def edit(self, annotation: Annotation, **changes: object) -> Annotation:
+        """Store `annotation` with `changes` applied; `updated_at` moves on."""
+        updated = replace(annotation, **changes, updated_at=utcnow())  # type: ignore[arg-type]
+        with self.database.writing() as session:
+            return repo.update_annotation(session, updated)
+
+    def put(self, annotation: Annotation) -> Annotation:
+        """Store exactly this state of an annotation (undo and redo restore old states)."""
+        with self.database.writing() as session:
+            return repo.update_annotation(session, annotation)
+
+    def delete(self, uuid: str) -> Annotation:
+        with self.database.writing() as session:
+            return repo.delete_annotation(session, uuid)
+
+    def restore(self, annotation: Annotation) -> Annotation:
+        """Bring back a deleted annotation with its uuid, times and fields unchanged."""
+        with self.database.writing() as session:
+            return repo.add_annotation(session, replace(annotation, id=None))

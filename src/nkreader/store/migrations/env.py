@@ -1,0 +1,37 @@
+"""Alembic environment: always run on a connection the store hands in.
+
+The store opens the engine (with its pragmas) and passes the connection through
+`config.attributes["connection"]`; migrations never build an engine of their own.
+"""
+
+from __future__ import annotations
+
+from alembic import context
+
+from nkreader.store.fts import is_fts_table
+from nkreader.store.models import Base
+
+config = context.config
+
+
+def include_object(obj, name, type_, reflected, compare_to):  # noqa: ANN001 - Alembic's hook signature
+    """FTS5 virtual tables and their shadow tables are managed by hand, not by the models."""
+    return not (type_ == "table" and is_fts_table(name))
+
+
+def run_migrations() -> None:
+    connection = config.attributes.get("connection")
+    if connection is None:
+        raise RuntimeError("nkreader migrations run only through nkreader.store.migrate")
+    context.configure(
+        connection=connection,
+        target_metadata=Base.metadata,
+        render_as_batch=True,
+        include_object=include_object,
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+run_migrations()
