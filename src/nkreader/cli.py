@@ -220,13 +220,16 @@ def list_command(ctx: click.Context, as_json: bool) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    console = Console(soft_wrap=False, highlight=False)
+    # Every column but the title has a known width; the title gets the rest, cut with an ellipsis.
+    title_width = max(16, console.width - 56)
     table = Table(box=None, pad_edge=False, header_style="bold")
-    table.add_column("id", justify="right")
-    table.add_column("title", overflow="fold", ratio=3)
-    table.add_column("source", overflow="fold", ratio=1)
-    table.add_column("date")
+    table.add_column("id", justify="right", no_wrap=True, min_width=3)
+    table.add_column("title", overflow="ellipsis", no_wrap=True, max_width=title_width)
+    table.add_column("source", overflow="ellipsis", no_wrap=True, min_width=8, max_width=22)
+    table.add_column("date", no_wrap=True, min_width=10)
     for kind in Kind:
-        table.add_column(kind.letter, justify="right", header_style="bold")
+        table.add_column(kind.letter, justify="right", header_style="bold", no_wrap=True, min_width=2)
     for row in rows:
         day = row.published or row.imported_at.date()
         table.add_row(
@@ -236,7 +239,7 @@ def list_command(ctx: click.Context, as_json: bool) -> None:
             day.isoformat(),
             *(str(row.counts[k]) for k in Kind),
         )
-    Console(soft_wrap=False, highlight=False).print(table)
+    console.print(table)
 
 
 @main.command("show")

@@ -1,0 +1,170 @@
+"""Importers: files in, `ArticleDraft`s out. Pure functions: nothing here writes anything.
+
+- `iter_input_files(paths)` expands the paths given on the command line or in the UI.
+- `read_file(path)` reads one file and returns a `ReadResult` (drafts plus a reason for each
+  refused entry of a feed or JSON list); a file that cannot be imported at all raises
+  `IngestError` whose text is a one-line reason.
+
+Formats, by suffix: `.txt` (text), `.md`/`.markdown` (markdown), `.html`/`.htm` (html),
+`.json` (json, see `nkreader.ingest.jsonfile` for the fields), `.xml`/`.rss`/`.atom` (feed).
+Every title, metadata string and body goes through `nkreader.text.normalize`, so no escape
+sequence, control character or bidi override reaches the store or the terminal.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from nkreader.ingest.base import IngestError, ReadResult
+from nkreader.ingest.feed import read_feed
+from nkreader.ingest.jsonfile import read_json
+from nkreader.ingest.markdown import read_markdown
+from nkreader.ingest.plaintext import read_text
+from nkreader.ingest.webpage import read_html
+from nkreader.text.normalize import normalize_line
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "FORMATS",
+    "FORMAT_BY_SUFFIX",
+    "SUPPORTED_SUFFIXES",
+    "IngestError",
+    "ReadResult",
+    "iter_input_files",
+    "read_bytes",
+    "read_file",
+]
+
+FORMAT_BY_SUFFIX: dict[str, str] = {
+    ".txt": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".json": "json",
+    ".xml": "feed",
+    ".rss": "feed",
+    ".atom": "feed",
+}
+SUPPORTED_SUFFIXES: frozenset[str] = frozenset(FORMAT_BY_SUFFIX)
+FORMATS: frozenset[str] = frozenset(FORMAT_BY_SUFFIX.values())
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+
+
+def iter_input_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files to import: each file as given; each folder's supported files, recursively, sorted.
+
+    Inside folders, hidden files and folders (name starting with "."), unsupported suffixes and a
+    folder's own `README` (any supported suffix: it describes the folder, it is not an article)
+    are skipped, and symlinked folders are not followed. A path given explicitly is yielded whatever it
+    is (missing, unsupported ...), so `read_file` can report why it cannot be read. A file reached
+    twice is yielded once.
+    """
+    seen: set[Path] = set()
+
+    def fresh(path: Path) -> bool:
+        try:
+            key = path.resolve()
+        except (OSError, RuntimeError):
+            key = path.absolute()
+        if key in seen:
+            return False
+        seen.add(key)
+        return True
+
+    for given in paths:
+        path = Path(given)
+        if not path.is_dir():
+            if fresh(path):
+                yield path
+            continue
+        found: list[tuple[tuple[str, ...], Path]] = []
+        for folder, dirs, files in os.walk(path, followlinks=False):
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            for name in files:
+                if _skipped_in_folder(name):
+                    continue
+                file = Path(folder, name)
+                found.append((file.relative_to(path).parts, file))
+        for _, file in sorted(found):
+            if file.is_file() and fresh(file):
+                yield file
+
+
+def _skipped_in_folder(name: str) -> bool:
+    path = Path(name)
+    return (
+        name.startswith(".") or path.suffix.lower() not in SUPPORTED_SUFFIXES or path.stem.lower() == "readme"
+    )
+
+
+def read_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadResult:
+    """Read one file into article drafts; `origin` is `str(path)` (plus `#n` for list entries).
+
+    Raises `IngestError` when the whole file cannot be imported: unsupported suffix, missing or
+    unreadable, larger than `max_bytes`, empty, binary, undecodable, malformed beyond recovery,
+    or without text once extracted. Refused entries of a feed or JSON list are in `errors`.
+    """
+    path = Path(path)
+    origin = str(path)
+    fmt = _format_of(path)
+    try:
+        if not path.is_file():
+            raise IngestError("not a file" if path.exists() else "no such file", origin)
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise IngestError(f"file is too large ({_size(size)}; the limit is {_size(max_bytes)})", origin)
+        with path.open("rb") as stream:
+            data = stream.read(max_bytes + 1)
+    except OSError as error:
+        raise IngestError(f"cannot read the file: {error.strerror or error}", origin) from None
+    if len(data) > max_bytes:  # grew since stat, or a special file that reports no size
+        raise IngestError(f"file is too large (over {_size(max_bytes)})", origin)
+    return read_bytes(data, fmt, origin=origin)
+
+
+def read_bytes(data: bytes, fmt: str, *, origin: str) -> ReadResult:
+    """Read the bytes of one document in format `fmt` (one of `FORMATS`); `origin` names it."""
+    fallback_title = _title_from_origin(origin)
+    try:
+        if fmt == "text":
+            return ReadResult([read_text(data, origin)], [])
+        if fmt == "markdown":
+            return ReadResult([read_markdown(data, origin, fallback_title)], [])
+        if fmt == "html":
+            return ReadResult([read_html(data, origin, fallback_title)], [])
+        if fmt == "json":
+            return read_json(data, origin)
+        if fmt == "feed":
+            return read_feed(data, origin)
+    except IngestError as error:
+        error.path = origin
+        raise
+    except RecursionError:
+        raise IngestError("the document is nested too deeply", origin) from None
+    raise IngestError(f"unsupported format {fmt!r}", origin)
+
+
+def _format_of(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in FORMAT_BY_SUFFIX:
+        return FORMAT_BY_SUFFIX[suffix]
+    shown = normalize_line(suffix)
+    if not shown:
+        raise IngestError("unsupported file type (no extension)", str(path))
+    raise IngestError(f"unsupported file type {shown}", str(path))
+
+
+def _title_from_origin(origin: str) -> str:
+    stem = Path(origin).stem
+    return normalize_line(stem.replace("_", " ").replace("-", " ")) or "Untitled"
+
+
+def _size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB"
+    if size >= 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size} bytes"
