@@ -14,8 +14,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 from click.testing import CliRunner
-from conftest import SAMPLES
 
+from conftest import SAMPLES
 from nkreader.cli import main
 from nkreader.export import native
 
@@ -86,13 +86,17 @@ def test_hostile_folder(db_path: Path, tmp_path: Path) -> None:
     assert imported >= sum(1 for o in expectations.values() if o == "ok")
     assert elapsed < 30
     with sqlite3.connect(db_path) as connection:
-        for title, body, source in connection.execute("select title, body, coalesce(source, '') from articles"):
+        for title, body, source in connection.execute(
+            "select title, body, coalesce(source, '') from articles"
+        ):
             for text in (title, body, source):
                 assert not any(ch in text for ch in CONTROL_CHARS), repr(text[:80])
 
 
 def test_missing_path_is_one_line(db_path: Path, tmp_path: Path) -> None:
-    code, out, err = run(db_path, "import", str(tmp_path / "nope.md"), str(SAMPLES / "hyesan-market-prices.txt"))
+    code, out, err = run(
+        db_path, "import", str(tmp_path / "nope.md"), str(SAMPLES / "hyesan-market-prices.txt")
+    )
     assert code == 1
     assert err.count("nope.md") == 1 and "no such file" in err
     assert out.strip() == "imported 1, skipped 0, failed 1"
@@ -125,7 +129,18 @@ def test_db_commands(db_path: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "args", [[], ["import"], ["list"], ["show"], ["export"], ["db"], ["db", "path"], ["db", "check"], ["db", "backup"]]
+    "args",
+    [
+        [],
+        ["import"],
+        ["list"],
+        ["show"],
+        ["export"],
+        ["db"],
+        ["db", "path"],
+        ["db", "check"],
+        ["db", "backup"],
+    ],
 )
 def test_help_everywhere(args: list[str], db_path: Path) -> None:
     code, out, _ = run(db_path, *args, "--help")
@@ -152,7 +167,9 @@ def test_kill_during_import_leaves_only_whole_articles(tmp_path: Path) -> None:
     folder.mkdir()
     expected: dict[str, str] = {}
     for n in range(1000):
-        body = "\n\n".join(f"Paragraph {p} of article {n}: the market price of rice was {n * 7 + p} won." for p in range(20))
+        body = "\n\n".join(
+            f"Paragraph {p} of article {n}: the market price of rice was {n * 7 + p} won." for p in range(20)
+        )
         (folder / f"article-{n:04d}.txt").write_text(f"Article {n}\n\n{body}\n", encoding="utf-8")
         expected[f"Article {n}"] = body
     db = tmp_path / "killed.db"
@@ -180,5 +197,7 @@ def test_kill_during_import_leaves_only_whole_articles(tmp_path: Path) -> None:
         assert 50 <= len(rows) < 1000
         for title, body in rows:
             assert expected[title] == body
-        fts = connection.execute("select count(*) from articles_fts where articles_fts match 'rice'").fetchone()[0]
+        fts = connection.execute(
+            "select count(*) from articles_fts where articles_fts match 'rice'"
+        ).fetchone()[0]
         assert fts == len(rows)

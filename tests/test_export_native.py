@@ -15,7 +15,9 @@ from nkreader.store import repository as repo
 
 
 def add(library: Library, title: str, body: str) -> int:
-    draft = ArticleDraft(title=title, body=body, source="Yalu Ledger", published=date(2026, 3, 1), language="en")
+    draft = ArticleDraft(
+        title=title, body=body, source="Yalu Ledger", published=date(2026, 3, 1), language="en"
+    )
     with library.database.writing() as session:
         return repo.add_article(session, draft, content_hash(body)).id  # type: ignore[return-value]
 

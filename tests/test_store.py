@@ -25,7 +25,7 @@ def add(library: Library, body: str = BODY, **fields: object) -> int:
 
 
 def test_nothing_is_created_at_import_time(isolated_environment: Path) -> None:
-    import nkreader.cli  # noqa: F401
+    import nkreader.cli
     import nkreader.services.library  # noqa: F401
 
     assert not default_db_path().exists()
@@ -53,7 +53,9 @@ def test_migrations_have_no_drift_and_downgrade(db_path: Path) -> None:
     database = Database.open(str(db_path))
     migrate.check_drift(database.engine)  # raises if models and migrations disagree
     migrate.downgrade(database.engine, "base")
-    tables = {r[0] for r in sqlite3.connect(db_path).execute("select name from sqlite_master where type='table'")}
+    tables = {
+        r[0] for r in sqlite3.connect(db_path).execute("select name from sqlite_master where type='table'")
+    }
     assert tables == {"alembic_version"}
     migrate.upgrade(database.engine)
     assert migrate.current_revision(database.engine) == migrate.head_revision()
@@ -64,14 +66,20 @@ def test_fts_tables_follow_articles_and_annotations(library: Library) -> None:
     article_id = add(library)
     library.annotate(article_id, Kind.QUOTE, 0, 31, speaker="Pak Chol")
     with library.database.engine.connect() as connection:
-        hits = connection.exec_driver_sql("SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'paragraph'")
+        hits = connection.exec_driver_sql(
+            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'paragraph'"
+        )
         assert [r[0] for r in hits] == [article_id]
-        hits = connection.exec_driver_sql("SELECT count(*) FROM annotations_fts WHERE annotations_fts MATCH 'pak'")
+        hits = connection.exec_driver_sql(
+            "SELECT count(*) FROM annotations_fts WHERE annotations_fts MATCH 'pak'"
+        )
         assert hits.scalar() == 1
     annotation = library.annotations(article_id)[0]
     library.delete(annotation.uuid)
     with library.database.engine.connect() as connection:
-        hits = connection.exec_driver_sql("SELECT count(*) FROM annotations_fts WHERE annotations_fts MATCH 'pak'")
+        hits = connection.exec_driver_sql(
+            "SELECT count(*) FROM annotations_fts WHERE annotations_fts MATCH 'pak'"
+        )
         assert hits.scalar() == 0
 
 
@@ -152,7 +160,7 @@ def test_newer_schema_is_refused_and_left_alone(db_path: Path) -> None:
 def test_not_a_database_is_refused(tmp_path: Path) -> None:
     bogus = tmp_path / "notes.db"
     bogus.write_bytes(b"this is a text file, not SQLite" * 100)
-    with pytest.raises(StoreCorrupt, match="notes.db"):
+    with pytest.raises(StoreCorrupt, match=r"notes\.db"):
         Library.open(str(bogus))
     assert bogus.read_bytes() == b"this is a text file, not SQLite" * 100
 

@@ -54,7 +54,7 @@ def friendly_errors(function: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def open_library(ctx: click.Context):  # noqa: ANN201 - returns nkreader.services.library.Library
+def open_library(ctx: click.Context):
     from nkreader.services.library import Library
 
     obj = ctx.find_root().obj
@@ -153,7 +153,7 @@ def import_command(ctx: click.Context, paths: tuple[Path, ...], max_size: float,
     sys.exit(EXIT_FAILED_ITEMS if failed else 0)
 
 
-class _progress_bar:  # noqa: N801 - used as a context manager, reads like one
+class _progress_bar:
     """A rich progress bar on stderr when it is a terminal; silent otherwise (pipes, CI)."""
 
     def __init__(self, *, enabled: bool) -> None:
@@ -253,7 +253,12 @@ def show_command(ctx: click.Context, article_id: int, header: bool) -> None:
     article = library.article(article_id)
     if header:
         click.echo(article.title)
-        meta = [article.source, article.author, article.published and article.published.isoformat(), article.url]
+        meta = [
+            article.source,
+            article.author,
+            article.published and article.published.isoformat(),
+            article.url,
+        ]
         line = " · ".join(m for m in meta if m)
         if line:
             click.echo(line)
@@ -273,7 +278,9 @@ def show_command(ctx: click.Context, article_id: int, header: bool) -> None:
     multiple=True,
     help="Only annotations of this kind (repeatable).",
 )
-@click.option("--since", callback=parse_date, help="Only annotations made on or after this date (YYYY-MM-DD).")
+@click.option(
+    "--since", callback=parse_date, help="Only annotations made on or after this date (YYYY-MM-DD)."
+)
 @click.option("--no-text", is_flag=True, help="Leave article bodies out.")
 @click.option("--schema", is_flag=True, help="Print the JSON Schema of the export format and exit.")
 @click.pass_context
@@ -312,7 +319,9 @@ def export_command(
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror or exc}", 1)
     annotations = sum(len(a["annotations"]) for a in document["articles"])
-    click.echo(f"exported {len(document['articles'])} articles, {annotations} annotations to {output}", err=True)
+    click.echo(
+        f"exported {len(document['articles'])} articles, {annotations} annotations to {output}", err=True
+    )
 
 
 @main.group("db")

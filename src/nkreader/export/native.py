@@ -123,7 +123,9 @@ def dumps(document: Mapping[str, Any]) -> str:
 
 
 def schema() -> dict[str, Any]:
-    text = resources.files("nkreader.export").joinpath("schemas/nkreader-annotations.schema.json").read_text(
-        encoding="utf-8"
+    text = (
+        resources.files("nkreader.export")
+        .joinpath("schemas/nkreader-annotations.schema.json")
+        .read_text(encoding="utf-8")
     )
     return json.loads(text)

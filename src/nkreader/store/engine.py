@@ -6,6 +6,7 @@ only when a command actually opens the library.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from pathlib import Path
@@ -79,11 +80,9 @@ def _configure_sqlite(engine: Engine) -> None:
             cursor.execute("PRAGMA foreign_keys = ON")
             mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
             if mode != "wal":
-                try:
+                # A read-only file or folder cannot switch modes; reading still works.
+                with contextlib.suppress(sqlite3.OperationalError):
                     cursor.execute("PRAGMA journal_mode = WAL")
-                except sqlite3.OperationalError:
-                    # A read-only file or folder cannot switch modes; reading still works.
-                    pass
             cursor.execute("PRAGMA synchronous = FULL")
         finally:
             cursor.close()

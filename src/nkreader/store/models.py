@@ -84,7 +84,7 @@ class ArticleRow(Base):
 class AnnotationRow(Base):
     __tablename__ = "annotations"
     __table_args__ = (
-        CheckConstraint("start >= 0 AND start <= \"end\"", name="span"),
+        CheckConstraint('start >= 0 AND start <= "end"', name="span"),
         CheckConstraint("kind IN ('claim', 'quote', 'policy')", name="kind"),
         Index("ix_annotations_article_start", "article_id", "start"),
     )
@@ -127,8 +127,6 @@ class ReadingPositionRow(Base):
 
     __tablename__ = "reading_positions"
 
-    article_id: Mapped[int] = mapped_column(
-        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
-    )
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
     offset: Mapped[int] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -103,7 +103,10 @@ def article_ids(session: Session) -> list[int]:
 
 
 def _newest_first() -> tuple:
-    return (func.coalesce(ArticleRow.published, func.date(ArticleRow.imported_at)).desc(), ArticleRow.id.desc())
+    return (
+        func.coalesce(ArticleRow.published, func.date(ArticleRow.imported_at)).desc(),
+        ArticleRow.id.desc(),
+    )
 
 
 def list_summaries(session: Session) -> list[ArticleSummary]:
@@ -165,9 +168,7 @@ def summary_of(session: Session, article_id: int) -> ArticleSummary:
     )
 
 
-def select_articles(
-    session: Session, article_ids: Sequence[int] | None = None
-) -> Iterator[Article]:
+def select_articles(session: Session, article_ids: Sequence[int] | None = None) -> Iterator[Article]:
     """Articles in export order (oldest id first), streamed in batches to bound memory."""
     query = select(ArticleRow).order_by(ArticleRow.id)
     if article_ids:

@@ -14,7 +14,7 @@ from nkreader.store.models import Base
 config = context.config
 
 
-def include_object(obj, name, type_, reflected, compare_to):  # noqa: ANN001 - Alembic's hook signature
+def include_object(obj, name, type_, reflected, compare_to):
     """FTS5 virtual tables and their shadow tables are managed by hand, not by the models."""
     return not (type_ == "table" and is_fts_table(name))
 

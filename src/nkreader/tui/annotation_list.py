@@ -1,0 +1,213 @@
+"""The annotation panel: the open article's annotations in text order, two lines each.
+
+Why an ``OptionList``: an article holds at most a few hundred annotations, where ``OptionList`` is quick
+(its cost only shows at thousands of rows) and gives scrolling, mouse hover and click for free. It parses
+``str`` prompts as markup, so every prompt here is a ``Content`` assembled from plain pieces: a speaker
+``[@click=app.quit]x`` or an excerpt ``[/nope]`` is shown literally and never runs or crashes.
+
+Why the cursor row is not the usual ``$primary`` block: the kind badges are drawn in the kind colours
+(``$primary`` / ``$success`` / ``$warning``), and a claim badge on a ``$primary`` cursor would vanish.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from nkreader.domain import AnchorState, Annotation, Kind, Status
+from nkreader.tui.safe import excerpt
+
+__all__ = ["EMPTY_HINT", "AnnotationList", "annotation_prompt"]
+
+EMPTY_HINT = "No annotations yet — select text and press c, q or p."
+
+_KIND_ORDER = {kind: i for i, kind in enumerate(Kind)}
+_STATUS_STYLE = {
+    Status.CORROBORATED: "italic $text-success",
+    Status.DISPUTED: "italic $text-warning",
+    Status.REFUTED: "italic $text-error",
+}
+_ANCHOR_STYLE = {
+    AnchorState.MOVED: "$text-warning",
+    AnchorState.FUZZY: "$text-warning",
+    AnchorState.ORPHANED: "bold $text-error",
+}
+_EXCERPT_CELLS = 240
+"""Excerpts are cut here first; the CSS (``text-overflow: ellipsis``) cuts them again at the panel width."""
+
+
+def annotation_prompt(annotation: Annotation) -> Content:
+    """The two-line prompt of one annotation, built only from plain (never markup) pieces.
+
+    Line 1: ``[C]`` badge in the kind colour, speaker, claim status unless unverified, anchor state
+    unless anchored. Line 2: the excerpt, then a dim preview of the note and the ``#tags``.
+    """
+    kind = annotation.kind
+    head: list[str | tuple[str, str]] = [(f"[{kind.letter}]", f"bold {kind.colour}")]
+    if annotation.speaker:
+        head += [" ", (excerpt(annotation.speaker, 60), "bold")]
+    if kind is Kind.CLAIM and annotation.status is not Status.UNVERIFIED:
+        head += [" · ", (annotation.status.value, _STATUS_STYLE.get(annotation.status, "italic"))]
+    if annotation.anchor_state is not AnchorState.ANCHORED:
+        head += [
+            " · ",
+            (f"⚠ {annotation.anchor_state.value}", _ANCHOR_STYLE.get(annotation.anchor_state, "")),
+        ]
+
+    body: list[str | tuple[str, str]] = ["    ", excerpt(annotation.exact, _EXCERPT_CELLS) or "…"]
+    note = next((line for line in annotation.note.splitlines() if line.strip()), "")
+    if note:
+        body += ["  ", (excerpt(note, 80), "dim italic")]
+    tags = [excerpt(tag, 40) for tag in annotation.tags if tag.strip()]
+    if tags:
+        body += ["  ", (" ".join(f"#{tag}" for tag in tags), "dim")]
+    return Content.assemble(*head, "\n", *body)
+
+
+class AnnotationList(OptionList):
+    """The annotations of the open article, in text order; Enter jumps to the one highlighted.
+
+    The widget holds no database state: the app passes :class:`~nkreader.domain.Annotation` objects in
+    (again after every change) and handles :class:`Highlighted` and :class:`Chosen`.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "cursor_up", "Up", show=False, id="annotations.up", tooltip="Previous annotation"),
+        Binding(
+            "down,j", "cursor_down", "Down", show=False, id="annotations.down", tooltip="Next annotation"
+        ),
+        Binding("enter", "select", "Go to", id="annotations.choose", tooltip="Show it in the reader"),
+    ]
+    """
+    | Key(s) | Description |
+    | :- | :- |
+    | up, k | Highlight the previous annotation. |
+    | down, j | Highlight the next annotation. |
+    | enter | Go to the highlighted annotation (posts `Chosen`). |
+    | home / end / pageup / pagedown | As in `OptionList`. |
+    """
+
+    DEFAULT_CSS = """
+    AnnotationList {
+        height: 1fr;
+        max-height: 100%;
+        text-wrap: nowrap;          /* each of the two lines stays one line ... */
+        text-overflow: ellipsis;    /* ... and ends in "…" when it is too long */
+        & > .option-list--option-highlighted {
+            color: $foreground;
+            background: $foreground 8%;
+            text-style: none;
+        }
+        &:focus > .option-list--option-highlighted {
+            color: $foreground;
+            background: $foreground 18%;
+            text-style: none;
+        }
+        & > .option-list--option-disabled {
+            color: $text-muted;
+            text-style: italic;
+        }
+    }
+    """
+
+    class Highlighted(Message):
+        """The user moved the highlight to another annotation (`uuid` None: nothing highlighted)."""
+
+        def __init__(self, annotation_list: AnnotationList, uuid: str | None) -> None:
+            super().__init__()
+            self.annotation_list = annotation_list
+            self.uuid = uuid
+
+        @property
+        def control(self) -> AnnotationList:
+            return self.annotation_list
+
+    class Chosen(Message):
+        """The user chose an annotation (Enter or click): the app shows it in the reader."""
+
+        def __init__(self, annotation_list: AnnotationList, uuid: str) -> None:
+            super().__init__()
+            self.annotation_list = annotation_list
+            self.uuid = uuid
+
+        @property
+        def control(self) -> AnnotationList:
+            return self.annotation_list
+
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._uuids: list[str] = []
+        self._show_empty_hint()
+
+    # ------------------------------------------------------------------- API
+    @property
+    def highlighted_uuid(self) -> str | None:
+        """Uuid of the highlighted annotation, or None."""
+        index = self.highlighted
+        if index is None or not 0 <= index < len(self._uuids):
+            return None
+        return self._uuids[index]
+
+    @property
+    def uuids(self) -> list[str]:
+        """Uuids in the order shown (text order)."""
+        return list(self._uuids)
+
+    def set_annotations(self, items: list[Annotation]) -> None:
+        """Show these annotations in text order, keeping the highlight on the same uuid if present
+        (else on the same position, else on the first).
+
+        Called again after every change (new annotation, edited note …); no message is posted.
+        """
+        keep, index = self.highlighted_uuid, self.highlighted
+        ordered = sorted(items, key=lambda a: (a.start, a.end, _KIND_ORDER.get(a.kind, 0)))
+        self._uuids = [a.uuid for a in ordered]
+        with self.prevent(OptionList.OptionHighlighted):
+            self.clear_options()
+            if not ordered:
+                self._show_empty_hint()
+                return
+            self.add_options(Option(annotation_prompt(a), id=a.uuid) for a in ordered)
+            if keep in self._uuids:
+                self.highlighted = self._uuids.index(keep)
+            else:  # the highlighted one was deleted: its neighbour; nothing before: the first
+                self.highlighted = min(index or 0, len(self._uuids) - 1)
+
+    def select_uuid(self, uuid: str) -> bool:
+        """Highlight an annotation (to follow the reader's cursor) without posting `Highlighted`.
+
+        Returns False if the uuid is not in the list.
+        """
+        try:
+            index = self._uuids.index(uuid)
+        except ValueError:
+            return False
+        with self.prevent(OptionList.OptionHighlighted):
+            self.highlighted = index
+        return True
+
+    # -------------------------------------------------------------- handlers
+    def _show_empty_hint(self) -> None:
+        # A disabled option: never highlighted, drawn dim, and Enter on it does nothing.
+        self.add_option(Option(Content(EMPTY_HINT), disabled=True))
+
+    @on(OptionList.OptionHighlighted)
+    def _forward_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option_list is not self:
+            return
+        event.stop()
+        self.post_message(self.Highlighted(self, event.option_id).set_sender(self))
+
+    @on(OptionList.OptionSelected)
+    def _forward_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option_list is not self:
+            return
+        event.stop()
+        if event.option_id is not None:
+            self.post_message(self.Chosen(self, event.option_id).set_sender(self))

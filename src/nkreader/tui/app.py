@@ -1,0 +1,228 @@
+"""The Textual application: themes, keymap, help, command palette, import and export.
+
+`create_app` is the one factory: the CLI and the tests build the app the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import ClassVar
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from nkreader.domain import Kind
+from nkreader.services import StoreError
+from nkreader.services.library import Library
+from nkreader.tui.dialogs import PromptDialog
+from nkreader.tui.help import HelpScreen
+from nkreader.tui.keymap import config_path, load_keymap, unknown_ids
+from nkreader.tui.library_list import LibraryFilter, LibraryList
+from nkreader.tui.main_screen import MainScreen
+from nkreader.tui.reader import ReaderView
+from nkreader.tui.reader_pane import FindBar, ReaderPane
+from nkreader.tui.safe import safe_text
+from nkreader.tui.samples import bundled_samples
+
+HELP_GROUPS: list[tuple[str, list[type]]] = [
+    ("Library", [LibraryList, LibraryFilter]),
+    ("Reading and selecting", [ReaderView]),
+    ("Marking", [ReaderPane, FindBar]),
+    ("Annotations and panes", [MainScreen]),
+]
+
+
+class NkReaderApp(App[None]):
+    """nkreader: read, mark and export news reporting."""
+
+    TITLE = "nkreader"
+    ENABLE_COMMAND_PALETTE = True
+    CSS_PATH = "nkreader.tcss"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "help", "Help", id="app.help", tooltip="Every key, grouped"),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+        Binding("f5", "toggle_dark", "Theme", show=False, id="app.theme", tooltip="Dark or light theme"),
+    ]
+
+    def __init__(
+        self,
+        library: Library,
+        *,
+        keymap_path: Path | None = None,
+        samples: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.library = library
+        self.samples_path = samples
+        self._keymap_path = keymap_path if keymap_path is not None else config_path()
+        self._keymap_warnings: list[str] = []
+
+    def get_default_screen(self) -> Screen:
+        return MainScreen(self.library)
+
+    @property
+    def main(self) -> MainScreen:
+        screen = self.screen_stack[0] if self.screen_stack else self.screen
+        assert isinstance(screen, MainScreen)
+        return screen
+
+    def on_mount(self) -> None:
+        keymap, warnings = load_keymap(self._keymap_path)
+        unknown = unknown_ids(keymap, self.known_binding_ids())
+        if unknown:
+            warnings.append(f"config.toml: unknown key binding ids: {', '.join(sorted(unknown))}")
+        if keymap:
+            self.set_keymap(keymap)
+        for warning in warnings:
+            self.notify(safe_text(warning), severity="warning", markup=False, timeout=8)
+
+    # ------------------------------------------------------------------ keys and help
+
+    @staticmethod
+    def binding_sources() -> Iterable[tuple[str, list[Binding]]]:
+        for group, owners in [("Application", [NkReaderApp]), *HELP_GROUPS]:
+            bindings: list[Binding] = []
+            for owner in owners:
+                bindings.extend(b for b in owner.BINDINGS if isinstance(b, Binding))
+            yield group, bindings
+
+    def known_binding_ids(self) -> set[str]:
+        return {b.id for _, bindings in self.binding_sources() for b in bindings if b.id}
+
+    def help_groups(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """Key and description per binding, with the user's remaps applied."""
+        keymap = self._keymap
+        groups = []
+        for group, bindings in self.binding_sources():
+            rows = []
+            for binding in bindings:
+                keys = keymap.get(binding.id, binding.key) if binding.id else binding.key
+                shown = ", ".join(self.get_key_display(Binding(k.strip(), "")) for k in keys.split(","))
+                rows.append((shown, binding.tooltip or binding.description or binding.action))
+            groups.append((group, rows))
+        return groups
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()
+            return
+        self.push_screen(HelpScreen(self.help_groups()))
+
+    # ------------------------------------------------------------------ command palette
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if not isinstance(screen, MainScreen):
+            return
+        yield SystemCommand("Import files…", "Import articles from a file or folder path", self.action_import)
+        yield SystemCommand(
+            "Export annotations (JSON)…", "Write the library as nkreader JSON", self.action_export
+        )
+        if screen.has_class("-empty"):
+            yield SystemCommand(
+                "Import the sample articles", "Bundled fictional articles", self.action_import_samples
+            )
+        yield SystemCommand("Keys", "Every key, grouped by purpose", self.action_help)
+        for kind in Kind:
+            yield SystemCommand(
+                f"Mark as {kind.label.lower()}",
+                f"Tag the selection or the sentence under the cursor ({kind.key})",
+                lambda kind=kind: screen.query_one(ReaderPane).action_tag(kind.value),
+            )
+        actions = [
+            ("Find in article", "/", lambda: screen.query_one(ReaderPane).action_find()),
+            ("Next annotation", "n", screen.action_next_annotation),
+            ("Previous annotation", "N", screen.action_previous_annotation),
+            ("Edit note", "e", screen.action_edit_note),
+            ("Edit tags", "t", screen.action_edit_tags),
+            ("Set speaker", "a", screen.action_edit_speaker),
+            ("Delete annotation", "x", screen.action_delete),
+            ("Undo", "u", screen.action_undo),
+            ("Redo", "ctrl+r", screen.action_redo),
+            ("Toggle library pane", "ctrl+b", screen.action_toggle_library),
+            ("Toggle annotations pane", "ctrl+n", screen.action_toggle_annotations),
+        ]
+        for title, key, callback in actions:
+            yield SystemCommand(title, f"Key: {key}", callback)
+
+    # ------------------------------------------------------------------ import and export
+
+    @work
+    async def action_import(self) -> None:
+        path = await self.push_screen_wait(
+            PromptDialog("Import files", "Path to a file or folder (~ allowed)")
+        )
+        if path:
+            self.run_import([Path(path).expanduser()])
+
+    def action_import_samples(self) -> None:
+        samples = self.samples_path or bundled_samples()
+        if samples is None:
+            self.notify("The sample articles are not installed with this copy.", severity="error")
+            return
+        self.run_import([samples])
+
+    @work(thread=True, exclusive=True, group="import")
+    def run_import(self, paths: list[Path]) -> None:
+        """Import in a thread; progress and the result come back as notifications."""
+        from nkreader.services.importing import import_paths
+
+        def progress(done: int, total: int, _path: Path) -> None:
+            if total and (done == total or done % 25 == 0):
+                self.call_from_thread(
+                    self.notify, f"Importing… {done}/{total} files", timeout=2, markup=False
+                )
+
+        try:
+            report = import_paths(self.library, paths, progress=progress)
+        except StoreError as exc:
+            self.call_from_thread(self.notify, safe_text(exc.message), severity="error", markup=False)
+            return
+        failures = [e for e in report.events if e.reason and e.outcome.value in ("failed", "changed")]
+        detail = "\n".join(safe_text(f"{Path(e.origin).name}: {e.reason}") for e in failures[:5])
+        message = report.summary() + (f"\n{detail}" if detail else "")
+        self.call_from_thread(self._import_done, message, bool(report.failed))
+
+    def _import_done(self, message: str, failed: bool) -> None:
+        self.main.refresh_library()
+        self.notify(message, title="Import", severity="warning" if failed else "information", markup=False)
+
+    @work
+    async def action_export(self) -> None:
+        default = Path.home() / f"nkreader-export-{datetime.now():%Y%m%d-%H%M}.json"
+        target = await self.push_screen_wait(
+            PromptDialog("Export annotations (JSON)", "File to write", str(default))
+        )
+        if target:
+            self.run_export(Path(target).expanduser())
+
+    @work(thread=True, exclusive=True, group="export")
+    def run_export(self, target: Path) -> None:
+        from nkreader.services.exporting import export_native_file
+
+        try:
+            _articles, count = export_native_file(self.library, target)
+        except (StoreError, OSError) as exc:
+            message = exc.message if isinstance(exc, StoreError) else f"cannot write {target}: {exc}"
+            self.call_from_thread(self.notify, safe_text(message), severity="error", markup=False)
+            return
+        self.call_from_thread(
+            self.notify, safe_text(f"Exported {count} annotations to {target}"), title="Export", markup=False
+        )
+
+    def action_toggle_dark(self) -> None:
+        self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
+
+
+def create_app(
+    library: Library,
+    *,
+    keymap_path: Path | None = None,
+    samples: Path | None = None,
+) -> NkReaderApp:
+    return NkReaderApp(library, keymap_path=keymap_path, samples=samples)

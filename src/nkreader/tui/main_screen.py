@@ -1,0 +1,519 @@
+"""The main screen: library | reader | annotations, and every annotation use case.
+
+Each change goes to the Library service and is committed before the screen
+reflects it; if the store refuses, the screen shows the error and stays as it was.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from nkreader.domain import Annotation, Article, Kind
+from nkreader.services import StoreError
+from nkreader.services.history import Change, History
+from nkreader.services.library import InvalidSpan, Library
+from nkreader.tui.annotation_list import AnnotationList
+from nkreader.tui.dialogs import NoteDialog, SpeakerDialog, TagsDialog
+from nkreader.tui.library_list import LibraryList, LibraryPane
+from nkreader.tui.reader import Highlight, ReaderView
+from nkreader.tui.reader_pane import ReaderPane
+from nkreader.tui.safe import excerpt, safe_text
+from nkreader.tui.welcome import WelcomePanel
+
+NARROW_WIDTH = 110
+"""Below this many columns only the pane holding focus is shown (usable at 80×24)."""
+
+
+class StatusLine(Static):
+    """Article, position, counts per kind and mode, on one line."""
+
+    DEFAULT_CSS = """
+    StatusLine {
+        dock: bottom;
+        height: 1;
+        background: $panel;
+        color: $text-muted;
+        padding: 0 1;
+    }
+    """
+
+
+class MainScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "n", "next_annotation", "Next mark", id="annotate.next", tooltip="Jump to the next annotation"
+        ),
+        Binding("N", "previous_annotation", "Prev mark", show=False, id="annotate.previous"),
+        Binding("e", "edit_note", "Note", id="annotate.note", tooltip="Edit the note of this annotation"),
+        Binding("t", "edit_tags", "Tags", id="annotate.tags", tooltip="Edit the tags of this annotation"),
+        Binding("a", "edit_speaker", "Speaker", id="annotate.speaker", tooltip="Set who said it"),
+        Binding("x", "delete", "Delete", id="annotate.delete", tooltip="Delete this annotation (u undoes)"),
+        Binding("u", "undo", "Undo", id="annotate.undo", tooltip="Undo the last change to annotations"),
+        Binding("ctrl+r", "redo", "Redo", show=False, id="annotate.redo"),
+        Binding("tab", "focus_next_pane", "Next pane", show=False, id="pane.next"),
+        Binding("shift+tab", "focus_previous_pane", "Previous pane", show=False, id="pane.previous"),
+        Binding("ctrl+b", "toggle_library", "Library", show=False, id="pane.toggle_library"),
+        Binding("ctrl+n", "toggle_annotations", "Annotations", show=False, id="pane.toggle_annotations"),
+        Binding("i", "import_samples", "Import samples", show=False, id="library.import_samples"),
+    ]
+
+    DEFAULT_CSS = """
+    MainScreen { layout: vertical; }
+    #panes { height: 1fr; }
+    #library-pane { width: 32%; min-width: 28; border-right: solid $primary 30%; }
+    #reader-pane { width: 1fr; }
+    #annotations-pane { width: 30%; min-width: 28; border-left: solid $primary 30%; }
+    .pane-title { height: 1; padding: 0 1; background: $boost; color: $text-muted; text-style: bold; }
+    MainScreen.-hide-library #library-pane { display: none; }
+    MainScreen.-hide-annotations #annotations-pane { display: none; }
+    MainScreen.-narrow #library-pane, MainScreen.-narrow #annotations-pane { display: none; }
+    MainScreen.-narrow #reader-pane { display: none; }
+    MainScreen.-narrow.-focus-library #library-pane { display: block; width: 1fr; }
+    MainScreen.-narrow.-focus-reader #reader-pane { display: block; }
+    MainScreen.-narrow.-focus-annotations #annotations-pane { display: block; width: 1fr; }
+    MainScreen.-empty #reader-pane > ReaderPane { display: none; }
+    MainScreen #welcome { display: none; }
+    MainScreen.-empty #welcome { display: block; }
+    MainScreen.-empty.-narrow #reader-pane { display: block; }
+    """
+
+    def __init__(self, library: Library) -> None:
+        super().__init__()
+        self.library = library
+        self.history = History(library)
+        self.article: Article | None = None
+        self.annotations: list[Annotation] = []
+        self._current_uuid: str | None = None
+        self._saved_position: int | None = None
+        self._pending_pane: str | None = None
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="panes"):
+            with Vertical(id="library-pane"):
+                yield Static("Library", classes="pane-title", id="library-title")
+                yield LibraryPane(id="library")
+            with Vertical(id="reader-pane"):
+                yield WelcomePanel(id="welcome")
+                yield ReaderPane(id="reader-box")
+            with Vertical(id="annotations-pane"):
+                yield Static("Annotations", classes="pane-title", id="annotations-title")
+                yield AnnotationList(id="annotations")
+        yield StatusLine(id="status")
+        yield Footer()
+
+    @property
+    def reader(self) -> ReaderView:
+        # Kept from mount: on unmount the children are gone but the last position must be saved.
+        return self._reader
+
+    @property
+    def library_list(self) -> LibraryList:
+        return self.query_one(LibraryList)
+
+    @property
+    def annotation_list(self) -> AnnotationList:
+        return self.query_one(AnnotationList)
+
+    def on_mount(self) -> None:
+        self._reader = self.query_one(ReaderView)
+        self.refresh_library()
+        self._focus_pane("reader" if self.has_class("-empty") else "library")
+        self.set_interval(5.0, self._save_position)
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < NARROW_WIDTH, "-narrow")
+
+    def on_descendant_focus(self) -> None:
+        pane = self._focused_pane()
+        if self._pending_pane is not None:
+            # Hiding the old pane moves focus on by itself; only the pane we asked for counts.
+            if pane != self._pending_pane:
+                return
+            self._pending_pane = None
+        self._show_focus_class(pane)
+
+    def _focused_pane(self) -> str:
+        focused = self.focused
+        if focused is None:
+            return "reader"
+        for node in focused.ancestors_with_self:
+            if node.id == "library-pane":
+                return "library"
+            if node.id == "annotations-pane":
+                return "annotations"
+        return "reader"
+
+    # ------------------------------------------------------------------ library
+
+    def refresh_library(self, keep: int | None = None) -> None:
+        rows = self.library.summaries()
+        self.query_one(LibraryPane).set_articles(rows)
+        self.set_class(not rows, "-empty")
+        title = self.query_one("#library-title", Static)
+        title.update(Text(f"Library · {len(rows)} article{'s' if len(rows) != 1 else ''}"))
+        if keep is not None:
+            self.query_one(LibraryPane).highlight(keep)
+        self.update_status()
+
+    @on(LibraryList.ArticleChosen)
+    def _article_chosen(self, event: LibraryList.ArticleChosen) -> None:
+        self.open_article(event.article_id)
+        self._focus_pane("reader")
+
+    def open_article(self, article_id: int, *, cursor: int | None = None) -> None:
+        self._save_position()
+        try:
+            article, annotations, position = self.library.open_article(article_id)
+        except StoreError as exc:
+            self.notify(safe_text(exc.message), severity="error", markup=False)
+            return
+        self.article = article
+        self.annotations = annotations
+        self._current_uuid = None
+        self._saved_position = position
+        self.query_one("#article-header").show_article(article)
+        self.reader.load(article.body, self._highlights(), cursor=position if cursor is None else cursor)
+        self.annotation_list.set_annotations(annotations)
+        self.update_status()
+
+    def _save_position(self) -> None:
+        if self.article is None or self.article.id is None:
+            return
+        position = self.reader.cursor
+        if position == self._saved_position:
+            return
+        try:
+            self.library.save_position(self.article.id, position)
+            self._saved_position = position
+        except StoreError as exc:
+            self.notify(safe_text(exc.message), severity="error", markup=False)
+
+    def on_unmount(self) -> None:
+        self._save_position()
+
+    # ------------------------------------------------------------------ annotations state
+
+    def _highlights(self) -> list[Highlight]:
+        return [Highlight(a.start, a.end, a.kind, a.uuid) for a in self.annotations]
+
+    def _reload_annotations(self, select: str | None = None) -> None:
+        """Re-read the open article's annotations from the store and redraw what shows them."""
+        if self.article is None or self.article.id is None:
+            return
+        self.annotations = self.library.annotations(self.article.id)
+        self.reader.set_highlights(self._highlights())
+        self.annotation_list.set_annotations(self.annotations)
+        if select is not None:
+            self._current_uuid = select
+            self.annotation_list.select_uuid(select)
+        self.library_list.update_article(self.library.summary(self.article.id))
+        self.update_status()
+
+    def _covers(self, annotation: Annotation, cursor: int) -> bool:
+        """The cursor is on the annotation, or just past it with only spaces in between
+        (where it lands after selecting a passage with sentence or word moves)."""
+        if annotation.start <= cursor <= annotation.end:
+            return True
+        body = self.article.body if self.article else ""
+        return annotation.end < cursor and body[annotation.end : cursor].isspace()
+
+    def current_annotation(self) -> Annotation | None:
+        """The annotation an edit key acts on: the list's highlight when the list has focus;
+        else the one just made or jumped to, while the cursor stays on it; else the
+        innermost one under the cursor."""
+        if self.annotation_list.has_focus:
+            uuid = self.annotation_list.highlighted_uuid
+            return next((a for a in self.annotations if a.uuid == uuid), None)
+        cursor = self.reader.cursor
+        current = next((a for a in self.annotations if a.uuid == self._current_uuid), None)
+        if current is not None and self._covers(current, cursor):
+            return current
+        here = [a for a in self.annotations if a.start <= cursor < a.end]
+        if not here:
+            return None
+        return min(here, key=lambda a: (a.end - a.start, -a.created_at.timestamp()))
+
+    def _require_annotation(self) -> Annotation | None:
+        annotation = self.current_annotation()
+        if annotation is None:
+            self.app.bell()
+            self.notify("No annotation here: press n to jump to the next one.", severity="warning")
+        return annotation
+
+    # ------------------------------------------------------------------ tagging
+
+    @on(ReaderPane.TagRequested)
+    def _tag_requested(self, event: ReaderPane.TagRequested) -> None:
+        if self.article is None or self.article.id is None:
+            return
+        duplicate = next(
+            (
+                a
+                for a in self.annotations
+                if a.kind is event.kind and a.start == event.start and a.end == event.end
+            ),
+            None,
+        )
+        if duplicate is not None:
+            self._current_uuid = duplicate.uuid
+            self.annotation_list.select_uuid(duplicate.uuid)
+            self.reader.clear_selection()
+            self.notify(f"Already marked as {event.kind.label.lower()}.", markup=False)
+            return
+        try:
+            created = self.library.annotate(self.article.id, event.kind, event.start, event.end)
+        except (StoreError, InvalidSpan) as exc:
+            self.notify(safe_text(str(exc)), severity="error", markup=False)
+            return
+        self.history.created(created, f"mark {event.kind.label.lower()}")
+        self.reader.clear_selection()
+        self._reload_annotations(select=created.uuid)
+        self.notify(
+            f"{event.kind.label}: “{excerpt(created.exact, 60)}”", title="Marked", markup=False, timeout=3
+        )
+
+    @on(ReaderPane.FindRequested)
+    def _find_requested(self, event: ReaderPane.FindRequested) -> None:
+        reader = self.reader
+        found = reader.find(event.needle, reader.cursor + 1)
+        if found is None:
+            self.app.bell()
+            self.notify(f"Not found: {safe_text(event.needle)}", severity="warning", markup=False)
+            return
+        reader.clear_selection()
+        reader.move_to(found)
+        reader.focus()
+
+    # ------------------------------------------------------------------ navigation between annotations
+
+    def _jump(self, annotation: Annotation) -> None:
+        self._current_uuid = annotation.uuid
+        self.reader.clear_selection()
+        self.reader.move_to(annotation.start)
+        self.annotation_list.select_uuid(annotation.uuid)
+        self.update_status()
+
+    def action_next_annotation(self) -> None:
+        cursor = self.reader.cursor
+        following = [a for a in self.annotations if a.start > cursor]
+        target = following[0] if following else (self.annotations[0] if self.annotations else None)
+        if target is None:
+            self.app.bell()
+            return
+        self._jump(target)
+
+    def action_previous_annotation(self) -> None:
+        cursor = self.reader.cursor
+        before = [a for a in self.annotations if a.start < cursor]
+        target = before[-1] if before else (self.annotations[-1] if self.annotations else None)
+        if target is None:
+            self.app.bell()
+            return
+        self._jump(target)
+
+    @on(AnnotationList.Chosen)
+    def _annotation_chosen(self, event: AnnotationList.Chosen) -> None:
+        annotation = next((a for a in self.annotations if a.uuid == event.uuid), None)
+        if annotation is not None:
+            self._jump(annotation)
+            self._focus_pane("reader")
+
+    @on(AnnotationList.Highlighted)
+    def _annotation_highlighted(self, event: AnnotationList.Highlighted) -> None:
+        annotation = next((a for a in self.annotations if a.uuid == event.uuid), None)
+        if annotation is not None and self.annotation_list.has_focus:
+            self._current_uuid = annotation.uuid
+            self.reader.move_to(annotation.start)
+
+    # ------------------------------------------------------------------ editing
+
+    def _store_edit(self, before: Annotation, label: str, **changes: object) -> None:
+        try:
+            after = self.library.edit(before, **changes)
+        except StoreError as exc:
+            self.notify(safe_text(exc.message), severity="error", markup=False)
+            return
+        self.history.edited(before, after, label)
+        self._reload_annotations(select=after.uuid)
+
+    @work
+    async def action_edit_note(self) -> None:
+        annotation = self._require_annotation()
+        if annotation is None:
+            return
+        note = await self.app.push_screen_wait(NoteDialog(annotation.note))
+        if note is not None and note != annotation.note:
+            self._store_edit(annotation, "edit note", note=note)
+
+    @work
+    async def action_edit_tags(self) -> None:
+        annotation = self._require_annotation()
+        if annotation is None:
+            return
+        tags = await self.app.push_screen_wait(TagsDialog(annotation.tags, self.library.known_tags()))
+        if tags is not None and tags != annotation.tags:
+            self._store_edit(annotation, "edit tags", tags=tags)
+
+    @work
+    async def action_edit_speaker(self) -> None:
+        annotation = self._require_annotation()
+        if annotation is None:
+            return
+        speaker = await self.app.push_screen_wait(
+            SpeakerDialog(annotation.speaker, self.library.known_speakers())
+        )
+        if speaker is None:
+            return
+        speaker = speaker.strip() or None
+        if speaker != annotation.speaker:
+            self._store_edit(annotation, "set speaker", speaker=speaker)
+
+    def action_delete(self) -> None:
+        annotation = self._require_annotation()
+        if annotation is None:
+            return
+        try:
+            gone = self.library.delete(annotation.uuid)
+        except StoreError as exc:
+            self.notify(safe_text(exc.message), severity="error", markup=False)
+            return
+        self.history.deleted(gone, "delete")
+        self._current_uuid = None
+        self._reload_annotations()
+        self.notify(f"Deleted {gone.kind.label.lower()} (u undoes).", markup=False, timeout=3)
+
+    def action_undo(self) -> None:
+        self._step(self.history.undo, "Undid", "Nothing to undo.")
+
+    def action_redo(self) -> None:
+        self._step(self.history.redo, "Redid", "Nothing to redo.")
+
+    def _step(self, step: object, verb: str, nothing: str) -> None:
+        try:
+            change: Change | None = step()  # type: ignore[operator]
+        except StoreError as exc:
+            self.notify(safe_text(exc.message), severity="error", markup=False)
+            return
+        if change is None:
+            self.app.bell()
+            self.notify(nothing, markup=False, timeout=2)
+            return
+        annotation = change.annotation
+        if self.article is None or annotation.article_id != self.article.id:
+            self.open_article(annotation.article_id)
+        self._reload_annotations()
+        present = {a.uuid for a in self.annotations}
+        if annotation.uuid in present:
+            current = next(a for a in self.annotations if a.uuid == annotation.uuid)
+            self._jump(current)
+        self.notify(f"{verb} {change.label}.", markup=False, timeout=2)
+
+    # ------------------------------------------------------------------ panes
+
+    def _panes(self) -> list[str]:
+        panes = []
+        if not self.has_class("-hide-library"):
+            panes.append("library")
+        if not self.has_class("-empty"):
+            panes.append("reader")
+        if not self.has_class("-hide-annotations"):
+            panes.append("annotations")
+        return panes or ["reader"]
+
+    def _focus_pane(self, name: str) -> None:
+        """Focus a pane; in a narrow terminal show it first (a hidden widget cannot take focus)."""
+        self._pending_pane = name
+        self._show_focus_class(name)
+        widget = {"library": self.library_list, "annotations": self.annotation_list}.get(name, self.reader)
+        if widget.has_focus:
+            self._pending_pane = None
+        elif widget.display and self.query_one(f"#{name}-pane").display:
+            widget.focus()
+        else:
+            self.call_after_refresh(widget.focus)
+
+    def _show_focus_class(self, pane: str) -> None:
+        for name in ("library", "reader", "annotations"):
+            self.set_class(pane == name, f"-focus-{name}")
+
+    def _cycle(self, step: int) -> None:
+        panes = self._panes()
+        current = self._focused_pane()
+        index = panes.index(current) if current in panes else -1
+        self._focus_pane(panes[(index + step) % len(panes)])
+
+    def action_focus_next_pane(self) -> None:
+        self._cycle(1)
+
+    def action_focus_previous_pane(self) -> None:
+        self._cycle(-1)
+
+    def action_toggle_library(self) -> None:
+        self.toggle_class("-hide-library")
+        if self.has_class("-hide-library") and self._focused_pane() == "library":
+            self._focus_pane("reader")
+
+    def action_toggle_annotations(self) -> None:
+        self.toggle_class("-hide-annotations")
+        if self.has_class("-hide-annotations") and self._focused_pane() == "annotations":
+            self._focus_pane("reader")
+
+    @on(WelcomePanel.ImportSamples)
+    def _welcome_import(self) -> None:
+        self.action_import_samples()
+
+    def action_import_samples(self) -> None:
+        if not self.has_class("-empty"):
+            return
+        self.app.action_import_samples()  # type: ignore[attr-defined]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "import_samples":
+            return self.has_class("-empty")
+        if action in {
+            "next_annotation",
+            "previous_annotation",
+            "edit_note",
+            "edit_tags",
+            "edit_speaker",
+            "delete",
+        }:
+            return self.article is not None
+        return True
+
+    # ------------------------------------------------------------------ status
+
+    @on(ReaderView.CursorMoved)
+    @on(ReaderView.SelectionChanged)
+    def _reader_changed(self) -> None:
+        self.update_status()
+
+    def update_status(self) -> None:
+        status = self.query_one(StatusLine)
+        text = Text(no_wrap=True, overflow="ellipsis")
+        if self.article is None:
+            text.append(f"{self.library.location}", style="dim")
+            status.update(text)
+            return
+        reader = self.reader
+        text.append(excerpt(self.article.title, 40), style="bold")
+        text.append("  " + reader.position_label())
+        counts = {k: 0 for k in Kind}
+        for annotation in self.annotations:
+            counts[annotation.kind] += 1
+        text.append("  " + "  ".join(f"{k.letter}{counts[k]}" for k in Kind))
+        text.append(f"  {reader.mode.upper()}", style="bold" if reader.mode == "selecting" else "")
+        selection = reader.selection
+        if selection is not None:
+            text.append(f" {selection[1] - selection[0]} chars")
+        status.update(text)

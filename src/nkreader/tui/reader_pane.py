@@ -1,0 +1,149 @@
+"""The middle pane: the open article's header, the reader, and the find bar.
+
+The tagging keys live here, not on the screen, so `c` in the library's filter or
+in a dialog never marks text by accident: they fire only while focus is inside
+this pane.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, Static
+
+from nkreader.domain import Article, Kind
+from nkreader.tui.reader import ReaderView
+from nkreader.tui.safe import safe_text
+
+
+class ArticleHeader(Static):
+    """Title and metadata of the open article, rendered as Text: never as markup."""
+
+    DEFAULT_CSS = """
+    ArticleHeader {
+        height: auto;
+        max-height: 4;
+        padding: 0 1;
+        border-bottom: solid $primary 40%;
+    }
+    """
+
+    def show_article(self, article: Article | None) -> None:
+        if article is None:
+            self.update(Text("No article open", style="dim"))
+            return
+        text = Text(safe_text(article.title), style="bold")
+        meta = [
+            article.source,
+            article.author,
+            article.published.isoformat() if article.published else None,
+            article.url,
+        ]
+        line = " · ".join(safe_text(m) for m in meta if m)
+        if line:
+            text.append("\n")
+            text.append(line, style="dim")
+        self.update(text)
+
+
+class FindBar(Input):
+    """`/` opens it; Enter jumps to the first match after the cursor; Esc closes it."""
+
+    DEFAULT_CSS = """
+    FindBar {
+        dock: bottom;
+        display: none;
+        border: tall $accent;
+    }
+    FindBar.-visible { display: block; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close", show=False, id="find.close")]
+
+    @dataclass
+    class Closed(Message):
+        find_bar: FindBar
+
+    def open(self) -> None:
+        self.add_class("-visible")
+        self.focus()
+
+    def action_close(self) -> None:
+        self.remove_class("-visible")
+        self.post_message(self.Closed(self))
+
+
+class ReaderPane(Vertical):
+    """Header, reader and find bar; binds the keys that mark passages."""
+
+    DEFAULT_CSS = """
+    ReaderPane { height: 1fr; }
+    ReaderPane > ReaderView { height: 1fr; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(Kind.CLAIM.key, "tag('claim')", "Claim", id="annotate.claim", tooltip="Mark as a claim"),
+        Binding(Kind.QUOTE.key, "tag('quote')", "Quote", id="annotate.quote", tooltip="Mark as a quote"),
+        Binding(
+            Kind.POLICY.key,
+            "tag('policy')",
+            "Policy",
+            id="annotate.policy",
+            tooltip="Mark as a policy statement",
+        ),
+        Binding("slash", "find", "Find", id="reader.find", tooltip="Find text in the article"),
+    ]
+
+    @dataclass
+    class TagRequested(Message):
+        kind: Kind
+        start: int
+        end: int
+
+    @dataclass
+    class FindRequested(Message):
+        needle: str
+
+    def compose(self) -> ComposeResult:
+        yield ArticleHeader(id="article-header")
+        yield ReaderView(id="reader")
+        yield FindBar(placeholder="Find in article…  (Enter: next match, Esc: close)", id="find-bar")
+
+    @property
+    def reader(self) -> ReaderView:
+        return self.query_one(ReaderView)
+
+    @property
+    def find_bar(self) -> FindBar:
+        return self.query_one(FindBar)
+
+    def action_tag(self, kind: str) -> None:
+        span = self.reader.target_span()
+        if span is None:
+            self.app.bell()
+            self.notify("Nothing to mark here: move to a sentence or select text first.", severity="warning")
+            return
+        self.post_message(self.TagRequested(Kind(kind), *span))
+
+    def action_find(self) -> None:
+        self.find_bar.open()
+
+    @on(Input.Submitted, "#find-bar")
+    def _find_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        needle = event.value
+        self.find_bar.action_close()
+        if needle:
+            self.post_message(self.FindRequested(needle))
+
+    @on(FindBar.Closed)
+    def _find_closed(self, event: FindBar.Closed) -> None:
+        event.stop()
+        self.reader.focus()

@@ -1,0 +1,284 @@
+"""The app as a user drives it: keys pressed in a real App, then what the store and the export hold."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from conftest import SAMPLES
+from nkreader.domain import ArticleDraft, Kind
+from nkreader.services.exporting import native_document
+from nkreader.services.importing import import_paths
+from nkreader.services.library import Library, content_hash
+from nkreader.store import repository as repo
+from nkreader.text.segment import sentence_at
+from nkreader.tui.app import create_app
+from nkreader.tui.library_list import LibraryList
+from nkreader.tui.reader import ReaderView
+from nkreader.tui.welcome import WelcomePanel
+
+HYESAN = SAMPLES / "hyesan-market-prices.txt"
+MIXED = SAMPLES / "hyesan-slogans-mixed.md"
+
+
+def add_article(library: Library, title: str, body: str, **fields: object) -> int:
+    draft = ArticleDraft(title=title, body=body, **fields)  # type: ignore[arg-type]
+    with library.database.writing() as session:
+        return repo.add_article(session, draft, content_hash(body)).id  # type: ignore[return-value]
+
+
+def exported_annotations(library: Library) -> list[dict]:
+    document = native_document(library)
+    return [a for article in document["articles"] for a in article["annotations"]]
+
+
+def app_for(library: Library, tmp_path: Path):
+    return create_app(library, keymap_path=tmp_path / "config.toml", samples=SAMPLES)
+
+
+async def open_first(pilot) -> ReaderView:
+    await pilot.press("enter")
+    await pilot.pause()
+    await pilot.pause()
+    reader = pilot.app.screen.query_one(ReaderView)
+    assert reader.has_focus
+    return reader
+
+
+async def find(pilot, phrase: str) -> None:
+    await pilot.press("slash")
+    await pilot.press(*phrase)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def test_find_then_claim_marks_exactly_that_sentence(library: Library, tmp_path: Path) -> None:
+    import_paths(library, [HYESAN])
+    phrase = "the staple for most"
+    async with app_for(library, tmp_path).run_test(size=(160, 50)) as pilot:
+        reader = await open_first(pilot)
+        await find(pilot, phrase)
+        body = reader.body
+        assert reader.cursor == body.index(phrase)
+        await pilot.press("c")
+        await pilot.pause()
+    [claim] = exported_annotations(library)
+    assert claim["kind"] == "claim"
+    assert claim["exact"] == (
+        "Corn, the staple for most poorer households, reached 3,450 won per kilogram, "
+        "an increase of 12.5% over the same two weeks."
+    )
+
+
+async def test_select_two_sentences_quote_and_speaker_then_delete_and_undo(
+    library: Library, tmp_path: Path
+) -> None:
+    import_paths(library, [HYESAN])
+    async with app_for(library, tmp_path).run_test(size=(160, 50)) as pilot:
+        reader = await open_first(pilot)
+        await find(pilot, "A kilogram of rice sold")
+        start = reader.cursor
+        await pilot.press("v", ")", ")", "q")
+        await pilot.pause()
+        body = reader.body
+        first = sentence_at(body, start)
+        second = sentence_at(body, first[1] + 1)
+        [quote] = exported_annotations(library)
+        assert quote["kind"] == "quote"
+        assert quote["exact"] == body[first[0] : second[1]]
+        assert reader.selection is None  # tagging ends the selection
+
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*"a source in Ryanggang Province")
+        await pilot.press("enter")
+        await pilot.pause()
+        [quote] = exported_annotations(library)
+        assert quote["speaker"] == "a source in Ryanggang Province"
+
+        await pilot.press("g", "n")
+        await pilot.pause()
+        assert reader.cursor == quote["start"]
+        await pilot.press("x")
+        await pilot.pause()
+        assert exported_annotations(library) == []
+        await pilot.press("u")
+        await pilot.pause()
+        [restored] = exported_annotations(library)
+        assert restored == quote
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert exported_annotations(library) == []
+        await pilot.press("u")
+        await pilot.pause()
+        assert exported_annotations(library) == [quote]
+
+
+async def test_n_and_shift_n_move_between_annotations(library: Library, tmp_path: Path) -> None:
+    import_paths(library, [HYESAN])
+    [summary] = library.summaries()
+    body = library.article(summary.id).body
+    spans = [sentence_at(body, body.index(p)) for p in ("Rice prices in", "Corn, the staple", "The won also")]
+    for span in spans:
+        library.annotate(summary.id, Kind.CLAIM, *span)
+    async with app_for(library, tmp_path).run_test(size=(160, 50)) as pilot:
+        reader = await open_first(pilot)
+        await pilot.press("g")
+        visited = []
+        for _ in range(3):
+            await pilot.press("n")
+            visited.append(reader.cursor)
+        assert visited == [spans[1][0], spans[2][0], spans[0][0]]  # wraps around
+        await pilot.press("N")
+        assert reader.cursor == spans[2][0]
+
+
+async def test_korean_sentence_in_mixed_article(library: Library, tmp_path: Path) -> None:
+    import_paths(library, [MIXED])
+    sentence = "당이 부르면 우리는 언제나 한마음으로 일어선다."
+    async with app_for(library, tmp_path).run_test(size=(120, 40)) as pilot:
+        reader = await open_first(pilot)
+        await find(pilot, "우리는 언제나")
+        assert reader.body[reader.cursor : reader.cursor + 7] == "우리는 언제나"
+        start = reader.body.index(sentence)
+        reader.move_to(start)
+        await pilot.press("v")
+        for _ in range(len(sentence)):
+            await pilot.press("l")
+        await pilot.press("p")
+        await pilot.pause()
+    [policy] = exported_annotations(library)
+    assert policy["exact"] == sentence
+    assert policy["kind"] == "policy"
+
+
+async def test_note_and_tags_dialogs_store_and_escape_cancels(library: Library, tmp_path: Path) -> None:
+    import_paths(library, [HYESAN])
+    async with app_for(library, tmp_path).run_test(size=(160, 50)) as pilot:
+        await open_first(pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press(*"needs a second source")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.press(*"market, hyesan")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press(*"discard me")
+        await pilot.press("escape")
+        await pilot.pause()
+    [claim] = exported_annotations(library)
+    assert claim["note"] == "needs a second source"
+    assert claim["tags"] == ["market", "hyesan"]
+
+
+async def test_reopening_restores_cursor_and_highlights(db_path: Path, tmp_path: Path) -> None:
+    library = Library.open(str(db_path))
+    import_paths(library, [HYESAN])
+    async with app_for(library, tmp_path).run_test(size=(160, 50)) as pilot:
+        reader = await open_first(pilot)
+        await find(pilot, "The won also lost")
+        await pilot.press("c")
+        await pilot.pause()
+        position = reader.cursor
+    library.close()
+
+    reopened = Library.open(str(db_path))
+    async with app_for(reopened, tmp_path).run_test(size=(160, 50)) as pilot:
+        reader = await open_first(pilot)
+        assert reader.cursor == position
+        assert [h.kind for h in reader.highlights] == [Kind.CLAIM]
+    reopened.close()
+
+
+async def test_hostile_title_and_text_shown_literally_and_inert(library: Library, tmp_path: Path) -> None:
+    title = "[bold]x[/] [/nope] [@click=app.quit]quit[/]"
+    body = "Plain start. [@click=app.quit]Click me[/] and [/nope] and [bold]x[/].\n\nSecond paragraph."
+    add_article(library, title, body, source="[red]src[/]")
+    async with app_for(library, tmp_path).run_test(size=(160, 50)) as pilot:
+        await open_first(pilot)
+        await pilot.click("#article-header")
+        await pilot.click(ReaderView, offset=(20, 0))
+        await pilot.click(LibraryList, offset=(5, 0))
+        await pilot.pause()
+        assert pilot.app.is_running
+        header = pilot.app.screen.query_one("#article-header")
+        assert title in str(header.render())
+        screen_text = "\n".join(
+            "".join(segment.text for segment in strip)
+            for strip in pilot.app.screen._compositor.render_strips()
+        )
+        assert "[@click=app.quit]Click me[/]" in screen_text
+
+
+async def test_empty_library_shows_welcome_and_i_imports_samples(library: Library, tmp_path: Path) -> None:
+    async with app_for(library, tmp_path).run_test(size=(120, 40)) as pilot:
+        welcome = pilot.app.screen.query_one(WelcomePanel)
+        assert welcome.display
+        await pilot.press("i")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert pilot.app.screen.query_one(LibraryList).row_count == len(library.summaries()) == 11
+        assert not pilot.app.screen.has_class("-empty")
+
+
+async def test_keymap_from_config_remaps_a_binding(library: Library, tmp_path: Path) -> None:
+    import_paths(library, [HYESAN])
+    config = tmp_path / "config.toml"
+    config.write_text('[keymap]\n"annotate.claim" = "K"\n', encoding="utf-8")
+    async with create_app(library, keymap_path=config).run_test(size=(160, 50)) as pilot:
+        await open_first(pilot)
+        await pilot.press("K")
+        await pilot.pause()
+        await pilot.press("?")
+        await pilot.pause()
+        help_text = (
+            str(pilot.app.screen.query_one("#help-table").render())
+            if pilot.app.screen.query("#help-table")
+            else ""
+        )
+        del help_text
+    assert [a["kind"] for a in exported_annotations(library)] == ["claim"]
+
+
+async def test_narrow_terminal_shows_one_pane_at_a_time(library: Library, tmp_path: Path) -> None:
+    import_paths(library, [HYESAN])
+    async with app_for(library, tmp_path).run_test(size=(80, 24)) as pilot:
+        screen = pilot.app.screen
+        assert screen.query_one("#library-pane").display
+        assert not screen.query_one("#reader-pane").display
+        await open_first(pilot)
+        await pilot.pause()
+        assert screen.query_one("#reader-pane").display
+        assert not screen.query_one("#library-pane").display
+        await pilot.press("tab")
+        await pilot.pause()
+        assert screen.query_one("#annotations-pane").display
+
+
+async def test_status_line_counts_and_mode(library: Library, tmp_path: Path) -> None:
+    add_article(library, "Dated", "One claim here. Another here.", published=date(2026, 1, 2))
+    async with app_for(library, tmp_path).run_test(size=(160, 50)) as pilot:
+        await open_first(pilot)
+        await pilot.press("c")
+        await pilot.press("v")
+        await pilot.pause()
+        status = str(pilot.app.screen.query_one("#status").render())
+        assert "C1" in status and "SELECTING" in status
+
+
+@pytest.mark.parametrize("key", ["c", "q", "p"])
+async def test_tag_keys_do_nothing_in_the_library_filter(library: Library, tmp_path: Path, key: str) -> None:
+    import_paths(library, [HYESAN])
+    async with app_for(library, tmp_path).run_test(size=(160, 50)) as pilot:
+        await pilot.press("slash", key)
+        await pilot.pause()
+    assert exported_annotations(library) == []
