@@ -15,6 +15,7 @@ from nkreader.services.library import Library, content_hash
 from nkreader.store import repository as repo
 from nkreader.text.segment import sentence_at
 from nkreader.tui.app import create_app
+from nkreader.tui.help import HelpScreen
 from nkreader.tui.library_list import LibraryList
 from nkreader.tui.reader import ReaderView
 from nkreader.tui.welcome import WelcomePanel
@@ -238,14 +239,11 @@ async def test_keymap_from_config_remaps_a_binding(library: Library, tmp_path: P
         await open_first(pilot)
         await pilot.press("K")
         await pilot.pause()
-        await pilot.press("?")
+        await pilot.press("question_mark")
         await pilot.pause()
-        help_text = (
-            str(pilot.app.screen.query_one("#help-table").render())
-            if pilot.app.screen.query("#help-table")
-            else ""
-        )
-        del help_text
+        assert isinstance(pilot.app.screen, HelpScreen)
+        marking = dict(pilot.app.help_groups())["Marking"]
+        assert ("K", "Mark as a claim") in marking
     assert [a["kind"] for a in exported_annotations(library)] == ["claim"]
 
 
@@ -282,3 +280,27 @@ async def test_tag_keys_do_nothing_in_the_library_filter(library: Library, tmp_p
         await pilot.press("slash", key)
         await pilot.pause()
     assert exported_annotations(library) == []
+
+
+async def test_mouse_drag_selects_and_clicking_an_annotation_jumps(library: Library, tmp_path: Path) -> None:
+    body = "Alpha beta gamma delta. Epsilon zeta eta theta.\n\nIota kappa lambda mu."
+    article_id = add_article(library, "Mouse", body)
+    later = library.annotate(article_id, Kind.QUOTE, body.index("Iota"), len(body))
+    async with app_for(library, tmp_path).run_test(size=(160, 50)) as pilot:
+        reader = await open_first(pilot)
+        # the gutter takes two cells: x=2 is the first character of a line
+        await pilot.mouse_down(ReaderView, offset=(2 + body.index("beta"), 0))
+        await pilot.hover(ReaderView, offset=(2 + body.index(" delta"), 0))
+        await pilot.mouse_up(ReaderView, offset=(2 + body.index(" delta"), 0))
+        await pilot.pause()
+        assert reader.selection == (body.index("beta"), body.index(" delta"))
+        await pilot.press("c")
+        await pilot.pause()
+        claims = [a for a in exported_annotations(library) if a["kind"] == "claim"]
+        assert [c["exact"] for c in claims] == ["beta gamma"]
+
+        annotation_list = pilot.app.screen.query_one("#annotations")
+        await pilot.click(annotation_list, offset=(4, 3))  # second entry (a border row, then 2 rows each)
+        await pilot.pause()
+        await pilot.pause()
+        assert reader.cursor == later.start

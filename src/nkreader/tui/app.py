@@ -21,7 +21,8 @@ from nkreader.services.library import Library
 from nkreader.tui.dialogs import PromptDialog
 from nkreader.tui.help import HelpScreen
 from nkreader.tui.keymap import config_path, load_keymap, unknown_ids
-from nkreader.tui.library_list import LibraryFilter, LibraryList
+from nkreader.tui.annotation_list import AnnotationList
+from nkreader.tui.library_list import LibraryFilter, LibraryList, LibraryPane
 from nkreader.tui.main_screen import MainScreen
 from nkreader.tui.reader import ReaderView
 from nkreader.tui.reader_pane import FindBar, ReaderPane
@@ -29,9 +30,10 @@ from nkreader.tui.safe import safe_text
 from nkreader.tui.samples import bundled_samples
 
 HELP_GROUPS: list[tuple[str, list[type]]] = [
-    ("Library", [LibraryList, LibraryFilter]),
+    ("Library", [LibraryList, LibraryPane, LibraryFilter]),
     ("Reading and selecting", [ReaderView]),
     ("Marking", [ReaderPane, FindBar]),
+    ("Annotations list", [AnnotationList]),
     ("Annotations and panes", [MainScreen]),
 ]
 
