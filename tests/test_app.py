@@ -304,3 +304,33 @@ async def test_mouse_drag_selects_and_clicking_an_annotation_jumps(library: Libr
         await pilot.pause()
         await pilot.pause()
         assert reader.cursor == later.start
+
+
+async def test_command_palette_runs_marking_and_export(library: Library, tmp_path: Path) -> None:
+    import json
+
+    import_paths(library, [HYESAN])
+    target = tmp_path / "palette-export.json"
+    async with app_for(library, tmp_path).run_test(size=(160, 50)) as pilot:
+        await open_first(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Mark as policy")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert [a["kind"] for a in exported_annotations(library)] == ["policy"]
+
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Export annotations")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        dialog_input = pilot.app.screen.query_one("Input")
+        dialog_input.value = str(target)
+        await pilot.press("enter")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+    document = json.loads(target.read_text(encoding="utf-8"))
+    assert [a["kind"] for a in document["articles"][0]["annotations"]] == ["policy"]
