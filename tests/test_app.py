@@ -268,7 +268,7 @@ async def test_status_line_counts_and_mode(library: Library, tmp_path: Path) -> 
         await open_first(pilot)
         await pilot.press("c")
         await pilot.press("v")
-        await pilot.pause()
+        await pilot.pause(0.2)
         status = str(pilot.app.screen.query_one("#status").render())
         assert "C1" in status and "SELECTING" in status
 

@@ -178,3 +178,25 @@ def test_failed_write_rolls_back(library: Library) -> None:
         repo.add_article(session, ArticleDraft(title="x", body="half"), content_hash("half"))
         raise RuntimeError("boom")
     assert [r.id for r in library.summaries()] == [article_id]
+
+
+def test_revision_file_names_match_alembic_graph() -> None:
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory.from_config(migrate.alembic_config())
+    alembic_order = [s.revision for s in reversed(list(scripts.walk_revisions()))]
+    assert migrate.known_revisions() == alembic_order
+    assert migrate.head_revision() == scripts.get_current_head()
+
+
+def test_opening_a_current_library_does_not_import_alembic(db_path: Path) -> None:
+    import subprocess
+    import sys
+
+    Library.open(str(db_path)).close()
+    code = (
+        "import sys; from nkreader.services.library import Library; "
+        f"Library.open({str(db_path)!r}).close(); print('alembic' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"

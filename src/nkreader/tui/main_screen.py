@@ -6,6 +6,7 @@ reflects it; if the store refuses, the screen shows the error and stays as it wa
 
 from __future__ import annotations
 
+import gc
 from typing import ClassVar
 
 from rich.text import Text
@@ -16,7 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from nkreader.domain import Annotation, Article, Kind
+from nkreader.domain import Annotation, Article, ArticleSummary, Kind
 from nkreader.services import StoreError
 from nkreader.services.history import Change, History
 from nkreader.services.library import InvalidSpan, Library
@@ -27,6 +28,9 @@ from nkreader.tui.reader import Highlight, ReaderView
 from nkreader.tui.reader_pane import ReaderPane
 from nkreader.tui.safe import excerpt, safe_text
 from nkreader.tui.welcome import WelcomePanel
+
+STATUS_DELAY = 0.05
+"""Seconds the status line waits, so a burst of keys redraws it once."""
 
 NARROW_WIDTH = 110
 """Below this many columns only the pane holding focus is shown (usable at 80×24)."""
@@ -93,6 +97,7 @@ class MainScreen(Screen[None]):
         self._current_uuid: str | None = None
         self._saved_position: int | None = None
         self._pending_pane: str | None = None
+        self._status_pending = False
 
     # ------------------------------------------------------------------ layout
 
@@ -130,7 +135,10 @@ class MainScreen(Screen[None]):
         self.set_interval(5.0, self._save_position)
 
     def on_resize(self) -> None:
-        self.set_class(self.size.width < NARROW_WIDTH, "-narrow")
+        narrow = self.size.width < NARROW_WIDTH
+        if narrow != self.has_class("-narrow"):
+            self.set_class(narrow, "-narrow")
+            self._show_focus_class(self._pending_pane or self._focused_pane())
 
     def on_descendant_focus(self) -> None:
         pane = self._focused_pane()
@@ -184,6 +192,9 @@ class MainScreen(Screen[None]):
         self.reader.load(article.body, self._highlights(), cursor=position if cursor is None else cursor)
         self.annotation_list.set_annotations(annotations)
         self.update_status()
+        # A long article is ~100k live objects; frozen, they no longer make every full
+        # garbage collection (an 80 ms pause) scan them while the user reads.
+        self.call_after_refresh(gc.freeze)
 
     def _save_position(self) -> None:
         if self.article is None or self.article.id is None:
@@ -206,17 +217,45 @@ class MainScreen(Screen[None]):
         return [Highlight(a.start, a.end, a.kind, a.uuid) for a in self.annotations]
 
     def _reload_annotations(self, select: str | None = None) -> None:
-        """Re-read the open article's annotations from the store and redraw what shows them."""
+        """Re-read the open article's annotations from the store (after undo or redo)."""
         if self.article is None or self.article.id is None:
             return
-        self.annotations = self.library.annotations(self.article.id)
+        self._show_annotations(self.library.annotations(self.article.id), select)
+
+    def _stored(self, annotation: Annotation, *, gone: bool = False) -> None:
+        """Show one annotation as the store now holds it (created, edited or deleted),
+        without re-reading the article's other annotations."""
+        others = [a for a in self.annotations if a.uuid != annotation.uuid]
+        if not gone:
+            others.append(annotation)
+            others.sort(key=lambda a: (a.start, a.end, a.id or 0))
+        self._show_annotations(others, None if gone else annotation.uuid)
+
+    def _show_annotations(self, annotations: list[Annotation], select: str | None) -> None:
+        self.annotations = annotations
         self.reader.set_highlights(self._highlights())
-        self.annotation_list.set_annotations(self.annotations)
+        self.annotation_list.set_annotations(annotations)
         if select is not None:
             self._current_uuid = select
             self.annotation_list.select_uuid(select)
-        self.library_list.update_article(self.library.summary(self.article.id))
+        if self.article is not None and self.article.id is not None:
+            self.library_list.update_article(self._summary(self.article))
         self.update_status()
+
+    def _summary(self, article: Article) -> ArticleSummary:
+        counts = {k: 0 for k in Kind}
+        for annotation in self.annotations:
+            counts[annotation.kind] += 1
+        return ArticleSummary(
+            id=article.id or 0,
+            uuid=article.uuid,
+            title=article.title,
+            source=article.source,
+            published=article.published,
+            imported_at=article.imported_at,
+            counts=counts,
+            language=article.language,
+        )
 
     def _covers(self, annotation: Annotation, cursor: int) -> bool:
         """The cursor is on the annotation, or just past it with only spaces in between
@@ -276,7 +315,7 @@ class MainScreen(Screen[None]):
             return
         self.history.created(created, f"mark {event.kind.label.lower()}")
         self.reader.clear_selection()
-        self._reload_annotations(select=created.uuid)
+        self._stored(created)
         self.notify(
             f"{event.kind.label}: “{excerpt(created.exact, 60)}”", title="Marked", markup=False, timeout=3
         )
@@ -343,7 +382,7 @@ class MainScreen(Screen[None]):
             self.notify(safe_text(exc.message), severity="error", markup=False)
             return
         self.history.edited(before, after, label)
-        self._reload_annotations(select=after.uuid)
+        self._stored(after)
 
     @work
     async def action_edit_note(self) -> None:
@@ -388,7 +427,7 @@ class MainScreen(Screen[None]):
             return
         self.history.deleted(gone, "delete")
         self._current_uuid = None
-        self._reload_annotations()
+        self._stored(gone, gone=True)
         self.notify(f"Deleted {gone.kind.label.lower()} (u undoes).", markup=False, timeout=3)
 
     def action_undo(self) -> None:
@@ -442,8 +481,14 @@ class MainScreen(Screen[None]):
             self.call_after_refresh(widget.focus)
 
     def _show_focus_class(self, pane: str) -> None:
+        """Mark the pane to show in a narrow terminal.
+
+        Only while narrow: changing a class on the screen restyles every widget, which
+        costs a noticeable pause on a long article, and wide layouts do not use these.
+        """
+        wanted = {f"-focus-{pane}"} if self.has_class("-narrow") else set()
         for name in ("library", "reader", "annotations"):
-            self.set_class(pane == name, f"-focus-{name}")
+            self.set_class(f"-focus-{name}" in wanted, f"-focus-{name}")
 
     def _cycle(self, step: int) -> None:
         panes = self._panes()
@@ -498,11 +543,24 @@ class MainScreen(Screen[None]):
         self.update_status()
 
     def update_status(self) -> None:
+        """Redraw the status line soon, once for a burst of keys.
+
+        Drawn in the same frame as the reader lines, the status line would widen every
+        frame's update region to the whole screen; a short delay keeps keystrokes cheap.
+        """
+        if not self._status_pending:
+            self._status_pending = True
+            self.set_timer(STATUS_DELAY, self._draw_status)
+
+    def _draw_status(self) -> None:
+        self._status_pending = False
+        if not self.is_attached:
+            return
         status = self.query_one(StatusLine)
         text = Text(no_wrap=True, overflow="ellipsis")
         if self.article is None:
             text.append(f"{self.library.location}", style="dim")
-            status.update(text)
+            status.update(text, layout=False)
             return
         reader = self.reader
         text.append(excerpt(self.article.title, 40), style="bold")
@@ -515,4 +573,4 @@ class MainScreen(Screen[None]):
         selection = reader.selection
         if selection is not None:
             text.append(f" {selection[1] - selection[0]} chars")
-        status.update(text)
+        status.update(text, layout=False)
