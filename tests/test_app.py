@@ -334,3 +334,52 @@ async def test_command_palette_runs_marking_and_export(library: Library, tmp_pat
         await pilot.pause()
     document = json.loads(target.read_text(encoding="utf-8"))
     assert [a["kind"] for a in document["articles"][0]["annotations"]] == ["policy"]
+
+
+async def test_n_visits_every_mark_on_the_same_sentence(library: Library, tmp_path: Path) -> None:
+    body = "First sentence here. Second sentence there. Third one."
+    article_id = add_article(library, "Stacked", body)
+    second = sentence_at(body, body.index("Second"))
+    made = [library.annotate(article_id, kind, *second) for kind in (Kind.CLAIM, Kind.QUOTE, Kind.POLICY)]
+    async with app_for(library, tmp_path).run_test(size=(160, 50)) as pilot:
+        await open_first(pilot)
+        screen = pilot.app.screen
+        seen = []
+        for _ in range(4):
+            await pilot.press("n")
+            seen.append(screen.current_annotation().uuid)
+        assert seen == [a.uuid for a in made] + [made[0].uuid]
+        await pilot.press("N")
+        assert screen.current_annotation().uuid == made[2].uuid
+        await pilot.press("x")  # acts on the visited one
+        await pilot.pause()
+    assert sorted(a["kind"] for a in exported_annotations(library)) == ["claim", "quote"]
+
+
+async def test_marking_the_sentence_leaves_the_cursor_on_its_start(library: Library, tmp_path: Path) -> None:
+    import_paths(library, [HYESAN])
+    async with app_for(library, tmp_path).run_test(size=(160, 50)) as pilot:
+        reader = await open_first(pilot)
+        await find(pilot, "the staple for most")
+        await pilot.press("c")
+        await pilot.pause()
+        [claim] = exported_annotations(library)
+        assert reader.cursor == claim["start"]
+        await pilot.press("v", ")", ")", "q")
+        await pilot.pause()
+        quote = next(a for a in exported_annotations(library) if a["kind"] == "quote")
+        assert quote["start"] == claim["start"]
+        assert quote["exact"].startswith(claim["exact"]) and len(quote["exact"]) > len(claim["exact"])
+
+
+async def test_keymap_conflict_is_reported(library: Library, tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[keymap]\n"annotate.quote" = "c"\n', encoding="utf-8")
+    app = create_app(library, keymap_path=config)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        warnings = app.keymap_conflicts({"annotate.quote": "c"})
+        assert warnings == [
+            "config.toml: key 'c' is given to both annotate.claim and annotate.quote; only one of them will work"
+        ]
+        assert any("annotate.claim and annotate.quote" in str(n.message) for n in app._notifications)

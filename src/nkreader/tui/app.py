@@ -18,10 +18,10 @@ from textual.screen import Screen
 from nkreader.domain import Kind
 from nkreader.services import StoreError
 from nkreader.services.library import Library
+from nkreader.tui.annotation_list import AnnotationList
 from nkreader.tui.dialogs import PromptDialog
 from nkreader.tui.help import HelpScreen
 from nkreader.tui.keymap import config_path, load_keymap, unknown_ids
-from nkreader.tui.annotation_list import AnnotationList
 from nkreader.tui.library_list import LibraryFilter, LibraryList, LibraryPane
 from nkreader.tui.main_screen import MainScreen
 from nkreader.tui.reader import ReaderView
@@ -78,6 +78,7 @@ class NkReaderApp(App[None]):
         unknown = unknown_ids(keymap, self.known_binding_ids())
         if unknown:
             warnings.append(f"config.toml: unknown key binding ids: {', '.join(sorted(unknown))}")
+        warnings.extend(self.keymap_conflicts(keymap))
         if keymap:
             self.set_keymap(keymap)
         for warning in warnings:
@@ -92,6 +93,31 @@ class NkReaderApp(App[None]):
             for owner in owners:
                 bindings.extend(b for b in owner.BINDINGS if isinstance(b, Binding))
             yield group, bindings
+
+    def keymap_conflicts(self, keymap: dict[str, str]) -> list[str]:
+        """Keys the user's remaps give to two bindings that are active at the same time."""
+        scopes = {
+            "reading": [ReaderView, ReaderPane, MainScreen, NkReaderApp],
+            "library": [LibraryList, LibraryPane, MainScreen, NkReaderApp],
+            "annotations": [AnnotationList, MainScreen, NkReaderApp],
+        }
+        found: dict[tuple[str, ...], str] = {}
+        for owners in scopes.values():
+            by_key: dict[str, list[str]] = {}
+            for owner in owners:
+                for binding in owner.BINDINGS:
+                    if not isinstance(binding, Binding) or not binding.id:
+                        continue
+                    for key in keymap.get(binding.id, binding.key).split(","):
+                        by_key.setdefault(key.strip(), []).append(binding.id)
+            for key, ids in by_key.items():
+                unique = tuple(dict.fromkeys(ids))
+                if len(unique) > 1 and any(i in keymap for i in unique):
+                    found[unique] = key
+        return [
+            f"config.toml: key {key!r} is given to both {' and '.join(ids)}; only one of them will work"
+            for ids, key in found.items()
+        ]
 
     def known_binding_ids(self) -> set[str]:
         return {b.id for _, bindings in self.binding_sources() for b in bindings if b.id}
@@ -129,14 +155,22 @@ class NkReaderApp(App[None]):
             yield SystemCommand(
                 "Import the sample articles", "Bundled fictional articles", self.action_import_samples
             )
-        yield SystemCommand("Keys", "Every key, grouped by purpose", self.action_help)
+        yield SystemCommand("Help: every key, grouped", "Key: ?", self.action_help)
+        yield SystemCommand("Dark or light theme", "Key: f5", self.action_toggle_dark)
         for kind in Kind:
             yield SystemCommand(
                 f"Mark as {kind.label.lower()}",
-                f"Tag the selection or the sentence under the cursor ({kind.key})",
+                f"Mark the selection, or the sentence under the cursor (key: {kind.key})",
                 lambda kind=kind: screen.query_one(ReaderPane).action_tag(kind.value),
             )
+        reader = screen.reader
         actions = [
+            ("Select the sentence", "s", reader.action_select_sentence),
+            ("Select the paragraph", "S", reader.action_select_paragraph),
+            ("Start or end a selection", "v", reader.action_select_toggle),
+            ("Clear the selection", "escape", reader.clear_selection),
+            ("Go to the top of the article", "g", lambda: reader.action_move("top")),
+            ("Go to the end of the article", "G", lambda: reader.action_move("bottom")),
             ("Find in article", "/", lambda: screen.query_one(ReaderPane).action_find()),
             ("Next annotation", "n", screen.action_next_annotation),
             ("Previous annotation", "N", screen.action_previous_annotation),
@@ -146,8 +180,11 @@ class NkReaderApp(App[None]):
             ("Delete annotation", "x", screen.action_delete),
             ("Undo", "u", screen.action_undo),
             ("Redo", "ctrl+r", screen.action_redo),
-            ("Toggle library pane", "ctrl+b", screen.action_toggle_library),
-            ("Toggle annotations pane", "ctrl+n", screen.action_toggle_annotations),
+            ("Show or hide the library pane", "ctrl+b", screen.action_toggle_library),
+            ("Show or hide the annotations pane", "ctrl+n", screen.action_toggle_annotations),
+            ("Next pane", "tab", screen.action_focus_next_pane),
+            ("Previous pane", "shift+tab", screen.action_focus_previous_pane),
+            ("Filter the library", "/ in the library", screen.action_filter_library),
         ]
         for title, key, callback in actions:
             yield SystemCommand(title, f"Key: {key}", callback)
@@ -159,8 +196,13 @@ class NkReaderApp(App[None]):
         path = await self.push_screen_wait(
             PromptDialog("Import files", "Path to a file or folder (~ allowed)")
         )
-        if path:
-            self.run_import([Path(path).expanduser()])
+        if not path:
+            return
+        target = Path(path).expanduser()
+        if not target.exists():
+            self.notify(safe_text(f"{target}: no such file or folder"), severity="error", markup=False)
+            return
+        self.run_import([target])
 
     def action_import_samples(self) -> None:
         samples = self.samples_path or bundled_samples()
@@ -191,7 +233,10 @@ class NkReaderApp(App[None]):
         self.call_from_thread(self._import_done, message, bool(report.failed))
 
     def _import_done(self, message: str, failed: bool) -> None:
+        was_empty = self.main.has_class("-empty")
         self.main.refresh_library()
+        if was_empty and not self.main.has_class("-empty"):
+            self.main.focus_library()
         self.notify(message, title="Import", severity="warning" if failed else "information", markup=False)
 
     @work

@@ -131,7 +131,12 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self._reader = self.query_one(ReaderView)
         self.refresh_library()
-        self._focus_pane("reader" if self.has_class("-empty") else "library")
+        if self.has_class("-empty"):
+            # Nothing to read yet: focus the welcome panel's button, so the footer offers
+            # importing rather than reading keys that have nothing to act on.
+            self.call_after_refresh(self.query_one("#welcome-import-samples").focus)
+        else:
+            self._focus_pane("library")
         self.set_interval(5.0, self._save_position)
 
     def on_resize(self) -> None:
@@ -315,14 +320,20 @@ class MainScreen(Screen[None]):
             return
         self.history.created(created, f"mark {event.kind.label.lower()}")
         self.reader.clear_selection()
+        if not event.from_selection:
+            # The sentence under the cursor was marked: rest on its start, so the keys that
+            # follow (a, e, t, or v to extend from here) act on what was just marked.
+            self.reader.move_to(created.start, center=False)
         self._stored(created)
         self.notify(
-            f"{event.kind.label}: “{excerpt(created.exact, 60)}”", title="Marked", markup=False, timeout=3
+            f"{event.kind.label}: {excerpt(created.exact, 60)}", title="Marked", markup=False, timeout=3
         )
 
     @on(ReaderPane.FindRequested)
     def _find_requested(self, event: ReaderPane.FindRequested) -> None:
         reader = self.reader
+        if self.article is None:
+            return
         found = reader.find(event.needle, reader.cursor + 1)
         if found is None:
             self.app.bell()
@@ -342,22 +353,33 @@ class MainScreen(Screen[None]):
         self.update_status()
 
     def action_next_annotation(self) -> None:
-        cursor = self.reader.cursor
-        following = [a for a in self.annotations if a.start > cursor]
-        target = following[0] if following else (self.annotations[0] if self.annotations else None)
-        if target is None:
-            self.app.bell()
-            return
-        self._jump(target)
+        self._step_annotation(1)
 
     def action_previous_annotation(self) -> None:
-        cursor = self.reader.cursor
-        before = [a for a in self.annotations if a.start < cursor]
-        target = before[-1] if before else (self.annotations[-1] if self.annotations else None)
-        if target is None:
+        self._step_annotation(-1)
+
+    def _step_annotation(self, step: int) -> None:
+        """Visit annotations in list order (text order), wrapping around.
+
+        From the current annotation, the next in the list, so several marks starting at
+        the same place are each visited; with none current, the first one past the cursor.
+        """
+        annotations = self.annotations
+        if not annotations:
             self.app.bell()
             return
-        self._jump(target)
+        cursor = self.reader.cursor
+        uuids = [a.uuid for a in annotations]
+        current = self.current_annotation()
+        if current is not None and current.uuid in uuids:
+            index = (uuids.index(current.uuid) + step) % len(annotations)
+        elif step > 0:
+            index = next((i for i, a in enumerate(annotations) if a.start > cursor), 0)
+        else:
+            index = next(
+                (i for i in range(len(annotations) - 1, -1, -1) if annotations[i].start < cursor), -1
+            )
+        self._jump(annotations[index])
 
     @on(AnnotationList.Chosen)
     def _annotation_chosen(self, event: AnnotationList.Chosen) -> None:
@@ -501,6 +523,14 @@ class MainScreen(Screen[None]):
 
     def action_focus_previous_pane(self) -> None:
         self._cycle(-1)
+
+    def focus_library(self) -> None:
+        self.remove_class("-hide-library")
+        self._focus_pane("library")
+
+    def action_filter_library(self) -> None:
+        self.focus_library()
+        self.query_one(LibraryPane).action_focus_filter()
 
     def action_toggle_library(self) -> None:
         self.toggle_class("-hide-library")

@@ -106,15 +106,22 @@ class ReaderPane(Vertical):
         kind: Kind
         start: int
         end: int
+        from_selection: bool
+        """False when no text was selected and the sentence under the cursor is meant."""
 
     @dataclass
     class FindRequested(Message):
         needle: str
 
+    _last_needle = ""
+
     def compose(self) -> ComposeResult:
         yield ArticleHeader(id="article-header")
         yield ReaderView(id="reader")
-        yield FindBar(placeholder="Find in article…  (Enter: next match, Esc: close)", id="find-bar")
+        yield FindBar(
+            placeholder="Find in article…  (Enter: next match; empty Enter: the last search again; Esc: close)",
+            id="find-bar",
+        )
 
     @property
     def reader(self) -> ReaderView:
@@ -125,22 +132,25 @@ class ReaderPane(Vertical):
         return self.query_one(FindBar)
 
     def action_tag(self, kind: str) -> None:
+        selected = self.reader.selection is not None
         span = self.reader.target_span()
         if span is None:
             self.app.bell()
             self.notify("Nothing to mark here: move to a sentence or select text first.", severity="warning")
             return
-        self.post_message(self.TagRequested(Kind(kind), *span))
+        self.post_message(self.TagRequested(Kind(kind), *span, from_selection=selected))
 
     def action_find(self) -> None:
         self.find_bar.open()
 
     @on(Input.Submitted, "#find-bar")
     def _find_submitted(self, event: Input.Submitted) -> None:
+        """Jump to the next match; an empty Enter repeats the last search."""
         event.stop()
-        needle = event.value
+        needle = event.value or self._last_needle
         self.find_bar.action_close()
         if needle:
+            self._last_needle = needle
             self.post_message(self.FindRequested(needle))
 
     @on(FindBar.Closed)
