@@ -18,7 +18,7 @@ import click
 
 from nkreader import __version__
 from nkreader.domain import Kind
-from nkreader.store.errors import StoreError
+from nkreader.store.errors import StoreError, as_store_error
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -37,7 +37,11 @@ def fail(message: str, code: int) -> None:
 
 
 def friendly_errors(function: F) -> F:
-    """Store problems become one line and their own exit status."""
+    """Store problems become one line and their own exit status.
+
+    A database driver error that escaped the store's guards is translated the same way (never a
+    traceback); any other exception is a bug and is not hidden.
+    """
 
     @wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -50,6 +54,11 @@ def friendly_errors(function: F) -> F:
         except BrokenPipeError:
             sys.stderr.close()
             sys.exit(0)
+        except Exception as exc:
+            error = as_store_error(exc)
+            if error is None:
+                raise
+            fail(error.message, error.exit_code)
 
     return wrapper  # type: ignore[return-value]
 
@@ -96,6 +105,9 @@ def main(ctx: click.Context, db: str | None) -> None:
 @friendly_errors
 def run_app(ctx: click.Context) -> None:
     library = open_library(ctx)
+    # The app is for marking: a read-only or locked library is reported here, before the screen
+    # is taken over, not at the first annotation.
+    library.database.check_writable()
     from nkreader.tui.app import create_app
 
     app = create_app(library)
@@ -114,14 +126,25 @@ def run_app(ctx: click.Context) -> None:
     help="Refuse files larger than this many megabytes.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="Print only refused files and the summary.")
+@click.option(
+    "--update",
+    is_flag=True,
+    help="Replace the text of an article whose URL or origin matches but whose text differs "
+    "(the old text is kept as a revision) and re-anchor its annotations.",
+)
 @click.pass_context
 @friendly_errors
-def import_command(ctx: click.Context, paths: tuple[Path, ...], max_size: float, quiet: bool) -> None:
+def import_command(
+    ctx: click.Context, paths: tuple[Path, ...], max_size: float, quiet: bool, update: bool
+) -> None:
     """Import articles from files and folders (recursively).
 
     Formats: .txt, .md (YAML front matter), .html/.htm, .json, and RSS/Atom feeds
     (.xml, .rss, .atom). Text already in the library is skipped; a refused file
     gets one line naming it and the reason, and the rest of the batch goes on.
+    An article with a known URL or origin but another text is reported as changed
+    and skipped, unless --update: then its text is replaced and each annotation is
+    re-anchored (anchored, moved, fuzzy, or orphaned: never deleted).
     Exit status 0 when nothing failed, 1 otherwise.
     """
     from nkreader.services.importing import ImportEvent, Outcome, import_paths
@@ -135,6 +158,8 @@ def import_command(ctx: click.Context, paths: tuple[Path, ...], max_size: float,
             click.echo(f"refused {printable(event.origin)}: {printable(event.reason or '')}", err=True)
         elif event.outcome is Outcome.CHANGED:
             click.echo(f"changed {printable(event.origin)}: {printable(event.reason or '')}", err=True)
+        elif event.outcome is Outcome.UPDATED:
+            click.echo(f"updated {printable(event.origin)}: {printable(event.reason or '')}", err=True)
         elif not quiet and event.outcome is Outcome.DUPLICATE:
             click.echo(f"skipped {printable(event.origin)}: {event.reason}", err=True)
 
@@ -147,9 +172,11 @@ def import_command(ctx: click.Context, paths: tuple[Path, ...], max_size: float,
             max_bytes=int(max_size * 1024 * 1024),
             progress=progress,
             on_event=show,
+            update=update,
         )
     failed = report.failed + len(missing)
-    click.echo(f"imported {report.imported}, skipped {report.skipped}, failed {failed}")
+    updated = f"updated {report.updated}, " if update else ""
+    click.echo(f"imported {report.imported}, {updated}skipped {report.skipped}, failed {failed}")
     sys.exit(EXIT_FAILED_ITEMS if failed else 0)
 
 
@@ -268,6 +295,16 @@ def show_command(ctx: click.Context, article_id: int, header: bool) -> None:
 
 @main.command("export")
 @click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "w3c", "csv", "markdown"]),
+    default="json",
+    show_default=True,
+    help="json: nkreader's own, complete; w3c: W3C Web Annotation JSON-LD; csv: one row per "
+    "annotation; markdown: a brief per article.",
+)
+@click.option(
     "-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write here (default: stdout)."
 )
 @click.option("--article", "article_ids", type=int, multiple=True, help="Only this article id (repeatable).")
@@ -281,12 +318,15 @@ def show_command(ctx: click.Context, article_id: int, header: bool) -> None:
 @click.option(
     "--since", callback=parse_date, help="Only annotations made on or after this date (YYYY-MM-DD)."
 )
-@click.option("--no-text", is_flag=True, help="Leave article bodies out.")
-@click.option("--schema", is_flag=True, help="Print the JSON Schema of the export format and exit.")
+@click.option(
+    "--no-text", is_flag=True, help="Leave article bodies out (json; the other formats never hold them)."
+)
+@click.option("--schema", is_flag=True, help="Print the JSON Schema of the json format and exit.")
 @click.pass_context
 @friendly_errors
 def export_command(
     ctx: click.Context,
+    fmt: str,
     output: Path | None,
     article_ids: tuple[int, ...],
     kinds: tuple[str, ...],
@@ -294,34 +334,65 @@ def export_command(
     no_text: bool,
     schema: bool,
 ) -> None:
-    """Export articles and their annotations as nkreader JSON (see --schema)."""
+    """Export articles and their annotations (json by default; see --format, --schema).
+
+    Every file is written atomically: a temporary file beside it, then renamed.
+    """
     from nkreader.export import native
-    from nkreader.services.exporting import native_document, write_atomic
+    from nkreader.services.exporting import render, write_atomic
 
     if schema:
+        if fmt != "json":
+            fail(f"--schema describes the json format only, not {fmt}", EXIT_USAGE)
         click.echo(json.dumps(native.schema(), indent=2, ensure_ascii=False))
         return
     library = open_library(ctx)
-    document = native_document(
+    rendered = render(
         library,
+        fmt,
         article_ids=article_ids or None,
         kinds=[Kind(k) for k in kinds] or None,
         since=since,
         include_text=not no_text,
     )
-    text = native.dumps(document)
     if output is None:
-        sys.stdout.write(text)
+        sys.stdout.write(rendered.text)
         sys.stdout.flush()
         return
     try:
-        write_atomic(output, text)
+        write_atomic(output, rendered.text)
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror or exc}", 1)
-    annotations = sum(len(a["annotations"]) for a in document["articles"])
     click.echo(
-        f"exported {len(document['articles'])} articles, {annotations} annotations to {output}", err=True
+        f"exported {rendered.articles} articles, {rendered.annotations} annotations to {output}", err=True
     )
+
+
+@main.command("import-annotations")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.pass_context
+@friendly_errors
+def import_annotations_command(ctx: click.Context, file: Path) -> None:
+    """Merge annotations from FILE into the library.
+
+    FILE is an nkreader JSON export (restored exactly; merged by uuid, the newer
+    updated_at wins; articles matched by uuid, then URL, then text) or W3C Web
+    Annotation JSON-LD from another tool, such as Hypothesis (each annotation
+    anchored, through its quote, in the article whose URL is its target source).
+    Importing the same file twice changes nothing. Exit status 0, or 1 when some
+    annotations were skipped (each is named on stderr).
+    """
+    from nkreader.services.annotation_import import AnnotationFileError, import_annotation_file
+
+    library = open_library(ctx)
+    try:
+        report = import_annotation_file(library, file)
+    except AnnotationFileError as exc:
+        fail(f"{file}: {exc}", 1)
+    for reason in report.skipped:
+        click.echo(f"skipped {printable(reason)}", err=True)
+    click.echo(printable(report.summary()))
+    sys.exit(EXIT_FAILED_ITEMS if report.skipped else 0)
 
 
 @main.group("db")
@@ -347,17 +418,23 @@ def db_check_command(ctx: click.Context) -> None:
     """Check integrity, schema version and counts."""
     from nkreader.store import migrate
     from nkreader.store import repository as repo
+    from nkreader.store.errors import StoreCorrupt
 
     library = open_library(ctx)
-    problems = library.database.integrity_check()
-    with library.database.reading() as session:
-        articles = repo.count_articles(session)
-        counts = repo.count_annotations_by_kind(session)
-    click.echo(f"database:   {library.location}")
-    click.echo(f"schema:     {migrate.current_revision(library.database.engine)}")
-    click.echo(f"articles:   {articles}")
-    click.echo("annotations: " + ", ".join(f"{counts[k]} {k.plural.lower()}" for k in Kind))
-    click.echo("integrity:  " + ("ok" if problems == ["ok"] else "; ".join(problems[:5])))
+    database = library.database
+    problems = database.integrity_check()
+    click.echo(f"database:   {printable(library.location)}")
+    click.echo(f"schema:     {database.revision()} (this version: {migrate.head_revision()})")
+    try:
+        with database.reading() as session:
+            articles = repo.count_articles(session)
+            counts = repo.count_annotations_by_kind(session)
+    except StoreCorrupt:
+        click.echo("articles:   cannot be counted (damaged)")
+    else:
+        click.echo(f"articles:   {articles}")
+        click.echo("annotations: " + ", ".join(f"{counts[k]} {k.plural.lower()}" for k in Kind))
+    click.echo("integrity:  " + ("ok" if problems == ["ok"] else printable("; ".join(problems[:5]))))
     if problems != ["ok"]:
         sys.exit(5)
 

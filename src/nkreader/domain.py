@@ -128,6 +128,22 @@ class Article:
 
 
 @dataclass(slots=True)
+class ArticleRevision:
+    """A text an article had before an update replaced it (kept so nothing annotated is lost)."""
+
+    id: int | None
+    article_id: int
+    title: str
+    body: str
+    content_hash: str
+    url: str | None
+    origin: str | None
+    stored_at: datetime
+    """When this text became the article's."""
+    replaced_at: datetime
+
+
+@dataclass(slots=True)
 class ArticleSummary:
     """One row of the library list: enough to show it, without the body."""
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
-import tempfile
+import secrets
+import stat
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from nkreader.domain import Kind, Link, utcnow
-from nkreader.export import native
+from nkreader.export import csv, markdown, native, w3c
 from nkreader.services.library import Library
 from nkreader.store import repository as repo
 from nkreader.store.errors import NotFound
@@ -18,15 +21,33 @@ from nkreader.store.errors import NotFound
 BATCH = 500
 
 
-def native_document(
+FORMATS = ("json", "w3c", "csv", "markdown")
+"""Export formats: native JSON (DESIGN §6), W3C Web Annotation JSON-LD, CSV, a Markdown brief."""
+
+SUFFIXES = {"json": ".json", "w3c": ".jsonld", "csv": ".csv", "markdown": ".md"}
+
+
+@dataclass(slots=True)
+class Snapshot:
+    """What one export holds, read in one transaction."""
+
+    items: list[native.ArticleExport]
+    links: list[Link]
+    filters: dict[str, Any]
+
+    @property
+    def annotation_count(self) -> int:
+        return sum(len(item.annotations) for item in self.items)
+
+
+def snapshot(
     library: Library,
     *,
     article_ids: Sequence[int] | None = None,
     kinds: Sequence[Kind] | None = None,
     since: date | None = None,
-    include_text: bool = True,
-) -> dict[str, Any]:
-    """Every (or the chosen) article with its annotations, read in one snapshot."""
+) -> Snapshot:
+    """Every (or the chosen) article with its annotations, and the links among those, in one read."""
     filters: dict[str, Any] = {}
     if article_ids:
         filters["articles"] = list(article_ids)
@@ -58,20 +79,86 @@ def native_document(
             for link in repo.links_for(session, annotation_ids[offset : offset + BATCH]):
                 if link.source_uuid in uuids and link.target_uuid in uuids:
                     links.setdefault(link.uuid, link)
+    return Snapshot(items, list(links.values()), filters)
+
+
+def native_document(
+    library: Library,
+    *,
+    article_ids: Sequence[int] | None = None,
+    kinds: Sequence[Kind] | None = None,
+    since: date | None = None,
+    include_text: bool = True,
+) -> dict[str, Any]:
+    """Every (or the chosen) article with its annotations, read in one snapshot."""
+    taken = snapshot(library, article_ids=article_ids, kinds=kinds, since=since)
     return native.build_document(
-        items, exported_at=utcnow(), links=list(links.values()), include_text=include_text, filters=filters
+        taken.items, exported_at=utcnow(), links=taken.links, include_text=include_text, filters=taken.filters
     )
 
 
+@dataclass(slots=True)
+class Rendered:
+    text: str
+    articles: int
+    annotations: int
+
+
+def render(
+    library: Library,
+    fmt: str = "json",
+    *,
+    article_ids: Sequence[int] | None = None,
+    kinds: Sequence[Kind] | None = None,
+    since: date | None = None,
+    include_text: bool = True,
+) -> Rendered:
+    """The export in `fmt` (one of `FORMATS`) as text. `include_text` matters to JSON only: the
+    other formats never carry whole article texts."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r} (one of {', '.join(FORMATS)})")
+    taken = snapshot(library, article_ids=article_ids, kinds=kinds, since=since)
+    now = utcnow()
+    if fmt == "json":
+        text = native.dumps(
+            native.build_document(
+                taken.items,
+                exported_at=now,
+                links=taken.links,
+                include_text=include_text,
+                filters=taken.filters,
+            )
+        )
+    elif fmt == "w3c":
+        text = w3c.dumps(w3c.build_collection(taken.items, exported_at=now, links=taken.links))
+    elif fmt == "csv":
+        text = csv.render(taken.items)
+    else:
+        text = markdown.render(taken.items, exported_at=now, include_empty=bool(article_ids))
+    return Rendered(text, len(taken.items), taken.annotation_count)
+
+
 def write_atomic(path: Path, text: str) -> None:
-    """Write to a temporary file beside `path`, then rename: a reader never sees half a file."""
+    """Write to a temporary file beside `path`, then rename: a reader never sees half a file.
+
+    The file gets the permissions the user's umask gives new files (or those of the file it
+    replaces), not the owner-only ones of a temporary file.
+    """
     path = path.expanduser()
     directory = path.parent if str(path.parent) else Path(".")
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    while True:
+        temporary = directory / f".{path.name}.{secrets.token_hex(6)}.tmp"
+        try:
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            break
+        except FileExistsError:
+            continue
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
             handle.flush()
+            with contextlib.suppress(OSError):
+                os.chmod(handle.fileno(), stat.S_IMODE(path.stat().st_mode))
             os.fsync(handle.fileno())
         os.replace(temporary, path)
     except BaseException:
@@ -81,6 +168,11 @@ def write_atomic(path: Path, text: str) -> None:
 
 def export_native_file(library: Library, target: Path, **filters: Any) -> tuple[int, int]:
     """Write the native JSON export to `target` atomically; returns (articles, annotations)."""
-    document = native_document(library, **filters)
-    write_atomic(target, native.dumps(document))
-    return len(document["articles"]), sum(len(a["annotations"]) for a in document["articles"])
+    return export_file(library, target, "json", **filters)
+
+
+def export_file(library: Library, target: Path, fmt: str = "json", **filters: Any) -> tuple[int, int]:
+    """Write the export in `fmt` to `target` atomically; returns (articles, annotations)."""
+    rendered = render(library, fmt, **filters)
+    write_atomic(target, rendered.text)
+    return rendered.articles, rendered.annotations

@@ -1,26 +1,31 @@
-"""Import files into the library: read each file, then store each article in its own transaction.
+"""Import files into the library: read the files, then store their articles in batches.
 
 Reading (and its failures) happens before any transaction opens, so a bad file
-never holds a lock and never leaves anything behind; a kill between two
-articles leaves only whole articles.
+never holds a lock and never leaves anything behind. Articles are stored a
+batch per transaction (one disk sync for up to 200 articles); each article is
+whole or absent, so a kill at any moment leaves only whole articles.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from nkreader.domain import ArticleDraft
+from nkreader.domain import Article, ArticleDraft
 from nkreader.ingest import DEFAULT_MAX_BYTES, IngestError, iter_input_files, read_file
 from nkreader.services.library import Library, content_hash
+from nkreader.services.updating import update_article
 from nkreader.store import repository as repo
 from nkreader.store.errors import StoreError
 
 
 class Outcome(enum.StrEnum):
     IMPORTED = "imported"
+    UPDATED = "updated"
     DUPLICATE = "duplicate"
     CHANGED = "changed"
     FAILED = "failed"
@@ -49,6 +54,10 @@ class ImportReport:
         return self.count(Outcome.IMPORTED)
 
     @property
+    def updated(self) -> int:
+        return self.count(Outcome.UPDATED)
+
+    @property
     def skipped(self) -> int:
         return self.count(Outcome.DUPLICATE) + self.count(Outcome.CHANGED)
 
@@ -57,15 +66,18 @@ class ImportReport:
         return self.count(Outcome.FAILED)
 
     def summary(self) -> str:
-        return f"imported {self.imported}, skipped {self.skipped}, failed {self.failed}"
+        updated = f"updated {self.updated}, " if self.updated else ""
+        return f"imported {self.imported}, {updated}skipped {self.skipped}, failed {self.failed}"
 
 
 ProgressCallback = Callable[[int, int, Path], None]
 """Called with (files done, files in all, current file) as the batch advances."""
 
 
-def store_draft(library: Library, draft: ArticleDraft) -> ImportEvent:
-    """One article, one transaction: a duplicate or a changed article is reported, not stored."""
+def store_draft(library: Library, draft: ArticleDraft, *, update: bool = False) -> ImportEvent:
+    """One article, one transaction: a duplicate is reported, not stored; so is a changed article
+    (same URL or origin, other text) unless `update`, which replaces its text and re-anchors its
+    annotations (`services.updating`)."""
     origin = draft.origin or "?"
     digest = content_hash(draft.body)
     with library.database.writing() as session:
@@ -73,16 +85,114 @@ def store_draft(library: Library, draft: ArticleDraft) -> ImportEvent:
             return ImportEvent(Outcome.DUPLICATE, origin, draft.title, "already in the library")
         existing = repo.find_article_by_url_or_origin(session, draft.url, draft.origin)
         if existing is not None:
-            return ImportEvent(
-                Outcome.CHANGED,
-                origin,
-                draft.title,
-                f"text differs from article {existing.id} with the same "
-                + ("URL" if draft.url and existing.url == draft.url else "origin")
-                + " (updating is not supported yet)",
-            )
+            return _changed(session, existing, draft, digest, update=update)
         article = repo.add_article(session, draft, digest)
         return ImportEvent(Outcome.IMPORTED, origin, draft.title, article_id=article.id)
+
+
+BATCH_ARTICLES = 200
+"""Articles stored per transaction during an import: one commit (one disk sync) for many."""
+BATCH_SECONDS = 1.0
+"""...or fewer, so that a slow batch (large files) still commits at least every second."""
+
+
+def store_batch(
+    library: Library, drafts: Sequence[ArticleDraft], *, update: bool = False
+) -> list[ImportEvent]:
+    """Store many articles in one transaction, each whole or not at all.
+
+    Duplicates and known URLs or origins are looked up for the whole batch in two
+    queries; new articles are inserted together. If anything fails, the batch is
+    rolled back and retried one article per transaction, so one bad article cannot
+    cost the others.
+    """
+    try:
+        with library.database.writing() as session:
+            return _store_batch(session, drafts, update=update)
+    except StoreError:
+        raise
+    except (ValueError, OverflowError, LookupError):
+        events = []
+        for draft in drafts:
+            try:
+                events.append(store_draft(library, draft, update=update))
+            except StoreError:
+                raise
+            except (ValueError, OverflowError, LookupError) as exc:
+                events.append(
+                    ImportEvent(Outcome.FAILED, draft.origin or "?", draft.title, f"cannot store: {exc}")
+                )
+        return events
+
+
+def _store_batch(session: Any, drafts: Sequence[ArticleDraft], *, update: bool) -> list[ImportEvent]:
+    digests = [content_hash(d.body) for d in drafts]
+    stored_hashes = repo.existing_hashes(session, digests)
+    known = repo.articles_by_url_or_origin(
+        session, [d.url for d in drafts if d.url], [d.origin for d in drafts if d.origin]
+    )
+    by_url = {a.url: a for a in known if a.url}
+    by_origin = {a.origin: a for a in known if a.origin}
+    events: list[ImportEvent | None] = []
+    new: list[tuple[int, ArticleDraft, str]] = []
+    batch_hashes: set[str] = set()
+    batch_keys: set[tuple[str, str]] = set()
+    for draft, digest in zip(drafts, digests, strict=True):
+        origin = draft.origin or "?"
+        if digest in stored_hashes or digest in batch_hashes:
+            events.append(ImportEvent(Outcome.DUPLICATE, origin, draft.title, "already in the library"))
+            continue
+        existing = (by_url.get(draft.url) if draft.url else None) or (
+            by_origin.get(draft.origin) if draft.origin else None
+        )
+        if existing is not None:
+            events.append(_changed(session, existing, draft, digest, update=update))
+            continue
+        keys = {("url", draft.url)} if draft.url else set()
+        keys |= {("origin", draft.origin)} if draft.origin else set()
+        if keys & batch_keys:
+            events.append(
+                ImportEvent(
+                    Outcome.CHANGED,
+                    origin,
+                    draft.title,
+                    "another article with the same URL or origin, with other text, is in this import",
+                )
+            )
+            continue
+        batch_hashes.add(digest)
+        batch_keys |= keys
+        new.append((len(events), draft, digest))
+        events.append(None)
+    ids = repo.add_articles(session, [(draft, digest) for _, draft, digest in new])
+    for (position, draft, _), article_id in zip(new, ids, strict=True):
+        events[position] = ImportEvent(
+            Outcome.IMPORTED, draft.origin or "?", draft.title, article_id=article_id
+        )
+    return [e for e in events if e is not None]
+
+
+def _changed(
+    session: Any, existing: Article, draft: ArticleDraft, digest: str, *, update: bool
+) -> ImportEvent:
+    origin = draft.origin or "?"
+    same = "URL" if draft.url and existing.url == draft.url else "origin"
+    if update:
+        result = update_article(session, existing, draft, digest)
+        return ImportEvent(
+            Outcome.UPDATED,
+            origin,
+            draft.title,
+            f"new text for article {existing.id} (same {same}; the previous text is kept); "
+            f"annotations: {result.describe()}",
+            article_id=existing.id,
+        )
+    return ImportEvent(
+        Outcome.CHANGED,
+        origin,
+        draft.title,
+        f"text differs from article {existing.id} with the same {same} (--update replaces it)",
+    )
 
 
 def import_paths(
@@ -92,15 +202,31 @@ def import_paths(
     max_bytes: int = DEFAULT_MAX_BYTES,
     progress: ProgressCallback | None = None,
     on_event: Callable[[ImportEvent], None] | None = None,
+    update: bool = False,
 ) -> ImportReport:
-    """Import every supported file under `paths`; the rest of a batch goes on past a bad file."""
+    """Import every supported file under `paths`; the rest of a batch goes on past a bad file.
+
+    Files are read outside any transaction; their articles are stored in batches
+    (`store_batch`). With `update`, a changed article (known URL or origin, other
+    text) gets the new text.
+    """
     report = ImportReport()
     files = list(iter_input_files(paths))
+    pending: list[ArticleDraft] = []
+    started = time.monotonic()
 
     def record(event: ImportEvent) -> None:
         report.events.append(event)
         if on_event is not None:
             on_event(event)
+
+    def flush() -> None:
+        nonlocal started
+        if pending:
+            for event in store_batch(library, pending, update=update):
+                record(event)
+            pending.clear()
+        started = time.monotonic()
 
     for index, path in enumerate(files):
         if progress is not None:
@@ -108,18 +234,19 @@ def import_paths(
         try:
             result = read_file(path, max_bytes=max_bytes)
         except IngestError as exc:
+            flush()  # keep the report in file order
             record(ImportEvent(Outcome.FAILED, str(path), reason=str(exc)))
             continue
+        if result.errors:
+            flush()
         for error in result.errors:
             record(ImportEvent(Outcome.FAILED, str(path), reason=error))
         for draft in result.drafts:
             draft.origin = _absolute_origin(path, draft.origin)
-            try:
-                record(store_draft(library, draft))
-            except StoreError:
-                raise
-            except (ValueError, OverflowError) as exc:
-                record(ImportEvent(Outcome.FAILED, str(path), draft.title, f"cannot store: {exc}"))
+            pending.append(draft)
+        if len(pending) >= BATCH_ARTICLES or time.monotonic() - started > BATCH_SECONDS:
+            flush()
+    flush()
     if progress is not None and files:
         progress(len(files), len(files), files[-1])
     return report

@@ -10,15 +10,17 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any
 
 from nkreader.domain import (
+    CONTEXT_CHARS,
+    AnchorState,
     Annotation,
     Article,
     ArticleSummary,
     Kind,
     Status,
     new_uuid,
-    quote_context,
     utcnow,
 )
 from nkreader.store import repository as repo
@@ -89,6 +91,17 @@ class Library:
         with self.database.reading() as session:
             return repo.known_tags(session)
 
+    def change_token(self) -> int | None:
+        """A value that changes whenever another process (a second app, a CLI import) commits.
+
+        Cheap, no transaction and no table read: poll it on a timer or on focus and re-read what
+        is shown when it differs from the last value seen. It also moves after this process's
+        own changes (at worst one refresh too many, never one too few). None means it cannot
+        tell (a server database): refresh on a timer instead. Every other method already sees
+        everything committed before it was called; this only says when to call them again.
+        """
+        return self.database.data_version()
+
     # ------------------------------------------------------------------ writing
 
     def save_position(self, article_id: int, offset: int) -> None:
@@ -108,11 +121,7 @@ class Library:
     ) -> Annotation:
         """Mark body[start:end] (code point offsets) as `kind`; returns the stored annotation."""
         with self.database.writing() as session:
-            article = repo.get_article(session, article_id)
-            body = article.body
-            if not (0 <= start < end <= len(body)):
-                raise InvalidSpan(f"span {start}..{end} is outside the article (length {len(body)})")
-            exact, prefix, suffix = quote_context(body, start, end)
+            exact, prefix, suffix = _quote(session, article_id, start, end)
             if not exact.strip():
                 raise InvalidSpan("cannot mark blank text")
             now = utcnow()
@@ -142,6 +151,29 @@ class Library:
         with self.database.writing() as session:
             return repo.update_annotation(session, updated)
 
+    def reattach(self, uuid: str, start: int, end: int) -> Annotation:
+        """Put an annotation (an orphan, a doubtful fuzzy match) on body[start:end] of its article.
+
+        Its exact text, prefix and suffix are taken from there and it is `anchored` again; note,
+        tags, speaker and the rest stay. Returns the stored annotation (record it for undo).
+        """
+        with self.database.writing() as session:
+            annotation = repo.get_annotation(session, uuid)
+            exact, prefix, suffix = _quote(session, annotation.article_id, start, end)
+            if not exact.strip():
+                raise InvalidSpan("cannot attach an annotation to blank text")
+            moved = replace(
+                annotation,
+                start=start,
+                end=end,
+                exact=exact,
+                prefix=prefix,
+                suffix=suffix,
+                anchor_state=AnchorState.ANCHORED,
+                updated_at=utcnow(),
+            )
+            return repo.update_annotation(session, moved)
+
     def put(self, annotation: Annotation) -> Annotation:
         """Store exactly this state of an annotation (undo and redo restore old states)."""
         with self.database.writing() as session:
@@ -155,3 +187,11 @@ class Library:
         """Bring back a deleted annotation with its uuid, times and fields unchanged."""
         with self.database.writing() as session:
             return repo.add_annotation(session, replace(annotation, id=None))
+
+
+def _quote(session: Any, article_id: int, start: int, end: int) -> tuple[str, str, str]:
+    """The quote selector of body[start:end], refusing spans outside the body."""
+    length, prefix, exact, suffix = repo.quote_at(session, article_id, start, end, CONTEXT_CHARS)
+    if not (0 <= start < end <= length):
+        raise InvalidSpan(f"span {start}..{end} is outside the article (length {length})")
+    return exact, prefix, suffix

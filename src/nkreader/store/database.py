@@ -2,11 +2,18 @@
 
 Every unit of work is a transaction: `reading()` for queries, `writing()` for
 changes (BEGIN IMMEDIATE on SQLite, committed when the block ends, rolled back
-if it raises).
+if it raises). Transactions are short and never outlive the block, so another
+process (a second app, a CLI import) is never kept waiting for long and every
+call sees what the others committed before it began.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sqlite3
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -14,38 +21,35 @@ from pathlib import Path
 
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 from nkreader.store import migrate
-from nkreader.store.engine import WRITE_OPTION, make_engine, resolve_db_url, sqlite_path
+from nkreader.store.engine import (
+    WRITE_OPTION,
+    busy_timeout_ms,
+    make_engine,
+    resolve_db_url,
+    sqlite_path,
+    use_wal,
+)
 from nkreader.store.errors import (
     StoreCorrupt,
     StoreError,
     StoreFull,
-    StoreLocked,
     StoreReadOnly,
     StoreUnavailable,
+    is_busy,
+    translate,
 )
 
-_MESSAGES: list[tuple[str, type[StoreError], str]] = [
-    ("file is not a database", StoreCorrupt, "is not an nkreader database (or is damaged)"),
-    ("database disk image is malformed", StoreCorrupt, "is damaged (SQLite: disk image is malformed)"),
-    ("readonly database", StoreReadOnly, "is read-only: cannot save changes"),
-    ("database is locked", StoreLocked, "is locked by another process; try again in a moment"),
-    ("database is busy", StoreLocked, "is locked by another process; try again in a moment"),
-    ("disk is full", StoreFull, "cannot be written: the disk is full"),
-    ("unable to open database file", StoreUnavailable, "cannot be opened"),
-    ("disk i/o error", StoreUnavailable, "cannot be read or written (disk I/O error)"),
-]
+__all__ = ["Database", "translate"]
 
-
-def translate(exc: Exception, where: str) -> StoreError:
-    """Turn a driver error into the one-line StoreError the CLI and app show."""
-    reason = str(getattr(exc, "orig", exc)).lower()
-    for needle, error_type, text_ in _MESSAGES:
-        if needle in reason:
-            return error_type(f"{where} {text_}")
-    return StoreError(f"{where}: {getattr(exc, 'orig', exc)}")
+_RETRY_FIRST_DELAY = 0.005
+_RETRY_MAX_DELAY = 0.1
+_RETRY_FLOOR_S = 0.5
+"""The write lock is retried for at least this long even with a shorter busy timeout."""
+_FULL_BELOW_BYTES = 64 * 1024
+"""Less free space than this, and an I/O error opening the database is reported as a full disk."""
 
 
 class Database:
@@ -54,8 +58,11 @@ class Database:
     def __init__(self, engine: Engine, url: str) -> None:
         self.engine = engine
         self.url = url
+        self.busy_timeout_ms = busy_timeout_ms()
         self._read = sessionmaker(engine, expire_on_commit=False)
         self._write = sessionmaker(engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False)
+        self._version_lock = threading.Lock()
+        self._version_connection: object | None = None
 
     @property
     def path(self) -> Path | None:
@@ -68,14 +75,21 @@ class Database:
 
     @classmethod
     def open(cls, db: str | None = None, *, migrate_schema: bool = True) -> Database:
-        """Open (creating if needed) and bring the schema to this version's head."""
+        """Open (creating if needed) and bring the schema to this version's head.
+
+        A file that is not an nkreader library (another program's SQLite database) is refused
+        before anything is written to it; so is a schema from a newer nkreader. Before a
+        migration, the file is backed up next to itself.
+        """
         url = resolve_db_url(db)
         engine = make_engine(url)
         database = cls(engine, url)
-        where = f"database {database.label}"
         try:
             revision = migrate.current_revision(engine)
             migrate.check_not_newer(revision)
+            if revision is None:
+                database._refuse_foreign_database()
+            use_wal(engine)
             if migrate_schema and revision != migrate.head_revision():
                 if revision is not None:
                     database.backup_before_migration(revision)
@@ -83,13 +97,20 @@ class Database:
         except StoreError:
             engine.dispose()
             raise
-        except (DBAPIError, OSError) as exc:
+        except (DBAPIError, OSError, sqlite3.Error) as exc:
             engine.dispose()
-            raise translate(exc, where) from exc
+            raise database.explain(exc) from exc
         return database
 
     def close(self) -> None:
+        with self._version_lock:
+            if self._version_connection is not None:
+                with contextlib.suppress(Exception):
+                    self._version_connection.close()  # type: ignore[attr-defined]
+                self._version_connection = None
         self.engine.dispose()
+
+    # ------------------------------------------------------------------ transactions
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
@@ -98,41 +119,154 @@ class Database:
 
     @contextmanager
     def writing(self) -> Iterator[Session]:
-        with self._guard(), self._write() as session, session.begin():
-            yield session
+        """A write transaction: the write lock is taken at once (BEGIN IMMEDIATE).
+
+        SQLite waits up to the busy timeout for another process's lock. If it reports the
+        database busy sooner than that (it does in a few cases without calling the busy
+        handler, e.g. while another connection recovers the WAL), taking the lock is retried
+        with a short back-off until the busy timeout has passed. Only taking the lock is
+        retried: nothing of the block has run yet, so retrying it is always safe.
+        """
+        with self._guard():
+            session, transaction = self._begin_writing()
+            with session, transaction:
+                yield session
+
+    def _begin_writing(self) -> tuple[Session, SessionTransaction]:
+        deadline = time.monotonic() + max(self.busy_timeout_ms / 1000, _RETRY_FLOOR_S)
+        delay = _RETRY_FIRST_DELAY
+        while True:
+            session = self._write()
+            try:
+                transaction = session.begin()
+                session.connection()  # emits BEGIN IMMEDIATE: the write lock, now
+                return session, transaction
+            except OperationalError as exc:
+                session.close()
+                if not is_busy(exc) or time.monotonic() + delay > deadline:
+                    raise
+            except BaseException:
+                session.close()
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, _RETRY_MAX_DELAY)
 
     @contextmanager
     def _guard(self) -> Iterator[None]:
         try:
             yield
-        except (OperationalError, DBAPIError) as exc:
-            raise translate(exc, f"database {self.label}") from exc
+        except (OperationalError, DBAPIError, sqlite3.Error) as exc:
+            raise self.explain(exc) from exc
+
+    def explain(self, exc: BaseException) -> StoreError:
+        """`translate`, made more precise with what the file system says about the file."""
+        error = translate(exc, f"database {self.label}")
+        path = self.path
+        if not isinstance(error, StoreUnavailable) or path is None:
+            return error
+        if _disk_full(path.parent):  # SQLite says "disk I/O error" when it cannot even make its -shm
+            return StoreFull(f"database {self.label} cannot be written: the disk is full")
+        if not path.exists():
+            return error
+        if path.is_dir():
+            return StoreUnavailable(f"database {self.label} is a folder, not a database file")
+        if not os.access(path, os.R_OK):
+            return StoreUnavailable(f"database {self.label} cannot be read (permission denied)")
+        if _read_only_folder(path.parent):
+            return StoreReadOnly(
+                f"database {self.label} is in a read-only folder or file system; SQLite needs to write "
+                "next to it (copy it to a writable folder to open it)"
+            )
+        return error
+
+    def check_writable(self) -> None:
+        """StoreReadOnly or StoreLocked now rather than at the first change (the app calls this at start).
+
+        Takes the write lock and changes a row in a transaction that is rolled back: SQLite opens
+        a file it cannot write read-only without a word, and only refuses the first change.
+        """
+        with self._guard():
+            session, transaction = self._begin_writing()
+            with session:
+                session.execute(text("UPDATE alembic_version SET version_num = version_num"))
+                transaction.rollback()
+
+    # ------------------------------------------------------------------ what other processes did
+
+    def data_version(self) -> int | None:
+        """A number that changes whenever another connection commits (SQLite `PRAGMA data_version`).
+
+        Read on a connection of its own that never holds a transaction, so it is cheap enough
+        for a timer and sees commits by other processes (and by this process's other
+        connections: after its own change a caller may refresh once more than needed, never
+        less). None for server databases.
+        """
+        if self.engine.dialect.name != "sqlite":
+            return None
+        with self._guard(), self._version_lock:
+            if self._version_connection is None:
+                self._version_connection = self.engine.raw_connection()
+            connection = self._version_connection
+            try:
+                cursor = connection.cursor()  # type: ignore[attr-defined]
+                try:
+                    return int(cursor.execute("PRAGMA data_version").fetchone()[0])
+                finally:
+                    cursor.close()
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    connection.close()  # type: ignore[attr-defined]
+                self._version_connection = None
+                raise
+
+    # ------------------------------------------------------------------ checks and backups
+
+    def revision(self) -> str | None:
+        with self._guard():
+            return migrate.current_revision(self.engine)
 
     def integrity_check(self) -> list[str]:
-        with self.engine.connect() as connection:
-            if self.engine.dialect.name != "sqlite":
-                return ["ok"]
+        if self.engine.dialect.name != "sqlite":
+            return ["ok"]
+        with self._guard(), self.engine.connect() as connection:
             return [row[0] for row in connection.execute(text("PRAGMA integrity_check"))]
 
     def backup_to(self, target: Path) -> None:
-        """A consistent copy while other processes keep writing (SQLite online backup)."""
-        import sqlite3
+        """A consistent copy while other processes keep writing (SQLite online backup).
 
+        The copy is written next to `target` and renamed over it only when complete, so a
+        failed backup (full disk, read-only folder) leaves no half-written file behind.
+        Raises StoreError (of the right kind) or OSError for the target's folder.
+        """
         source_path = self.path
         if source_path is None:
             raise StoreError("backups are only made of SQLite libraries; use your server's tools")
+        target = Path(target)
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(target.name + ".partial")
-        source = sqlite3.connect(source_path)
+        partial.unlink(missing_ok=True)
         try:
-            destination = sqlite3.connect(partial)
+            source = sqlite3.connect(source_path, timeout=self.busy_timeout_ms / 1000)
             try:
-                source.backup(destination)
+                destination = sqlite3.connect(partial)
+                try:
+                    source.backup(destination)  # one step: a snapshot of one moment
+                finally:
+                    destination.close()
             finally:
-                destination.close()
-        finally:
-            source.close()
-        partial.replace(target)
+                source.close()
+            _fsync(partial)
+            partial.replace(target)
+            _fsync(target.parent)
+        except sqlite3.Error as exc:
+            _unlink_quietly(partial)
+            error = translate(exc, f"backup {target}")
+            if is_busy(exc):
+                error = translate(exc, f"database {self.label}")
+            raise error from exc
+        except BaseException:
+            _unlink_quietly(partial)
+            raise
 
     def backup_before_migration(self, revision: str) -> Path | None:
         path = self.path
@@ -142,3 +276,58 @@ class Database:
         target = path.with_name(f"{path.stem}.before-{revision}-{stamp}{path.suffix}")
         self.backup_to(target)
         return target
+
+    def _refuse_foreign_database(self) -> None:
+        """A database with tables but no schema revision belongs to another program: leave it alone."""
+        if self.engine.dialect.name != "sqlite":
+            return
+        with self.engine.connect() as connection:
+            names = [
+                row[0]
+                for row in connection.execute(
+                    text(
+                        "SELECT name FROM sqlite_master WHERE type = 'table' "
+                        "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name != 'alembic_version' "
+                        "ORDER BY name LIMIT 4"
+                    )
+                )
+            ]
+        if names:
+            shown = ", ".join(names[:3]) + (", …" if len(names) > 3 else "")
+            raise StoreCorrupt(
+                f"database {self.label} is not an nkreader library (it holds other tables: {shown}); "
+                "nothing was changed"
+            )
+
+
+def _disk_full(folder: Path) -> bool:
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    try:
+        stat = os.statvfs(folder)
+    except OSError:
+        return False
+    return stat.f_bavail * stat.f_frsize < _FULL_BELOW_BYTES
+
+
+def _read_only_folder(folder: Path) -> bool:
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return True
+    except OSError:
+        return False
+    return not os.access(folder, os.W_OK)
+
+
+def _fsync(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _unlink_quietly(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink(missing_ok=True)

@@ -19,6 +19,7 @@ from sqlalchemy.exc import ArgumentError
 from nkreader.store.errors import StoreError, StoreUnavailable
 
 ENV_DB = "NKREADER_DB"
+ENV_BUSY_TIMEOUT = "NKREADER_BUSY_TIMEOUT_MS"
 BUSY_TIMEOUT_MS = 10_000
 WRITE_OPTION = "nkreader_write"
 
@@ -37,6 +38,19 @@ def resolve_db_url(db: str | None) -> str:
     if "://" in value:
         return value
     return "sqlite:///" + str(Path(value).expanduser().absolute())
+
+
+def busy_timeout_ms() -> int:
+    """How long a statement waits for another process's lock: NKREADER_BUSY_TIMEOUT_MS, else 10 s.
+
+    Read when an engine is made (never at import). Tests shorten it; a value that is not a
+    whole number of milliseconds is ignored.
+    """
+    value = os.environ.get(ENV_BUSY_TIMEOUT, "").strip()
+    try:
+        return max(0, int(value)) if value else BUSY_TIMEOUT_MS
+    except ValueError:
+        return BUSY_TIMEOUT_MS
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -59,12 +73,12 @@ def make_engine(url: str) -> Engine:
     except (ArgumentError, ImportError, ValueError) as exc:
         raise StoreError(f"cannot use database URL {url!r}: {exc}") from exc
     if engine.dialect.name == "sqlite":
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, busy_timeout_ms())
     return engine
 
 
-def _configure_sqlite(engine: Engine) -> None:
-    """WAL, foreign keys, a busy timeout, and explicit BEGINs.
+def _configure_sqlite(engine: Engine, timeout_ms: int) -> None:
+    """Foreign keys, a busy timeout, full syncs, and explicit BEGINs (WAL: see `use_wal`).
 
     pysqlite's own implicit transactions start late and never for DDL; taking
     control of BEGIN gives every unit of work a real transaction, and writers use
@@ -76,13 +90,8 @@ def _configure_sqlite(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         try:
-            cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            cursor.execute(f"PRAGMA busy_timeout = {int(timeout_ms)}")
             cursor.execute("PRAGMA foreign_keys = ON")
-            mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
-            if mode != "wal":
-                # A read-only file or folder cannot switch modes; reading still works.
-                with contextlib.suppress(sqlite3.OperationalError):
-                    cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = FULL")
         finally:
             cursor.close()
@@ -92,3 +101,25 @@ def _configure_sqlite(engine: Engine) -> None:
         options = connection.get_execution_options()  # type: ignore[attr-defined]
         statement = "BEGIN IMMEDIATE" if options.get(WRITE_OPTION) else "BEGIN"
         connection.exec_driver_sql(statement)  # type: ignore[attr-defined]
+
+
+def use_wal(engine: Engine) -> None:
+    """Put an SQLite library in WAL mode (kept in the file, so once is enough).
+
+    Not done on connect: the file is only changed once it is known to be a library of ours (or
+    a new one), never when nkreader is pointed at another program's database by mistake.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        try:
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                # A read-only file or folder cannot switch modes; reading still works.
+                with contextlib.suppress(sqlite3.OperationalError):
+                    cursor.execute("PRAGMA journal_mode = WAL")
+        finally:
+            cursor.close()
+    finally:
+        connection.close()

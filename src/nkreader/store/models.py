@@ -122,6 +122,23 @@ class LinkRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class ArticleRevisionRow(Base):
+    """A text an article had before `import --update` replaced it: nothing annotated is lost."""
+
+    __tablename__ = "article_revisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    url: Mapped[str | None] = mapped_column(Text)
+    origin: Mapped[str | None] = mapped_column(Text)
+    stored_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    """When this text became the article's (its import or its last update)."""
+    replaced_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class ReadingPositionRow(Base):
     """Where the reader left each article, so reopening it lands on the same words."""
 

@@ -13,6 +13,7 @@ from nkreader.domain import (
     Annotation,
     Article,
     ArticleDraft,
+    ArticleRevision,
     ArticleSummary,
     Kind,
     Link,
@@ -22,7 +23,7 @@ from nkreader.domain import (
     utcnow,
 )
 from nkreader.store.errors import NotFound
-from nkreader.store.models import AnnotationRow, ArticleRow, LinkRow, ReadingPositionRow
+from nkreader.store.models import AnnotationRow, ArticleRevisionRow, ArticleRow, LinkRow, ReadingPositionRow
 
 # --------------------------------------------------------------------------- articles
 
@@ -62,6 +63,24 @@ def find_article_by_url_or_origin(session: Session, url: str | None, origin: str
     return article_from_row(row) if row else None
 
 
+def _article_row(draft: ArticleDraft, digest: str, uuid: str | None, imported_at: datetime) -> ArticleRow:
+    return ArticleRow(
+        uuid=uuid or new_uuid(),
+        title=draft.title,
+        body=draft.body,
+        content_hash=digest,
+        source=draft.source,
+        author=draft.author,
+        url=draft.url,
+        published=draft.published,
+        language=draft.language,
+        origin=draft.origin,
+        origin_format=draft.origin_format,
+        imported_at=imported_at,
+        updated_at=imported_at,
+    )
+
+
 def add_article(
     session: Session,
     draft: ArticleDraft,
@@ -70,23 +89,76 @@ def add_article(
     uuid: str | None = None,
     imported_at: datetime | None = None,
 ) -> Article:
-    now = utcnow()
+    row = _article_row(draft, content_hash, uuid, imported_at or utcnow())
+    session.add(row)
+    session.flush()
+    return article_from_row(row)
+
+
+def find_article_by_uuid(session: Session, uuid: str) -> Article | None:
+    row = session.scalars(select(ArticleRow).where(ArticleRow.uuid == uuid)).first()
+    return article_from_row(row) if row else None
+
+
+def find_article_by_url(session: Session, urls: Sequence[str]) -> Article | None:
+    """The first article whose URL is any of `urls` (spellings of one address)."""
+    if not urls:
+        return None
+    row = session.scalars(
+        select(ArticleRow).where(ArticleRow.url.in_(list(urls))).order_by(ArticleRow.id)
+    ).first()
+    return article_from_row(row) if row else None
+
+
+def find_article_by_hash(session: Session, digest: str) -> Article | None:
+    row = session.scalars(
+        select(ArticleRow).where(ArticleRow.content_hash == digest).order_by(ArticleRow.id)
+    ).first()
+    return article_from_row(row) if row else None
+
+
+def insert_article(session: Session, article: Article) -> Article:
+    """Store an article exactly as given (uuid and times kept): restoring from an export.
+
+    Its id is kept too when that id is free, so a restore into an empty library is exact.
+    """
+    free = article.id is not None and session.get(ArticleRow, article.id) is None
     row = ArticleRow(
-        uuid=uuid or new_uuid(),
-        title=draft.title,
-        body=draft.body,
-        content_hash=content_hash,
-        source=draft.source,
-        author=draft.author,
-        url=draft.url,
-        published=draft.published,
-        language=draft.language,
-        origin=draft.origin,
-        origin_format=draft.origin_format,
-        imported_at=imported_at or now,
-        updated_at=imported_at or now,
+        id=article.id if free else None,
+        uuid=article.uuid,
+        title=article.title,
+        body=article.body,
+        content_hash=article.content_hash,
+        source=article.source,
+        author=article.author,
+        url=article.url,
+        published=article.published,
+        language=article.language,
+        origin=article.origin,
+        origin_format=article.origin_format,
+        imported_at=article.imported_at,
+        updated_at=article.updated_at,
     )
     session.add(row)
+    session.flush()
+    return article_from_row(row)
+
+
+def replace_article_text(
+    session: Session, article_id: int, draft: ArticleDraft, digest: str, *, updated_at: datetime
+) -> Article:
+    """Give an article the text and metadata of a newer copy; its identity (id, uuid) stays."""
+    row = session.get(ArticleRow, article_id)
+    if row is None:
+        raise NotFound(f"no article with id {article_id}")
+    row.body = draft.body
+    row.content_hash = digest
+    row.title = draft.title
+    for name in ("source", "author", "url", "published", "language", "origin", "origin_format"):
+        value = getattr(draft, name)
+        if value is not None:
+            setattr(row, name, value)
+    row.updated_at = updated_at
     session.flush()
     return article_from_row(row)
 
@@ -96,6 +168,49 @@ def get_article(session: Session, article_id: int) -> Article:
     if row is None:
         raise NotFound(f"no article with id {article_id}")
     return article_from_row(row)
+
+
+# --------------------------------------------------------------------------- revisions
+
+
+def add_revision(session: Session, revision: ArticleRevision) -> ArticleRevision:
+    row = ArticleRevisionRow(
+        article_id=revision.article_id,
+        title=revision.title,
+        body=revision.body,
+        content_hash=revision.content_hash,
+        url=revision.url,
+        origin=revision.origin,
+        stored_at=revision.stored_at,
+        replaced_at=revision.replaced_at,
+    )
+    session.add(row)
+    session.flush()
+    return _revision_from_row(row)
+
+
+def revisions_for(session: Session, article_id: int) -> list[ArticleRevision]:
+    """Earlier texts of an article, oldest first."""
+    rows = session.scalars(
+        select(ArticleRevisionRow)
+        .where(ArticleRevisionRow.article_id == article_id)
+        .order_by(ArticleRevisionRow.replaced_at, ArticleRevisionRow.id)
+    )
+    return [_revision_from_row(r) for r in rows]
+
+
+def _revision_from_row(row: ArticleRevisionRow) -> ArticleRevision:
+    return ArticleRevision(
+        id=row.id,
+        article_id=row.article_id,
+        title=row.title,
+        body=row.body,
+        content_hash=row.content_hash,
+        url=row.url,
+        origin=row.origin,
+        stored_at=row.stored_at,
+        replaced_at=row.replaced_at,
+    )
 
 
 def article_ids(session: Session) -> list[int]:
@@ -279,6 +394,11 @@ def get_annotation(session: Session, uuid: str) -> Annotation:
     return annotation_from_row(row)
 
 
+def find_annotation(session: Session, uuid: str) -> Annotation | None:
+    row = session.scalars(select(AnnotationRow).where(AnnotationRow.uuid == uuid)).first()
+    return annotation_from_row(row) if row else None
+
+
 def add_annotation(session: Session, annotation: Annotation) -> Annotation:
     row = AnnotationRow(uuid=annotation.uuid)
     _apply(row, annotation)
@@ -346,6 +466,52 @@ def links_for(session: Session, annotation_ids: Sequence[int]) -> list[Link]:
     ]
 
 
+def find_link(session: Session, uuid: str) -> Link | None:
+    source = AnnotationRow.__table__.alias("s")
+    target = AnnotationRow.__table__.alias("t")
+    r = session.execute(
+        select(LinkRow.id, LinkRow.uuid, source.c.uuid, target.c.uuid, LinkRow.type, LinkRow.created_at)
+        .join(source, source.c.id == LinkRow.source_id)
+        .join(target, target.c.id == LinkRow.target_id)
+        .where(LinkRow.uuid == uuid)
+    ).first()
+    if r is None:
+        return None
+    return Link(id=r[0], uuid=r[1], source_uuid=r[2], target_uuid=r[3], type=LinkType(r[4]), created_at=r[5])
+
+
+def add_link(session: Session, link: Link) -> Link | None:
+    """Store a link between two stored annotations; None when an end is missing or the same
+    link (same ends and type) is already there."""
+    ids = dict(
+        session.execute(
+            select(AnnotationRow.uuid, AnnotationRow.id).where(
+                AnnotationRow.uuid.in_([link.source_uuid, link.target_uuid])
+            )
+        ).all()
+    )
+    source_id, target_id = ids.get(link.source_uuid), ids.get(link.target_uuid)
+    if source_id is None or target_id is None:
+        return None
+    duplicate = session.scalar(
+        select(LinkRow.id).where(
+            LinkRow.source_id == source_id, LinkRow.target_id == target_id, LinkRow.type == link.type.value
+        )
+    )
+    if duplicate is not None:
+        return None
+    row = LinkRow(
+        uuid=link.uuid,
+        source_id=source_id,
+        target_id=target_id,
+        type=link.type.value,
+        created_at=link.created_at,
+    )
+    session.add(row)
+    session.flush()
+    return Link(row.id, row.uuid, link.source_uuid, link.target_uuid, link.type, row.created_at)
+
+
 # --------------------------------------------------------------------------- reading positions
 
 
@@ -361,3 +527,52 @@ def set_reading_position(session: Session, article_id: int, offset: int) -> None
     elif row.offset != offset:
         row.offset = offset
         row.updated_at = utcnow()
+
+
+def quote_at(
+    session: Session, article_id: int, start: int, end: int, context: int
+) -> tuple[int, str, str, str]:
+    """(body length, prefix, exact, suffix) around body[start:end], read without loading the body.
+
+    SQLite's substr counts characters (code points), as Python's str does, so the offsets agree.
+    """
+    before = max(0, start - context)
+    row = session.execute(
+        select(
+            func.length(ArticleRow.body),
+            func.substr(ArticleRow.body, before + 1, start - before),
+            func.substr(ArticleRow.body, start + 1, max(0, end - start)),
+            func.substr(ArticleRow.body, end + 1, context),
+        ).where(ArticleRow.id == article_id)
+    ).first()
+    if row is None:
+        raise NotFound(f"no article with id {article_id}")
+    return row[0], row[1] or "", row[2] or "", row[3] or ""
+
+
+def existing_hashes(session: Session, digests: Sequence[str]) -> set[str]:
+    if not digests:
+        return set()
+    return set(
+        session.scalars(select(ArticleRow.content_hash).where(ArticleRow.content_hash.in_(set(digests))))
+    )
+
+
+def articles_by_url_or_origin(session: Session, urls: Sequence[str], origins: Sequence[str]) -> list[Article]:
+    conditions = []
+    if urls:
+        conditions.append(ArticleRow.url.in_(set(urls)))
+    if origins:
+        conditions.append(ArticleRow.origin.in_(set(origins)))
+    if not conditions:
+        return []
+    return [article_from_row(row) for row in session.scalars(select(ArticleRow).where(or_(*conditions)))]
+
+
+def add_articles(session: Session, drafts: Sequence[tuple[ArticleDraft, str]]) -> list[int]:
+    """Insert many new articles at once (one statement); returns their ids in order."""
+    now = utcnow()
+    rows = [_article_row(draft, digest, None, now) for draft, digest in drafts]
+    session.add_all(rows)
+    session.flush()
+    return [row.id for row in rows]
