@@ -243,7 +243,7 @@ async def test_keymap_from_config_remaps_a_binding(library: Library, tmp_path: P
         await pilot.pause()
         assert isinstance(pilot.app.screen, HelpScreen)
         marking = dict(pilot.app.help_groups())["Marking"]
-        assert ("K", "Mark as a claim") in marking
+        assert ("K", "Mark as a claim", "annotate.claim") in marking
     assert [a["kind"] for a in exported_annotations(library)] == ["claim"]
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import colorsys
 from collections.abc import Sequence
 from typing import ClassVar
 
 import pytest
+from rich.color import EIGHT_BIT_PALETTE, ColorSystem
+from rich.color_triplet import ColorTriplet
 from rich.style import Style
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
@@ -159,10 +162,28 @@ async def test_v_and_sentence_moves_select_two_sentences() -> None:
         assert r.selection == (0, len(f"{S1} {S2}"))
         assert app.selections[-1] == r.selection
         await pilot.press("v")  # stop selecting, keep the selection
-        assert r.mode == "reading" and r.selection == (0, len(f"{S1} {S2}"))
+        assert r.mode == "selected" and r.selection == (0, len(f"{S1} {S2}"))
         assert r.target_span() == r.selection
         await pilot.press("l")  # plain movement drops it
         assert r.selection is None and app.selections[-1] is None
+        assert r.mode == "reading"
+
+
+async def test_mode_is_selected_when_a_selection_exists_outside_selecting_mode() -> None:
+    app = ReaderApp()
+    async with app.run_test(size=(100, 12)) as pilot:
+        r = app.query_one(ReaderView)
+        assert r.mode == "reading"
+        await pilot.press("s")
+        assert r.mode == "selected" and r.selection == (0, len(S1))
+        await pilot.press("escape")
+        assert r.mode == "reading"
+        await pilot.mouse_down(r, offset=(GUTTER + 4, 0))
+        await pilot.hover(r, offset=(GUTTER + 12, 0))
+        await pilot.mouse_up(r, offset=(GUTTER + 12, 0))
+        assert r.mode == "selected" and r.selection == (4, 12)
+        await pilot.press("v")  # selecting again from the cursor: the selection is kept and grows
+        assert r.mode == "selecting"
 
 
 async def test_s_selects_the_sentence_and_grows_a_selection() -> None:
@@ -330,6 +351,51 @@ async def test_highlights_draw_styles_and_gutter_letters() -> None:
         selected = style_at(r, 0, GUTTER + 1)
         assert selected.bgcolor != style_at(r, 0, GUTTER + 4).bgcolor and selected.underline
         assert style_at(r, 0, GUTTER + 3).reverse  # the cursor at the selection's end
+
+
+def _contrast(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
+    """WCAG contrast ratio of two sRGB colours."""
+
+    def luminance(rgb: tuple[int, int, int]) -> float:
+        lin = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in (c / 255 for c in rgb)]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    hi, lo = sorted((luminance(a) + 0.05, luminance(b) + 0.05), reverse=True)
+    return hi / lo
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+async def test_highlight_colours_stay_distinct_and_readable_in_256_colours(theme: str) -> None:
+    hues = {  # hue ranges in degrees: claim blue, quote green, policy amber, overlap violet
+        "claim": (190, 240),
+        "quote": (100, 160),
+        "policy": (25, 60),
+        "overlap": (255, 300),
+    }
+    app = ReaderApp()
+    async with app.run_test(size=(60, 8)) as pilot:
+        app.theme = theme
+        await pilot.pause()
+        r = app.query_one(ReaderView)
+        base = r.rich_style
+        assert base.color is not None and base.bgcolor is not None
+        foreground = base.color.get_truecolor()
+        truecolor: dict[str, ColorTriplet] = {}
+        eight_bit: dict[str, int | None] = {}
+        for name in [*hues, "selection"]:
+            bgcolor = r.get_component_rich_style(f"reader--{name}").bgcolor
+            assert bgcolor is not None
+            truecolor[name] = bgcolor.get_truecolor()  # blended over the reader's background
+            eight_bit[name] = bgcolor.downgrade(ColorSystem.EIGHT_BIT).number
+        assert len(set(truecolor.values())) == len(truecolor), truecolor
+        assert len(set(eight_bit.values())) == len(eight_bit), eight_bit  # tmux without truecolor
+        assert base.bgcolor.downgrade(ColorSystem.EIGHT_BIT).number not in eight_bit.values()
+        for name, (low, high) in hues.items():
+            for rgb in (truecolor[name], EIGHT_BIT_PALETTE[eight_bit[name] or 0]):
+                hue = colorsys.rgb_to_hls(*rgb.normalized)[0] * 360
+                assert low <= hue <= high, (name, rgb.hex, hue)
+            assert _contrast(foreground, truecolor[name]) >= 4.5, name
+            assert _contrast(foreground, EIGHT_BIT_PALETTE[eight_bit[name] or 0]) >= 4.0, name
 
 
 async def test_set_highlights_redraws_without_rewrapping(monkeypatch: pytest.MonkeyPatch) -> None:

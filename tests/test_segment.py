@@ -123,6 +123,60 @@ def test_closing_quotes_and_brackets(text: str, expected: list[str]) -> None:
     assert sentences(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The launch was on Aug. 30. The group said more.",
+            ["The launch was on Aug. 30.", "The group said more."],
+        ),
+        (
+            "He met Kim Jong Un in Pyongyang on Jan. 5. It was cold.",
+            ["He met Kim Jong Un in Pyongyang on Jan. 5.", "It was cold."],
+        ),
+        (
+            "Choe Son Hui met Lavrov on Oct. 14. Russia said so.",
+            ["Choe Son Hui met Lavrov on Oct. 14.", "Russia said so."],
+        ),
+        (
+            "Rice sold for 7,500 won on Aug. 20. “The notice failed,” he said.",
+            ["Rice sold for 7,500 won on Aug. 20.", "“The notice failed,” he said."],
+        ),
+        ("The roof of Shelter No. 3. Then rain.", ["The roof of Shelter No. 3.", "Then rain."]),
+        # the number continues the sentence: no boundary
+        ("Workers of the No. 3 Coal Mine came. Done.", ["Workers of the No. 3 Coal Mine came.", "Done."]),
+        ("The Jan. 5 meeting ended. Done.", ["The Jan. 5 meeting ended.", "Done."]),
+        ("The Aug. 30 launch failed. Done.", ["The Aug. 30 launch failed.", "Done."]),
+        ("It was on Aug. 30. the group said.", ["It was on Aug. 30. the group said."]),
+        (
+            "Prices fell 1.5 percent in the U.S. on Aug. 2. Mr. Kim left.",
+            ["Prices fell 1.5 percent in the U.S. on Aug. 2.", "Mr. Kim left."],
+        ),
+        # a numbered item after a real sentence end is still an item
+        ("He left. 2. The second point.", ["He left.", "2. The second point."]),
+    ],
+)
+def test_month_and_number_abbreviation_then_number_ends_a_sentence(text: str, expected: list[str]) -> None:
+    assert sentences(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The banner reads “자력갱생으로 나가자!” (“Let us go on by self-reliance!”). It is red.",
+            ["The banner reads “자력갱생으로 나가자!” (“Let us go on by self-reliance!”).", "It is red."],
+        ),
+        ("He left. (He came back later.) Then rain.", ["He left.", "(He came back later.)", "Then rain."]),
+        ("He left. (He came back) and stayed.", ["He left.", "(He came back) and stayed."]),
+    ],
+)
+def test_gloss_in_brackets_before_the_full_stop_stays_with_its_sentence(
+    text: str, expected: list[str]
+) -> None:
+    assert sentences(text) == expected
+
+
 def test_numbered_items() -> None:
     assert sentences("1. The first point. 2. The second point.") == [
         "1. The first point.",

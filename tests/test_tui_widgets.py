@@ -22,7 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Input, OptionList, TextArea
 
 from nkreader.domain import AnchorState, Annotation, ArticleSummary, Kind, Status
-from nkreader.tui.annotation_list import EMPTY_HINT, AnnotationList
+from nkreader.tui.annotation_list import AnnotationList
 from nkreader.tui.dialogs import (
     ConfirmDialog,
     NoteDialog,
@@ -234,6 +234,60 @@ async def test_library_filter(ten_thousand: list[ArticleSummary]) -> None:
         assert lst.has_focus and lst.row_count == 10_000 and app.query_one(LibraryFilter).value == ""
 
 
+async def test_library_filter_enter_opens_the_first_match() -> None:
+    rows = [summary(i) for i in range(30)]
+    rows[12] = summary(12, "Kim Jong Un inspects a hospital", source="KCNA")
+    rows[20] = summary(20, "Kim Jong Un visits a farm", source="KCNA")
+    app = LibraryApp(rows)
+    async with app.run_test(size=(120, 20)) as pilot:
+        await pilot.pause()
+        lst = app.query_one(LibraryList)
+        await pilot.press("slash", *"kim jong", "enter")
+        await pilot.pause()
+        assert [m.article_id for m in app.of(LibraryList.ArticleChosen)] == [12]  # one Enter
+        assert lst.has_focus
+        await pilot.press("slash", *"nothing like this", "enter")  # no match: only to the list
+        await pilot.pause()
+        assert [m.article_id for m in app.of(LibraryList.ArticleChosen)] == [12]
+        assert lst.has_focus
+
+
+LONG_TITLE = "Kim Jong Un inspects the new greenhouse farm in Kangdong County and praises its officials"
+
+
+def library_row(app: App[Any]) -> str:
+    return next(line for line in screen_text(app).splitlines() if "Kim Jong Un" in line)
+
+
+@pytest.mark.parametrize(
+    ("width", "source", "date", "counts", "title_at_least"),
+    [
+        (24, False, False, False, 18),  # a title alone
+        (36, False, True, False, 12),  # counts go before the date
+        (50, False, True, True, 12),  # the library pane at ~160 columns: no room for the source
+        (64, False, True, True, 28),  # at ~200 columns: the title grows, the source stays hidden
+        (78, True, True, True, 28),  # the source only with a 28-cell title
+        (120, True, True, True, 60),
+    ],
+)
+async def test_library_title_wins_over_the_other_columns(
+    width: int, source: bool, date: bool, counts: bool, title_at_least: int
+) -> None:
+    class NarrowLibrary(LibraryApp):
+        CSS = f"LibraryPane {{ width: {width}; }}"
+
+    rows = [summary(0, LONG_TITLE, source="Rodong Sinmun daily news", c=1, q=2), summary(1)]
+    app = NarrowLibrary(rows)
+    async with app.run_test(size=(130, 10)) as pilot:
+        await pilot.pause()
+        line = library_row(app)
+        shown = line.strip().split("  ")[0]  # columns are separated by two spaces
+        assert LONG_TITLE.startswith(shown.rstrip("…")) and len(shown) >= title_at_least, line
+        assert ("Rodong Sinmun" in line) is source, line
+        assert (re.search(r"\d{4}-\d\d-\d\d", line) is not None) is date, line
+        assert ("C1 Q2 P0" in line) is counts, line
+
+
 async def test_library_filter_not_in_tab_order() -> None:
     app = LibraryApp([summary(i) for i in range(5)])
     async with app.run_test() as pilot:
@@ -334,7 +388,7 @@ async def test_annotation_list_order_badges_and_safety() -> None:
     async with app.run_test(size=(90, 12)) as pilot:
         await pilot.pause()
         panel = app.query_one(AnnotationList)
-        assert EMPTY_HINT[:30] in screen_text(app)
+        assert "No article open." in screen_text(app)  # nothing was set yet
         assert panel.highlighted_uuid is None
 
         panel.set_annotations(ANNOTATIONS)
@@ -344,7 +398,8 @@ async def test_annotation_list_order_badges_and_safety() -> None:
         lines = screen_text(app).splitlines()
         assert any("[C] · disputed · ⚠ orphaned" in line for line in lines)
         assert any("[Q] [@click=app.quit]x" in line for line in lines)
-        assert any("[/nope] said the source" in line and "#ryanggang #[b]tag" in line for line in lines)
+        assert any("[/nope] said the source" in line for line in lines)
+        assert any("#ryanggang #[b]tag  first line of the note" in line for line in lines)
         assert any("[P] Kim Jong Un" in line for line in lines)
 
         await pilot.press("j", "j", "k", "enter")
@@ -368,7 +423,71 @@ async def test_annotation_list_order_badges_and_safety() -> None:
         assert panel.uuids == ["u-quote", "u-policy"]
         panel.set_annotations([])
         await pilot.pause()
-        assert panel.highlighted_uuid is None and EMPTY_HINT[:30] in screen_text(app)
+        assert panel.highlighted_uuid is None and "No annotations yet." in screen_text(app)
+
+
+class NarrowAnnotationApp(AnnotationApp):
+    CSS = "AnnotationList { width: 38; }"  # the pane at ~130 columns
+
+
+def panel_lines(app: App[Any]) -> list[str]:
+    """The list's rows without its border."""
+    return [line.strip("▊▎ ").rstrip() for line in screen_text(app).splitlines()[1:-1]]
+
+
+async def test_annotation_rows_show_note_and_tags_on_a_third_line_at_pane_width() -> None:
+    long = "The prosecutor listed 300 smartphones, 2,000 boxes of antibiotics and more besides."
+    items = [
+        annotation(
+            "u-1",
+            Kind.QUOTE,
+            0,
+            long,
+            speaker="Choi Min-seo",
+            note="check the\ncount",
+            tags=["trial", "kcna"],
+        ),
+        annotation("u-2", Kind.CLAIM, 100, long, status=Status.CORROBORATED),
+        annotation("u-3", Kind.POLICY, 200, long, tags=["plenary"]),
+    ]
+    app = NarrowAnnotationApp()
+    async with app.run_test(size=(60, 16)) as pilot:
+        panel = app.query_one(AnnotationList)
+        panel.set_annotations(items)
+        await pilot.pause()
+        assert [line.strip() for line in panel_lines(app)[:8]] == [
+            "[Q] Choi Min-seo",
+            "The prosecutor listed 300 sma…",
+            "#trial #kcna  check the",
+            "[C] · corroborated",
+            "The prosecutor listed 300 sma…",
+            "[P]",
+            "The prosecutor listed 300 sma…",
+            "#plenary",
+        ]
+
+
+async def test_annotation_hints_wrap_and_no_article_has_its_own() -> None:
+    app = NarrowAnnotationApp()
+    async with app.run_test(size=(60, 12)) as pilot:
+        panel = app.query_one(AnnotationList)
+        await pilot.pause()
+        assert panel_lines(app)[:2] == ["No article open.", "Choose one in the library."]
+        panel.set_annotations([])  # an article without annotations
+        await pilot.pause()
+        assert panel_lines(app)[:2] == ["No annotations yet.", "Select text and press c, q or p."]
+        panel.show_no_article()
+        await pilot.pause()
+        assert panel_lines(app)[:2] == ["No article open.", "Choose one in the library."]
+        assert panel.highlighted_uuid is None and panel.uuids == []
+        panel.set_annotations(ANNOTATIONS[:1])
+        await pilot.pause()
+        assert panel.uuids == ["u-quote"] and "No article open." not in screen_text(app)
+        panel.styles.width = 20  # a narrow pane: the hint wraps instead of being cut
+        panel.set_annotations([])
+        await pilot.pause()
+        text = " ".join(line for line in panel_lines(app) if line)
+        assert text == "No annotations yet. Select text and press c, q or p."
 
 
 # --------------------------------------------------------------------------- dialogs
@@ -490,6 +609,37 @@ def test_speaker_suggester_matching() -> None:
     assert suggester.matches("", 2) == ["Kim Jong Un", "Kim Yo Jong"]
 
 
+async def test_speaker_inline_completion_ignores_case_hyphens_and_diacritics() -> None:
+    suggester = SpeakerSuggester(["Kim Yo-jong", "Kim Yŏng-nam", "Ri Son Gwon"])
+    assert await suggester.get_suggestion("ki") == "Kim Yo-jong"
+    assert await suggester.get_suggestion("KIM YO") == "Kim Yo-jong"
+    assert await suggester.get_suggestion("kim yo j") == "Kim Yo-jong"  # a space for the hyphen
+    assert await suggester.get_suggestion("kim yong") == "Kim Yŏng-nam"  # no diacritic typed
+    assert await suggester.get_suggestion("son") is None  # a word-start match cannot be drawn inline
+
+    known = ["Kim Yo-jong", "Ri Son Gwon"]
+    assert await run_dialog(SpeakerDialog(None, known), *"ki", "right", "enter") == ["Kim Yo-jong"]
+    assert await run_dialog(SpeakerDialog(None, known), *"kim yo j", "tab", "enter") == ["Kim Yo-jong"]
+    app = DialogApp()
+    async with app.run_test(size=(90, 30)) as pilot:
+        app.open(SpeakerDialog(None, known))
+        await pilot.pause()
+        await pilot.press(*"kim yo j")
+        await pilot.pause()
+        await pilot.pause()
+        assert "Kim Yo-jong" in screen_text(app)  # drawn in the known spelling, rest in grey
+        assert app.screen.query_one("#speaker-input", Input).value == "kim yo j"  # until accepted
+
+
+async def test_tag_inline_completion_ignores_case() -> None:
+    suggester = TagSuggester(["Nuclear test", "north-korea"])
+    assert await suggester.get_suggestion("economy, NUC") == "economy, Nuclear test"
+    assert await suggester.get_suggestion("north k") == "north-korea"
+    assert await suggester.get_suggestion("north-korea, north k") is None  # already there
+    results = await run_dialog(TagsDialog([], ["nuclear"]), *"NU", "right", "enter")
+    assert results == [["nuclear"]]
+
+
 async def test_prompt_dialog() -> None:
     assert await run_dialog(PromptDialog("Import path", "PATH", "~/"), *"news", "enter") == ["~/news"]
     assert await run_dialog(PromptDialog("Import path", "PATH", "[/nope]"), "enter") == ["[/nope]"]
@@ -566,6 +716,31 @@ async def test_help_screen_shows_remapped_key(tmp_path: Path) -> None:
         await pilot.press("q")
         await pilot.pause()
         assert not isinstance(app.screen, HelpScreen) and app.is_running
+
+
+async def test_help_screen_shows_binding_ids_and_merges_repeated_rows() -> None:
+    groups: list[tuple[str, list[Any]]] = [
+        (
+            "Library",
+            [
+                ("/, f", "Filter articles", "library.filter"),
+                ("esc", "Clear filter", "library.clear_filter"),
+                ("esc", "Clear filter", "library.filter.clear"),  # the same row from the filter field
+                ("enter", "Open the article", ""),
+            ],
+        ),
+        ("Old style", [("z", "Ring the bell")]),  # (keys, description) rows still work
+    ]
+    app = KeymapApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.push_screen(HelpScreen(groups))
+        await pilot.pause()
+        text = screen_text(app)
+        assert re.search(r"/, f\s+Filter articles\s+library\.filter\b", text)
+        assert len(re.findall(r"esc\s+Clear filter", text)) == 1
+        assert "library.clear_filter," in text and "library.filter.clear" in text  # both ids, one row
+        assert re.search(r"enter\s+Open the article\s+█", text)  # no id: an empty id cell
+        assert re.search(r"\bz\s+Ring the bell", text)
 
 
 # --------------------------------------------------------------------------- welcome

@@ -77,6 +77,7 @@ _STARTERS = frozenset(
 
 _WINDOW = 2048
 _EDGE = 64
+_GLOSS = 300  # how far a bracketed gloss after a sentence is followed to its ")"
 
 
 def _is_hangul(ch: str) -> bool:
@@ -276,6 +277,8 @@ def _is_boundary(body: str, a: int, t: int, c: int, ps: int, pe: int) -> bool:
     k = _skip_space(body, c, pe)
     if k >= pe:
         return False
+    if body[k] == "(" and _closes_before_terminator(body, k, pe):
+        return False  # a gloss that the sentence's own full stop follows: '“…!” (“…!”).'
     lim = min(pe, k + 4)
     while k < lim and body[k] in _OPENERS:
         k += 1
@@ -287,11 +290,7 @@ def _is_boundary(body: str, a: int, t: int, c: int, ps: int, pe: int) -> bool:
     if _is_hangul(prev):
         return True  # "다.", "요."
     # The token before the period: "Mr", "U.S", "(Gen", "J", "4,800"
-    i = a
-    lim = max(ps, a - 40)
-    while i > lim and not body[i - 1].isspace():
-        i -= 1
-    token = body[i:a].lstrip(_OPENERS)
+    i, token = _token_before(body, a, ps)
     if not token:
         return True
     low = token.lower()
@@ -307,9 +306,44 @@ def _is_boundary(body: str, a: int, t: int, c: int, ps: int, pe: int) -> bool:
         return _first_word(body, k, pe) in _STARTERS
     if token.isdigit() and len(token) <= 2:
         j = _skip_space_back(body, i, ps)
-        if j == ps or body[i - 1] == "\n" or body[j - 1] in _RUN_CHARS:
-            return False  # a numbered item at the start of a line or sentence: "1. The first"
+        if j == ps or body[i - 1] == "\n":
+            return False  # a numbered item at the start of a line: "1. The first"
+        if body[j - 1] in _RUN_CHARS and not _ends_number_abbr(body, j, ps):
+            return False  # a numbered item at the start of a sentence: "Done. 2. The next"
+        # else a number that an abbreviation introduced ends the sentence: "on Aug. 30. The"
     return True
+
+
+def _token_before(body: str, a: int, ps: int) -> tuple[int, str]:
+    """The start and text of the token that ends at ``a`` (openers stripped, 40 chars at most)."""
+    i = a
+    lim = max(ps, a - 40)
+    while i > lim and not body[i - 1].isspace():
+        i -= 1
+    return i, body[i:a].lstrip(_OPENERS)
+
+
+def _ends_number_abbr(body: str, j: int, ps: int) -> bool:
+    """Does ``body[:j]`` end with an abbreviation that introduces a number ("Aug.", "No.")?"""
+    if j - 1 <= ps or body[j - 1] != ".":
+        return False
+    return _token_before(body, j - 1, ps)[1].lower() in _NUMBER_ABBR
+
+
+def _closes_before_terminator(body: str, k: int, pe: int) -> bool:
+    """Is the bracket opened at ``body[k]`` closed soon, right before a terminator ("(…).")?"""
+    depth = 0
+    for r in range(k, min(pe, k + _GLOSS)):
+        ch = body[r]
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return r + 1 < pe and body[r + 1] in _TERMINATORS
+        elif ch == "\n" and body.startswith(PARAGRAPH_SEP, r):
+            return False
+    return False
 
 
 def _boundaries(body: str, lo: int, hi: int, ps: int, pe: int) -> list[int]:

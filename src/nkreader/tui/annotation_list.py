@@ -1,4 +1,4 @@
-"""The annotation panel: the open article's annotations in text order, two lines each.
+"""The annotation panel: the open article's annotations in text order, two or three lines each.
 
 Why an ``OptionList``: an article holds at most a few hundred annotations, where ``OptionList`` is quick
 (its cost only shows at thousands of rows) and gives scrolling, mouse hover and click for free. It parses
@@ -23,9 +23,12 @@ from textual.widgets.option_list import Option
 from nkreader.domain import AnchorState, Annotation, Kind, Status
 from nkreader.tui.safe import excerpt
 
-__all__ = ["EMPTY_HINT", "AnnotationList", "annotation_prompt"]
+__all__ = ["EMPTY_HINT", "NO_ARTICLE_HINT", "AnnotationList", "annotation_prompt"]
 
-EMPTY_HINT = "No annotations yet — select text and press c, q or p."
+EMPTY_HINT = "No annotations yet.\nSelect text and press c, q or p."
+"""Shown when the open article has no annotations (wrapped to the pane's width)."""
+NO_ARTICLE_HINT = "No article open.\nChoose one in the library."
+"""Shown by :meth:`AnnotationList.show_no_article`."""
 
 _KIND_ORDER = {kind: i for i, kind in enumerate(Kind)}
 _STATUS_STYLE = {
@@ -40,13 +43,15 @@ _ANCHOR_STYLE = {
 }
 _EXCERPT_CELLS = 240
 """Excerpts are cut here first; the CSS (``text-overflow: ellipsis``) cuts them again at the panel width."""
+_INDENT = "    "
 
 
 def annotation_prompt(annotation: Annotation) -> Content:
-    """The two-line prompt of one annotation, built only from plain (never markup) pieces.
+    """The prompt of one annotation, built only from plain (never markup) pieces.
 
     Line 1: ``[C]`` badge in the kind colour, speaker, claim status unless unverified, anchor state
-    unless anchored. Line 2: the excerpt, then a dim preview of the note and the ``#tags``.
+    unless anchored. Line 2: the excerpt. Line 3, only when there is a note or tags: the ``#tags``
+    and a dim preview of the note's first line (tags first: they are short, the note is cut).
     """
     kind = annotation.kind
     head: list[str | tuple[str, str]] = [(f"[{kind.letter}]", f"bold {kind.colour}")]
@@ -60,14 +65,22 @@ def annotation_prompt(annotation: Annotation) -> Content:
             (f"⚠ {annotation.anchor_state.value}", _ANCHOR_STYLE.get(annotation.anchor_state, "")),
         ]
 
-    body: list[str | tuple[str, str]] = ["    ", excerpt(annotation.exact, _EXCERPT_CELLS) or "…"]
-    note = next((line for line in annotation.note.splitlines() if line.strip()), "")
-    if note:
-        body += ["  ", (excerpt(note, 80), "dim italic")]
+    lines: list[str | tuple[str, str]] = [
+        *head,
+        "\n",
+        _INDENT,
+        excerpt(annotation.exact, _EXCERPT_CELLS) or "…",
+    ]
+    extra: list[str | tuple[str, str]] = []
     tags = [excerpt(tag, 40) for tag in annotation.tags if tag.strip()]
     if tags:
-        body += ["  ", (" ".join(f"#{tag}" for tag in tags), "dim")]
-    return Content.assemble(*head, "\n", *body)
+        extra.append((" ".join(f"#{tag}" for tag in tags), "dim"))
+    note = next((line for line in annotation.note.splitlines() if line.strip()), "")
+    if note:
+        extra += ["  " if extra else "", (excerpt(note, _EXCERPT_CELLS), "dim italic")]
+    if extra:
+        lines += ["\n", _INDENT, *extra]
+    return Content.assemble(*lines)
 
 
 class AnnotationList(OptionList):
@@ -97,7 +110,7 @@ class AnnotationList(OptionList):
     AnnotationList {
         height: 1fr;
         max-height: 100%;
-        text-wrap: nowrap;          /* each of the two lines stays one line ... */
+        text-wrap: nowrap;          /* each line of a row stays one line ... */
         text-overflow: ellipsis;    /* ... and ends in "…" when it is too long */
         & > .option-list--option-highlighted {
             color: $foreground;
@@ -143,7 +156,7 @@ class AnnotationList(OptionList):
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._uuids: list[str] = []
-        self._show_empty_hint()
+        self._show_hint(NO_ARTICLE_HINT)  # until `set_annotations` is called for an open article
 
     # ------------------------------------------------------------------- API
     @property
@@ -171,13 +184,21 @@ class AnnotationList(OptionList):
         with self.prevent(OptionList.OptionHighlighted):
             self.clear_options()
             if not ordered:
-                self._show_empty_hint()
+                self._show_hint(EMPTY_HINT)
                 return
+            self.styles.text_wrap = "nowrap"
             self.add_options(Option(annotation_prompt(a), id=a.uuid) for a in ordered)
             if keep in self._uuids:
                 self.highlighted = self._uuids.index(keep)
             else:  # the highlighted one was deleted: its neighbour; nothing before: the first
                 self.highlighted = min(index or 0, len(self._uuids) - 1)
+
+    def show_no_article(self) -> None:
+        """Show that no article is open (an empty list with its own hint); no message is posted."""
+        self._uuids = []
+        with self.prevent(OptionList.OptionHighlighted):
+            self.clear_options()
+            self._show_hint(NO_ARTICLE_HINT)
 
     def select_uuid(self, uuid: str) -> bool:
         """Highlight an annotation (to follow the reader's cursor) without posting `Highlighted`.
@@ -193,9 +214,12 @@ class AnnotationList(OptionList):
         return True
 
     # -------------------------------------------------------------- handlers
-    def _show_empty_hint(self) -> None:
-        # A disabled option: never highlighted, drawn dim, and Enter on it does nothing.
-        self.add_option(Option(Content(EMPTY_HINT), disabled=True))
+    def _show_hint(self, hint: str) -> None:
+        # A disabled option: never highlighted, drawn dim, and Enter on it does nothing. Rows never
+        # wrap (each line ends in "…"), a hint does: set inline, so the option's height is measured
+        # with it before the next CSS pass.
+        self.styles.text_wrap = "wrap"
+        self.add_option(Option(Content(hint), disabled=True))
 
     @on(OptionList.OptionHighlighted)
     def _forward_highlighted(self, event: OptionList.OptionHighlighted) -> None:

@@ -122,7 +122,7 @@ class NkReaderApp(App[None]):
     def known_binding_ids(self) -> set[str]:
         return {b.id for _, bindings in self.binding_sources() for b in bindings if b.id}
 
-    def help_groups(self) -> list[tuple[str, list[tuple[str, str]]]]:
+    def help_groups(self) -> list[tuple[str, list[tuple[str, str, str]]]]:
         """Key and description per binding, with the user's remaps applied."""
         keymap = self._keymap
         groups = []
@@ -131,7 +131,9 @@ class NkReaderApp(App[None]):
             for binding in bindings:
                 keys = keymap.get(binding.id, binding.key) if binding.id else binding.key
                 shown = ", ".join(self.get_key_display(Binding(k.strip(), "")) for k in keys.split(","))
-                rows.append((shown, binding.tooltip or binding.description or binding.action))
+                rows.append(
+                    (shown, binding.tooltip or binding.description or binding.action, binding.id or "")
+                )
             groups.append((group, rows))
         return groups
 

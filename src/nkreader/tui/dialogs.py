@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import ClassVar, TypeVar
 
+from rich.cells import cell_len
+from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -46,19 +48,30 @@ SPEAKER_LIST_SIZE = 8
 
 
 # --------------------------------------------------------------------------- completion
+def _lines_up(known: str, typed: str) -> bool:
+    """Does `known` begin with `typed`, ignoring case, diacritics and hyphens, character for character?
+
+    Then the grey inline suggestion (Textual draws ``known[len(typed):]`` after the typed text) reads
+    right: "ki" → "m Yo-jong", "kim yo j" → "ong" for "Kim Yo-jong". Accepting it replaces the typed
+    text with the known spelling.
+    """
+    return len(known) > len(typed) and fold(known[: len(typed)]) == fold(typed)
+
+
 class TagSuggester(Suggester):
     """Completes the last comma-separated token of a tag list from the known tags.
 
     ``"north korea, nuc"`` → ``"north korea, nuclear"``: the text before the token is kept as typed,
-    the token is replaced by the known spelling. Tags already in the list are not suggested again.
-    Matching is a case-insensitive prefix, so the grey suggestion lines up with what was typed.
+    the token is replaced by the known spelling ("NUC" → "nuclear" too). Tags already in the list are
+    not suggested again. Matching is a prefix ignoring case, diacritics and hyphens, character for
+    character, so the grey suggestion lines up with what was typed.
     """
 
     def __init__(self, known_tags: Iterable[str]) -> None:
         # case_sensitive=True: Textual would otherwise casefold the whole value, and the part before the
         # last comma must come back exactly as typed. Case is ignored below, per token.
         super().__init__(use_cache=True, case_sensitive=True)
-        self._known = [(tag, tag.casefold()) for tag in _unique(t.strip() for t in known_tags) if tag]
+        self._known = [(tag, fold(tag)) for tag in _unique(t.strip() for t in known_tags) if tag]
 
     def complete(self, value: str) -> str | None:
         """The value with its last token completed, or None when nothing (new) matches."""
@@ -67,10 +80,9 @@ class TagSuggester(Suggester):
         if not token:
             return None
         prefix = value[: len(value) - len(token)]
-        folded = token.casefold()
-        used = {t.strip().casefold() for t in head.split(",")} if head else set()
+        used = {fold(t) for t in head.split(",")} if head else set()
         for tag, tag_folded in self._known:
-            if tag_folded.startswith(folded) and len(tag) > len(token) and tag_folded not in used:
+            if _lines_up(tag, token) and tag_folded not in used:
                 return prefix + tag
         return None
 
@@ -82,8 +94,9 @@ class SpeakerSuggester(Suggester):
     """Speakers matching what was typed: a case-insensitive prefix first, then any word start.
 
     Typing "jong" finds "Kim Jong Un"; "kim jong-un" finds "Kim Jong Un" too (hyphens and diacritics are
-    ignored via :func:`fold`). The inline (grey) suggestion is shown only for a true prefix, where it
-    lines up with the typed text; ``right``/``tab`` accept :meth:`complete`, the first match of either kind.
+    ignored via :func:`fold`). The inline (grey) suggestion is shown only for a prefix, where it lines up
+    with the typed text ("ki" → "Kim Yo-jong", case ignored); ``right``/``tab`` accept :meth:`complete`,
+    the first match of either kind, in its known spelling.
     """
 
     def __init__(self, known_speakers: Iterable[str]) -> None:
@@ -107,14 +120,19 @@ class SpeakerSuggester(Suggester):
         return found[0] if found and found[0] != value else None
 
     async def get_suggestion(self, value: str) -> str | None:
+        """The inline (grey) suggestion: the first match, when it begins with what was typed
+        (ignoring case, diacritics and hyphens): "ki" shows "Kim Yo-jong"."""
         best = self.complete(value)
-        if best is not None and best.casefold().startswith(value.casefold()):
+        if best is not None and _lines_up(best, value):
             return best
         return None
 
 
 class CompletingInput(Input):
     """An ``Input`` whose ``right`` (at the end) and ``tab`` accept the completion of its suggester.
+
+    While a grey inline suggestion is shown, the typed part is drawn in the suggestion's spelling too
+    (case, diacritics and hyphens as known); the value itself changes only when it is accepted.
 
     Textual's ``Input`` accepts only the grey inline suggestion on ``right``; the speaker dialog also
     completes word-start matches ("jong" → "Kim Jong Un") that cannot be drawn inline, so acceptance
@@ -125,6 +143,22 @@ class CompletingInput(Input):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("tab", "complete", "Complete", show=False, id="dialog.complete"),
     ]
+
+    @property
+    def _value(self) -> Text:
+        """The value as drawn: while an inline suggestion is shown, its known spelling ("ki" is drawn
+        as "Ki", the suggestion's "m Yo-jong" follows in grey), so the completion reads as one name."""
+        text = super()._value
+        value, suggestion = self.value, self._suggestion
+        if (
+            self.has_focus
+            and not self.password
+            and _lines_up(suggestion, value)
+            and cell_len(suggestion[: len(value)]) == cell_len(value)
+        ):
+            text = text.copy()
+            text.plain = suggestion[: len(value)]  # same length: the spans and the cursor still fit
+        return text
 
     def _completion(self) -> str | None:
         complete: Callable[[str], str | None] | None = getattr(self.suggester, "complete", None)

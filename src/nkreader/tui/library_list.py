@@ -41,6 +41,10 @@ __all__ = ["LibraryFilter", "LibraryList", "LibraryPane"]
 _KINDS: tuple[Kind, ...] = tuple(Kind)
 _SOURCE_MAX = 18
 """Widest the source column gets; long publication names are cut with an ellipsis."""
+_SOURCE_MIN = 8
+"""Narrowest the source column gets before it is hidden."""
+_TITLE_WITH_SOURCE = 28
+"""The source column is shown only when the title keeps at least this many cells."""
 _TITLE_MIN = 12
 """Columns are dropped (source, then counts, then date) rather than squeezing the title below this."""
 _GAP = 2
@@ -409,21 +413,24 @@ class LibraryList(ScrollView, can_focus=True):
         self.refresh()
 
     def _layout(self, width: int) -> tuple[int, int, int, int]:
-        """Widths of (title, source, date, counts); 0 means the column is hidden."""
-        counts = 3 * (1 + self._digits) + 2
-        source = self._source_width
-        columns = [source, _DATE_WIDTH, counts]
+        """Widths of (title, source, date, counts); 0 means the column is hidden.
+
+        The title wins: the source is shown (cut down to `_SOURCE_MIN` if need be) only while the
+        title keeps `_TITLE_WITH_SOURCE` cells, the date and counts only while it keeps `_TITLE_MIN`;
+        columns go in that order: source, then counts, then date.
+        """
         usable = width - 2  # one cell of padding at each end
-
-        def title_width() -> int:
-            shown = [c for c in columns if c]
-            return usable - sum(shown) - _GAP * len(shown)
-
-        for drop in (0, 2, 1):  # source first, then counts, then date
-            if title_width() >= _TITLE_MIN:
-                break
-            columns[drop] = 0
-        return max(0, title_width()), columns[0], columns[1], columns[2]
+        counts = 3 * (1 + self._digits) + 2
+        date_w = _DATE_WIDTH
+        rest = usable - (date_w + _GAP) - (counts + _GAP)  # the title's width without a source
+        source = min(self._source_width, rest - _GAP - _TITLE_WITH_SOURCE)
+        if source >= min(_SOURCE_MIN, self._source_width) and source > 0:
+            return rest - _GAP - source, source, date_w, counts
+        if rest < _TITLE_MIN:
+            counts, rest = 0, rest + counts + _GAP
+        if rest < _TITLE_MIN:
+            date_w, rest = 0, rest + date_w + _GAP
+        return max(0, rest), 0, date_w, counts
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -491,7 +498,8 @@ class LibraryList(ScrollView, can_focus=True):
 
 
 class LibraryFilter(Input):
-    """The filter field above the list: ``down``/``enter`` go to the list, ``escape`` clears and leaves.
+    """The filter field above the list: ``down`` goes to the list, ``enter`` opens the highlighted
+    match (the pane posts the list's ``ArticleChosen``), ``escape`` clears and leaves.
 
     It is left out of the Tab order (Tab moves between panes, DESIGN §5): it becomes focusable only
     while in use — when ``/``/``f`` is pressed or it is clicked — and drops out again on blur.
@@ -536,7 +544,8 @@ class LibraryFilter(Input):
 class LibraryPane(Vertical):
     """The library list with its filter field: what the app mounts in the left pane.
 
-    ``/`` or ``f`` (while the list has focus) moves to the filter; typing narrows the list live.
+    ``/`` or ``f`` (while the list has focus) moves to the filter; typing narrows the list live and
+    ``enter`` opens the highlighted (first) match.
     The pane forwards the list's API so the app does not reach inside it.
     """
 
@@ -643,8 +652,11 @@ class LibraryPane(Vertical):
 
     @on(Input.Submitted, "#library-filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
+        """Enter in the filter opens the highlighted (first) match; with no match it goes to the list."""
         event.stop()
-        self.library_list.focus()
+        library_list = self.library_list
+        library_list.focus()  # first, so that whoever opens the article can move focus on from here
+        library_list.action_choose()
 
     @on(LibraryFilter.Leave)
     def _filter_left(self, event: LibraryFilter.Leave) -> None:

@@ -599,7 +599,7 @@ class MainScreen(Screen[None]):
         for annotation in self.annotations:
             counts[annotation.kind] += 1
         text.append("  " + "  ".join(f"{k.letter}{counts[k]}" for k in Kind))
-        text.append(f"  {reader.mode.upper()}", style="bold" if reader.mode == "selecting" else "")
+        text.append(f"  {reader.mode.upper()}", style="" if reader.mode == "reading" else "bold")
         selection = reader.selection
         if selection is not None:
             text.append(f" {selection[1] - selection[0]} chars")

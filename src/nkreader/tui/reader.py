@@ -163,7 +163,7 @@ class ReaderView(ScrollView, can_focus=True, inherit_bindings=False):
     | Class | Description |
     | :- | :- |
     | `reader--claim`, `reader--quote`, `reader--policy` | A highlight of that kind. |
-    | `reader--overlap` | Text under two or more highlights. |
+    | `reader--overlap` | Text under two or more highlights (violet; the gutter shows `*`). |
     | `reader--selection` | The selection (drawn over highlights). |
     | `reader--cursor` | The cursor (drawn over everything). |
     | `reader--gutter` | The kind letters left of the text. |
@@ -176,10 +176,17 @@ class ReaderView(ScrollView, can_focus=True, inherit_bindings=False):
         overflow-x: hidden;
         overflow-y: auto;
         scrollbar-gutter: stable;
-        & > .reader--claim { background: $primary 35%; text-style: underline; }
-        & > .reader--quote { background: $success 30%; text-style: italic; }
-        & > .reader--policy { background: $warning 30%; text-style: bold; }
-        & > .reader--overlap { background: $error 35%; }
+        /* Opaque colours, one set per light/dark theme, chosen so that the kinds stay four
+           different colours when a 256-colour terminal rounds them (xterm 24/22/94/54 dark,
+           110/151/222/183 light) and the theme's text keeps its contrast on them. */
+        & > .reader--claim { background: #1a4a80; text-style: underline; }
+        & > .reader--quote { background: #1f5a2a; text-style: italic; }
+        & > .reader--policy { background: #765014; text-style: bold; }
+        & > .reader--overlap { background: #5a2a8a; }
+        &:light > .reader--claim { background: #8fb4dc; }
+        &:light > .reader--quote { background: #a8d5b0; }
+        &:light > .reader--policy { background: #f5d08a; }
+        &:light > .reader--overlap { background: #cfb0f0; }
         & > .reader--selection { background: $foreground 30%; }
         & > .reader--cursor { text-style: reverse; }
         & > .reader--gutter { color: $foreground-muted; text-style: bold; }
@@ -270,9 +277,16 @@ class ReaderView(ScrollView, can_focus=True, inherit_bindings=False):
         self._update(self._cursor, None if offset is None else self._snap(offset))
 
     @property
-    def mode(self) -> Literal["reading", "selecting"]:
-        """ "selecting" after `v`: movement extends the selection."""
-        return "selecting" if self._selecting else "reading"
+    def mode(self) -> Literal["reading", "selecting", "selected"]:
+        """What movement does now, as the status line names it.
+
+        "selecting" after `v`: movement extends the selection. "selected": a selection exists
+        but movement no longer extends it (after `s`/`S`, a mouse drag or a second `v`); a
+        tagging key applies to it. "reading": no selection.
+        """
+        if self._selecting:
+            return "selecting"
+        return "selected" if self.selection is not None else "reading"
 
     @property
     def selection(self) -> tuple[int, int] | None:
