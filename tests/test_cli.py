@@ -201,3 +201,13 @@ def test_kill_during_import_leaves_only_whole_articles(tmp_path: Path) -> None:
             "select count(*) from articles_fts where articles_fts match 'rice'"
         ).fetchone()[0]
         assert fts == len(rows)
+
+
+def test_db_option_after_the_command(db_path: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["import", "--db", str(db_path), str(SAMPLES / "hyesan-market-prices.txt")]
+    )
+    assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(main, ["export", "--db", str(db_path)])
+    assert result.exit_code == 0
+    assert len(json.loads(result.stdout)["articles"]) == 1

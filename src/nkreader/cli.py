@@ -73,6 +73,22 @@ def open_library(ctx: click.Context):
     return obj["library"]
 
 
+def _remember_db(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.find_root().ensure_object(dict)["db"] = value
+
+
+db_option = click.option(
+    "--db",
+    metavar="PATH_OR_URL",
+    expose_value=False,
+    is_eager=True,
+    callback=_remember_db,
+    help="Library database (also accepted before the command).",
+)
+"""`nkreader export --db X` as well as `nkreader --db X export`: both spellings are natural."""
+
+
 def parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
     if value is None:
         return None
@@ -117,6 +133,7 @@ def run_app(ctx: click.Context) -> None:
 
 
 @main.command("import")
+@db_option
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--max-size",
@@ -217,6 +234,7 @@ class _progress_bar:
 
 
 @main.command("list")
+@db_option
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per article instead of a table.")
 @click.pass_context
 @friendly_errors
@@ -270,6 +288,7 @@ def list_command(ctx: click.Context, as_json: bool) -> None:
 
 
 @main.command("show")
+@db_option
 @click.argument("article_id", type=int)
 @click.option("--header/--no-header", default=True, help="Print the title and metadata first.")
 @click.pass_context
@@ -294,6 +313,7 @@ def show_command(ctx: click.Context, article_id: int, header: bool) -> None:
 
 
 @main.command("export")
+@db_option
 @click.option(
     "-f",
     "--format",
@@ -369,6 +389,7 @@ def export_command(
 
 
 @main.command("import-annotations")
+@db_option
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.pass_context
 @friendly_errors
@@ -401,6 +422,7 @@ def db_group() -> None:
 
 
 @db_group.command("path")
+@db_option
 @click.pass_context
 def db_path_command(ctx: click.Context) -> None:
     """Print the location of the library database."""
@@ -412,6 +434,7 @@ def db_path_command(ctx: click.Context) -> None:
 
 
 @db_group.command("check")
+@db_option
 @click.pass_context
 @friendly_errors
 def db_check_command(ctx: click.Context) -> None:
@@ -440,6 +463,7 @@ def db_check_command(ctx: click.Context) -> None:
 
 
 @db_group.command("backup")
+@db_option
 @click.argument("path", required=False, type=click.Path(path_type=Path, dir_okay=False))
 @click.pass_context
 @friendly_errors
