@@ -383,3 +383,30 @@ async def test_keymap_conflict_is_reported(library: Library, tmp_path: Path) -> 
             "config.toml: key 'c' is given to both annotate.claim and annotate.quote; only one of them will work"
         ]
         assert any("annotate.claim and annotate.quote" in str(n.message) for n in app._notifications)
+
+
+async def test_orphan_is_listed_not_drawn_and_reattached_with_R(library: Library, tmp_path: Path) -> None:
+    from dataclasses import replace as dc_replace
+
+    from nkreader.domain import AnchorState
+
+    body = "The old sentence was here. A new sentence replaced it."
+    article_id = add_article(library, "Changed", body)
+    made = library.annotate(article_id, Kind.CLAIM, 0, 26)
+    library.put(dc_replace(made, anchor_state=AnchorState.ORPHANED))
+    async with app_for(library, tmp_path).run_test(size=(160, 50)) as pilot:
+        reader = await open_first(pilot)
+        assert reader.highlights == ()  # listed, not drawn
+        assert pilot.app.screen.query_one("#annotations").highlighted_uuid == made.uuid
+        await pilot.press("n")
+        start = body.index("A new")
+        reader.select_span(start, len(body))
+        await pilot.press("R")
+        await pilot.pause()
+        [moved] = exported_annotations(library)
+        assert (moved["exact"], moved["anchor_state"]) == ("A new sentence replaced it.", "anchored")
+        assert [h.key for h in reader.highlights] == [made.uuid]
+        await pilot.press("u")
+        await pilot.pause()
+        [back] = exported_annotations(library)
+        assert back["anchor_state"] == "orphaned"

@@ -151,6 +151,11 @@ class NkReaderApp(App[None]):
             return
         yield SystemCommand("Import files…", "Import articles from a file or folder path", self.action_import)
         yield SystemCommand(
+            "Import files, updating changed articles…",
+            "Replace the text of known articles that changed and re-anchor their annotations",
+            lambda: self.action_import(update=True),
+        )
+        yield SystemCommand(
             "Export annotations (JSON)…", "Write the library as nkreader JSON", self.action_export
         )
         if screen.has_class("-empty"):
@@ -180,6 +185,7 @@ class NkReaderApp(App[None]):
             ("Edit tags", "t", screen.action_edit_tags),
             ("Set speaker", "a", screen.action_edit_speaker),
             ("Delete annotation", "x", screen.action_delete),
+            ("Re-attach the annotation to the selection", "R", screen.action_reattach),
             ("Undo", "u", screen.action_undo),
             ("Redo", "ctrl+r", screen.action_redo),
             ("Show or hide the library pane", "ctrl+b", screen.action_toggle_library),
@@ -194,17 +200,16 @@ class NkReaderApp(App[None]):
     # ------------------------------------------------------------------ import and export
 
     @work
-    async def action_import(self) -> None:
-        path = await self.push_screen_wait(
-            PromptDialog("Import files", "Path to a file or folder (~ allowed)")
-        )
+    async def action_import(self, update: bool = False) -> None:
+        title = "Import files, updating changed articles" if update else "Import files"
+        path = await self.push_screen_wait(PromptDialog(title, "Path to a file or folder (~ allowed)"))
         if not path:
             return
         target = Path(path).expanduser()
         if not target.exists():
             self.notify(safe_text(f"{target}: no such file or folder"), severity="error", markup=False)
             return
-        self.run_import([target])
+        self.run_import([target], update=update)
 
     def action_import_samples(self) -> None:
         samples = self.samples_path or bundled_samples()
@@ -214,7 +219,7 @@ class NkReaderApp(App[None]):
         self.run_import([samples])
 
     @work(thread=True, exclusive=True, group="import")
-    def run_import(self, paths: list[Path]) -> None:
+    def run_import(self, paths: list[Path], update: bool = False) -> None:
         """Import in a thread; progress and the result come back as notifications."""
         from nkreader.services.importing import import_paths
 
@@ -225,7 +230,7 @@ class NkReaderApp(App[None]):
                 )
 
         try:
-            report = import_paths(self.library, paths, progress=progress)
+            report = import_paths(self.library, paths, progress=progress, update=update)
         except StoreError as exc:
             self.call_from_thread(self.notify, safe_text(exc.message), severity="error", markup=False)
             return

@@ -17,7 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from nkreader.domain import Annotation, Article, ArticleSummary, Kind
+from nkreader.domain import AnchorState, Annotation, Article, ArticleSummary, Kind
 from nkreader.services import StoreError
 from nkreader.services.history import Change, History
 from nkreader.services.library import InvalidSpan, Library
@@ -59,6 +59,14 @@ class MainScreen(Screen[None]):
         Binding("t", "edit_tags", "Tags", id="annotate.tags", tooltip="Edit the tags of this annotation"),
         Binding("a", "edit_speaker", "Speaker", id="annotate.speaker", tooltip="Set who said it"),
         Binding("x", "delete", "Delete", id="annotate.delete", tooltip="Delete this annotation (u undoes)"),
+        Binding(
+            "R",
+            "reattach",
+            "Re-attach",
+            show=False,
+            id="annotate.reattach",
+            tooltip="Put the chosen annotation (an orphan after an update) on the selected text",
+        ),
         Binding("u", "undo", "Undo", id="annotate.undo", tooltip="Undo the last change to annotations"),
         Binding("ctrl+r", "redo", "Redo", show=False, id="annotate.redo"),
         Binding("tab", "focus_next_pane", "Next pane", show=False, id="pane.next"),
@@ -219,7 +227,12 @@ class MainScreen(Screen[None]):
     # ------------------------------------------------------------------ annotations state
 
     def _highlights(self) -> list[Highlight]:
-        return [Highlight(a.start, a.end, a.kind, a.uuid) for a in self.annotations]
+        # An orphan's offsets are placeholders: it is listed, with its text, but not drawn.
+        return [
+            Highlight(a.start, a.end, a.kind, a.uuid)
+            for a in self.annotations
+            if a.anchor_state is not AnchorState.ORPHANED
+        ]
 
     def _reload_annotations(self, select: str | None = None) -> None:
         """Re-read the open article's annotations from the store (after undo or redo)."""
@@ -452,6 +465,28 @@ class MainScreen(Screen[None]):
         self._stored(gone, gone=True)
         self.notify(f"Deleted {gone.kind.label.lower()} (u undoes).", markup=False, timeout=3)
 
+    def action_reattach(self) -> None:
+        """Move the annotation last chosen (in the list, or with n/N) onto the selection."""
+        chosen = next((a for a in self.annotations if a.uuid == self._current_uuid), None)
+        selection = self.reader.selection
+        if chosen is None or selection is None:
+            self.app.bell()
+            self.notify(
+                "Choose the annotation in the list (or with n), select its new text, then press R.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        try:
+            after = self.library.reattach(chosen.uuid, *selection)
+        except (StoreError, InvalidSpan) as exc:
+            self.notify(safe_text(str(exc)), severity="error", markup=False)
+            return
+        self.history.edited(chosen, after, "re-attach")
+        self.reader.clear_selection()
+        self._stored(after)
+        self.notify(f"Re-attached: {excerpt(after.exact, 60)}", markup=False, timeout=3)
+
     def action_undo(self) -> None:
         self._step(self.history.undo, "Undid", "Nothing to undo.")
 
@@ -561,6 +596,7 @@ class MainScreen(Screen[None]):
             "edit_tags",
             "edit_speaker",
             "delete",
+            "reattach",
         }:
             return self.article is not None
         return True
