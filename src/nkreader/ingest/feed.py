@@ -33,7 +33,11 @@ def read_feed(data: bytes, origin: str) -> ReadResult:
     match = _XML_ENCODING.match(data[:1024])
     text = decode(data, match[1].decode("ascii") if match else None)
     _refuse_entity_declarations(data, text)
-    parsed = feedparser.parse(io.BytesIO(data), sanitize_html=True, resolve_relative_uris=False)
+    try:
+        parsed = feedparser.parse(io.BytesIO(data), sanitize_html=True, resolve_relative_uris=False)
+    except (UnicodeError, ValueError, LookupError) as exc:
+        # feedparser decodes the declared encoding's name itself and can fail on a hostile one
+        raise IngestError(f"malformed XML: {_describe(exc)}") from exc
     if not parsed.entries:
         if parsed.get("bozo"):
             raise IngestError(f"malformed XML: {_describe(parsed.get('bozo_exception'))}")

@@ -46,7 +46,7 @@ __all__ = ["Database", "translate"]
 
 _RETRY_FIRST_DELAY = 0.005
 _RETRY_MAX_DELAY = 0.1
-_RETRY_FLOOR_S = 0.5
+_RETRY_FLOOR_S = 1.0
 """The write lock is retried for at least this long even with a shorter busy timeout."""
 _FULL_BELOW_BYTES = 64 * 1024
 """Less free space than this, and an I/O error opening the database is reported as a full disk."""
@@ -121,11 +121,12 @@ class Database:
     def writing(self) -> Iterator[Session]:
         """A write transaction: the write lock is taken at once (BEGIN IMMEDIATE).
 
-        SQLite waits up to the busy timeout for another process's lock. If it reports the
-        database busy sooner than that (it does in a few cases without calling the busy
-        handler, e.g. while another connection recovers the WAL), taking the lock is retried
-        with a short back-off until the busy timeout has passed. Only taking the lock is
-        retried: nothing of the block has run yet, so retrying it is always safe.
+        SQLite itself waits up to the busy timeout for another process's lock. If it still
+        reports the database busy before that time is up (a busy timeout of 0, or the rare
+        paths where SQLite returns SQLITE_BUSY without calling its busy handler), taking the
+        lock is retried with a short back-off until the busy timeout, and at least one second,
+        has passed; then StoreLocked. Only taking the lock is retried: nothing of the block
+        has run yet, so retrying is always safe.
         """
         with self._guard():
             session, transaction = self._begin_writing()

@@ -1,0 +1,1 @@
+"""Helper processes and harnesses for the reliability tests (crash, concurrency, terminal, environment)."""
