@@ -410,3 +410,26 @@ async def test_orphan_is_listed_not_drawn_and_reattached_with_R(library: Library
         await pilot.pause()
         [back] = exported_annotations(library)
         assert back["anchor_state"] == "orphaned"
+
+
+async def test_changes_by_another_process_show_up(db_path: Path, tmp_path: Path) -> None:
+    library = Library.open(str(db_path))
+    import_paths(library, [HYESAN])
+    other = Library.open(str(db_path))  # a second app or a CLI import: its own connections
+    async with app_for(library, tmp_path).run_test(size=(160, 50)) as pilot:
+        reader = await open_first(pilot)
+        screen = pilot.app.screen
+        article_id = library.summaries()[0].id
+        body = reader.body
+        other.annotate(article_id, Kind.QUOTE, 0, body.index(" a source"))
+        import_paths(other, [MIXED])
+        screen.poll_changes()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.query_one(LibraryList).row_count == 2
+        assert [h.kind for h in reader.highlights] == [Kind.QUOTE]
+        await pilot.press("c")  # our own change still lands next to theirs
+        await pilot.pause()
+    other.close()
+    assert sorted(a.kind for a in library.annotations(article_id)) == [Kind.CLAIM, Kind.QUOTE]
+    library.close()

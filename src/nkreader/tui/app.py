@@ -84,6 +84,11 @@ class NkReaderApp(App[None]):
         for warning in warnings:
             self.notify(safe_text(warning), severity="warning", markup=False, timeout=8)
 
+    def on_app_focus(self) -> None:
+        """Back from another window: pick up what another process changed meanwhile."""
+        if self.screen_stack and isinstance(self.screen_stack[0], MainScreen):
+            self.screen_stack[0].poll_changes()
+
     # ------------------------------------------------------------------ keys and help
 
     @staticmethod

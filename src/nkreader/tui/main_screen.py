@@ -29,6 +29,9 @@ from nkreader.tui.reader_pane import ReaderPane
 from nkreader.tui.safe import excerpt, safe_text
 from nkreader.tui.welcome import WelcomePanel
 
+CHANGE_POLL_SECONDS = 2.0
+"""How often the screen asks whether another process (an app, a CLI import) changed the library."""
+
 STATUS_DELAY = 0.05
 """Seconds the status line waits, so a burst of keys redraws it once."""
 
@@ -106,6 +109,7 @@ class MainScreen(Screen[None]):
         self._saved_position: int | None = None
         self._pending_pane: str | None = None
         self._status_pending = False
+        self._seen_version: int | None = None
 
     # ------------------------------------------------------------------ layout
 
@@ -146,6 +150,8 @@ class MainScreen(Screen[None]):
         else:
             self._focus_pane("library")
         self.set_interval(5.0, self._save_position)
+        self._seen_version = self.library.change_token()
+        self.set_interval(CHANGE_POLL_SECONDS, self.poll_changes)
 
     def on_resize(self) -> None:
         narrow = self.size.width < NARROW_WIDTH
@@ -173,16 +179,55 @@ class MainScreen(Screen[None]):
                 return "annotations"
         return "reader"
 
+    # ------------------------------------------------------------------ other processes
+
+    def _note_own_change(self) -> None:
+        """What is shown now includes the store's latest state: no refresh is due for it."""
+        self._seen_version = self.library.change_token()
+
+    def poll_changes(self) -> None:
+        """Re-read the library list and the open article's marks if another process committed."""
+        try:
+            version = self.library.change_token()
+        except StoreError:
+            return  # the next poll tries again; a failing store is reported by the next action
+        if version is None or version == self._seen_version:
+            return
+        self._seen_version = version
+        self._refresh_from_store(self.article.id if self.article else None)
+
+    @work(thread=True, exclusive=True, group="refresh")
+    def _refresh_from_store(self, article_id: int | None) -> None:
+        try:
+            rows = self.library.summaries()
+            annotations = self.library.annotations(article_id) if article_id is not None else None
+        except StoreError:
+            return
+        self.app.call_from_thread(self._apply_refresh, rows, article_id, annotations)
+
+    def _apply_refresh(
+        self, rows: list[ArticleSummary], article_id: int | None, annotations: list[Annotation] | None
+    ) -> None:
+        self._show_library(rows, self.query_one(LibraryPane).highlighted_id)
+        same_article = self.article is not None and self.article.id == article_id
+        if annotations is not None and same_article and annotations != self.annotations:
+            uuids = {a.uuid for a in annotations}
+            self._show_annotations(annotations, self._current_uuid if self._current_uuid in uuids else None)
+
     # ------------------------------------------------------------------ library
 
     def refresh_library(self, keep: int | None = None) -> None:
-        rows = self.library.summaries()
-        self.query_one(LibraryPane).set_articles(rows)
+        self._note_own_change()
+        self._show_library(self.library.summaries(), keep)
+
+    def _show_library(self, rows: list[ArticleSummary], keep: int | None) -> None:
+        pane = self.query_one(LibraryPane)
+        pane.set_articles(rows)
         self.set_class(not rows, "-empty")
         title = self.query_one("#library-title", Static)
         title.update(Text(f"Library · {len(rows)} article{'s' if len(rows) != 1 else ''}"))
         if keep is not None:
-            self.query_one(LibraryPane).highlight(keep)
+            pane.highlight(keep)
         self.update_status()
 
     @on(LibraryList.ArticleChosen)
@@ -250,6 +295,7 @@ class MainScreen(Screen[None]):
         self._show_annotations(others, None if gone else annotation.uuid)
 
     def _show_annotations(self, annotations: list[Annotation], select: str | None) -> None:
+        self._note_own_change()
         self.annotations = annotations
         self.reader.set_highlights(self._highlights())
         self.annotation_list.set_annotations(annotations)
