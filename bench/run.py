@@ -212,11 +212,13 @@ def import_product(db: Path, folder: Path) -> tuple[float, int, dict[str, Any]]:
 
 
 def copy_articles_schema(source_db: Path, target: sqlite3.Connection) -> list[str]:
-    """The product's own `articles` table, its indexes, FTS5 table and triggers (same shape)."""
+    """The product's own `articles` table, its indexes, its full-text tables (every FTS5 table
+    over `articles`: unicode61, trigram) and triggers (same shape)."""
     with sqlite3.connect(source_db) as source:
         rows = source.execute(
             "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND "
-            "(tbl_name = 'articles' OR name = 'articles_fts')"
+            "(tbl_name = 'articles' OR (type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%' "
+            "AND sql LIKE '%content=''articles''%'))"
         ).fetchall()
 
     def rank(row: tuple[str, str, str]) -> tuple[int, str]:
@@ -624,7 +626,7 @@ def print_details(results: dict[str, Any]) -> None:
         f"{imp['floor_seconds']:.2f} s (same bodies: {imp['floor_same_bodies']})"
     )
     log(
-        f"  export: read+build {exp['read_and_build_seconds']:.2f} s + dumps(indent=2) {exp['dumps_seconds']:.2f} s; "
+        f"  export: read+build {exp['read_and_build_seconds']:.2f} s + native.dumps {exp['dumps_seconds']:.2f} s; "
         f"floor json.dumps {exp['floor_seconds']:.2f} s (indent=2: {exp['floor_indent2_seconds']:.2f} s); "
         f"{exp['articles']:,} articles, {exp['annotations']:,} annotations, {exp['bytes'] / 1e6:.1f} MB"
     )

@@ -32,7 +32,12 @@ def build_library(db: Path) -> Library:
     library = Library.open(str(db))
     articles = [
         ("Rice tops 7,000 won a kilogram in Hyesan", "Yalu Ledger", date(2025, 8, 22), BODY),
-        ("Kaechon stages public trial of five", "Northern Correspondent", date(2025, 3, 14), "Five stood trial."),
+        (
+            "Kaechon stages public trial of five",
+            "Northern Correspondent",
+            date(2025, 3, 14),
+            "Five stood trial.",
+        ),
         ("청진 수남시장 쌀값 1kg 7,000원 넘어", "북방경제통신", date(2025, 9, 5), "쌀값이 올랐다."),
     ]
     with library.database.writing() as session:
@@ -60,13 +65,13 @@ def build_library(db: Path) -> Library:
 
 
 @pytest.fixture
-def snapshot_app(tmp_path: Path):  # noqa: ANN201
+def snapshot_app(tmp_path: Path):
     library = build_library(tmp_path / "snap.db")
     yield create_app(library, keymap_path=tmp_path / "none.toml")
     library.close()
 
 
-def _light(pilot) -> None:  # noqa: ANN001
+def _light(pilot) -> None:
     pilot.app.theme = "textual-light"
 
 
@@ -75,8 +80,8 @@ OPEN = ["j", "enter", "j", "j", "l", "l"]
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 50)], ids=["80x24", "160x50"])
 @pytest.mark.parametrize("theme", ["dark", "light"])
-def test_main_screen(snap_compare, snapshot_app, size: tuple[int, int], theme: str) -> None:  # noqa: ANN001
-    async def before(pilot) -> None:  # noqa: ANN001
+def test_main_screen(snap_compare, snapshot_app, size: tuple[int, int], theme: str) -> None:
+    async def before(pilot) -> None:
         if theme == "light":
             _light(pilot)
         await pilot.pause()
@@ -84,5 +89,5 @@ def test_main_screen(snap_compare, snapshot_app, size: tuple[int, int], theme: s
     assert snap_compare(snapshot_app, press=OPEN, terminal_size=size, run_before=before)
 
 
-def test_help_screen(snap_compare, snapshot_app) -> None:  # noqa: ANN001
+def test_help_screen(snap_compare, snapshot_app) -> None:
     assert snap_compare(snapshot_app, press=["question_mark"], terminal_size=(100, 40))

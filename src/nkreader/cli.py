@@ -481,3 +481,135 @@ def db_backup_command(ctx: click.Context, path: Path | None) -> None:
     except OSError as exc:
         fail(f"cannot write {path}: {exc.strerror or exc}", 1)
     click.echo(f"backed up to {path}")
+
+
+@main.command("search")
+@db_option
+@click.argument("query")
+@click.option(
+    "--in",
+    "scope",
+    type=click.Choice(["articles", "annotations"]),
+    help="Search only articles or only annotations (default: both).",
+)
+@click.option("--kind", type=click.Choice([k.value for k in Kind]), help="Only annotations of this kind.")
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=50, show_default=True, help="At most this many results."
+)
+@click.pass_context
+@friendly_errors
+def search_command(ctx: click.Context, query: str, scope: str | None, kind: str | None, limit: int) -> None:
+    """Full-text search of articles and annotations, best first.
+
+    QUERY uses FTS5 syntax: words (all must match), "a phrase", prefix*, AND, OR, NOT,
+    parentheses, column filters (title:, source:, body:, exact:, note:, speaker:, tags:).
+    Korean text is matched inside words (쌀값 finds 쌀값이). Exit status 0 with results,
+    1 with none, 2 for a query that cannot be read.
+    """
+    from rich.console import Console
+    from rich.text import Text
+
+    from nkreader.services.search import SearchError, search
+
+    library = open_library(ctx)
+    try:
+        hits = search(library, query, scope=scope or "all", kind=Kind(kind) if kind else None, limit=limit)
+    except SearchError as exc:
+        fail(str(exc), EXIT_USAGE)
+    if not hits:
+        click.echo("no results", err=True)
+        sys.exit(1)
+    console = Console(soft_wrap=True, highlight=False)
+    for hit in hits:
+        head = Text()
+        if hit.kind == "annotation" and hit.annotation_kind is not None:
+            head.append(f"[{hit.annotation_kind.letter}] ", style="bold")
+        head.append(printable(hit.article_title), style="bold")
+        meta = [printable(hit.source or ""), hit.published.isoformat() if hit.published else ""]
+        meta.append(f"article {hit.article_id} @{hit.offset}")
+        head.append("  " + " · ".join(m for m in meta if m), style="dim")
+        console.print(head)
+        line = Text("  ")
+        for piece, matched in hit.snippet:
+            line.append(printable(piece), style="bold" if matched else "")
+        console.print(line)
+
+
+@main.command("speakers")
+@db_option
+@click.option("--merge", nargs=2, metavar="KEEP OTHER", help="Rewrite OTHER (and its aliases) to KEEP.")
+@click.option("--alias", nargs=2, metavar="NAME ALIAS", help="Make ALIAS another spelling of NAME.")
+@click.pass_context
+@friendly_errors
+def speakers_command(
+    ctx: click.Context, merge: tuple[str, str] | None, alias: tuple[str, str] | None
+) -> None:
+    """List speakers (canonical name, aliases, counts per kind), most used first; or merge
+    two speakers, or add an alias."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from nkreader.services import speakers as speaker_service
+
+    library = open_library(ctx)
+    try:
+        if merge:
+            changed = speaker_service.merge(library, merge[0], merge[1])
+            click.echo(
+                f"merged {printable(merge[1])} into {printable(merge[0])}: {changed} annotations changed"
+            )
+            return
+        if alias:
+            name = speaker_service.add_alias(library, alias[0], alias[1])
+            click.echo(f"{printable(alias[1])} is now an alias of {printable(name)}")
+            return
+    except speaker_service.SpeakerError as exc:
+        fail(str(exc), EXIT_USAGE)
+    rows = speaker_service.speakers(library)
+    if not rows:
+        click.echo("No speakers yet.", err=True)
+        return
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    table.add_column("speaker", no_wrap=True, overflow="ellipsis")
+    table.add_column("aliases", overflow="fold")
+    for label in ("Q", "P", "C", "total"):
+        table.add_column(label, justify="right", no_wrap=True)
+    for row in rows:
+        table.add_row(
+            Text(printable(row.name)),
+            Text(printable(", ".join(row.aliases))),
+            str(row.quotes),
+            str(row.policies),
+            str(row.claims),
+            str(row.total),
+        )
+    Console(soft_wrap=False, highlight=False).print(table)
+
+
+@main.command("overview")
+@db_option
+@click.pass_context
+@friendly_errors
+def overview_command(ctx: click.Context) -> None:
+    """Counts per kind, per source and per month, and the most quoted speakers."""
+    from nkreader.services.overview import overview
+
+    library = open_library(ctx)
+    data = overview(library)
+    click.echo(f"articles:    {data.articles}")
+    click.echo(
+        f"annotations: {data.annotations} ("
+        + ", ".join(f"{data.per_kind[k]} {k.plural.lower()}" for k in Kind)
+        + ")"
+    )
+    click.echo("per source:")
+    for source, count in data.per_source:
+        click.echo(f"  {count:6d}  {printable(source or '(no source)')}")
+    click.echo("per month:")
+    for month, count in data.per_month:
+        click.echo(f"  {count:6d}  {month}")
+    if data.top_speakers:
+        click.echo("top speakers:")
+        for name, count in data.top_speakers:
+            click.echo(f"  {count:6d}  {printable(name)}")

@@ -195,3 +195,101 @@ def quote_context(body: str, start: int, end: int) -> tuple[str, str, str]:
         body[max(0, start - CONTEXT_CHARS) : start],
         body[end : end + CONTEXT_CHARS],
     )
+
+
+# --------------------------------------------------------------------------- research (issue 6)
+
+
+@dataclass(slots=True)
+class SearchHit:
+    """One result of a full-text search: an article, or an annotation (with its article)."""
+
+    kind: str
+    """"article" or "annotation"."""
+    article_id: int
+    article_title: str
+    source: str | None
+    published: date | None
+    annotation_uuid: str | None
+    annotation_kind: Kind | None
+    offset: int
+    """Code-point offset into the article body: the first match (articles) or the annotation's start."""
+    snippet: list[tuple[str, bool]]
+    """About 120 characters around the match, one line, from the stored text; True = matched words."""
+    rank: float
+    """Relevance (bm25, negated): higher is better; hits come sorted by it."""
+
+
+@dataclass(slots=True)
+class LinkView:
+    """A link as seen from one of its annotations."""
+
+    link: Link
+    direction: str
+    """"out" (this annotation is the link's source) or "in" (it is the target)."""
+    other: Annotation
+    other_article_title: str
+
+
+@dataclass(slots=True)
+class BrowseFilter:
+    """Filters of the annotation browser; None (or empty) means no filter."""
+
+    kinds: set[Kind] | None = None
+    speaker: str | None = None
+    """Any spelling of a speaker: matches its canonical name and every alias."""
+    tag: str | None = None
+    status: Status | None = None
+    source: str | None = None
+    date_from: date | None = None
+    """Article date (published, else imported), inclusive."""
+    date_to: date | None = None
+    text: str | None = None
+    """Full-text query over the annotations (exact, note, speaker, tags)."""
+
+
+@dataclass(slots=True)
+class BrowseRow:
+    """One row of the annotation browser."""
+
+    uuid: str
+    article_id: int
+    kind: Kind
+    excerpt: str
+    """First 200 characters of the exact text, on one line."""
+    speaker: str | None
+    article_title: str
+    source: str | None
+    published: date | None
+    created_at: datetime
+    status: Status
+    tags: list[str]
+    link_count: int
+
+
+@dataclass(slots=True)
+class SpeakerStat:
+    """A speaker (canonical name), its aliases and how many annotations it has, per kind."""
+
+    name: str
+    aliases: list[str]
+    quotes: int
+    policies: int
+    claims: int
+    total: int
+
+
+@dataclass(slots=True)
+class Overview:
+    """Counts over the whole library."""
+
+    per_kind: dict[Kind, int]
+    """Annotations per kind."""
+    per_source: list[tuple[str, int]]
+    """Articles per source, most first ("" for articles without a source)."""
+    per_month: list[tuple[str, int]]
+    """Articles per "YYYY-MM" (published date, else imported), oldest first."""
+    top_speakers: list[tuple[str, int]]
+    """Canonical speakers by number of annotations, most first (at most 10)."""
+    articles: int
+    annotations: int

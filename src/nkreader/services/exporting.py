@@ -40,6 +40,36 @@ class Snapshot:
         return sum(len(item.annotations) for item in self.items)
 
 
+def _filters(
+    article_ids: Sequence[int] | None, kinds: Sequence[Kind] | None, since: date | None
+) -> dict[str, Any]:
+    filters: dict[str, Any] = {}
+    if article_ids:
+        filters["articles"] = list(article_ids)
+    if kinds:
+        filters["kinds"] = [k.value for k in kinds]
+    if since:
+        filters["since"] = since.isoformat()
+    return filters
+
+
+def _raise_if_missing(article_ids: Sequence[int] | None, found: set[int]) -> None:
+    if article_ids:
+        missing = sorted(set(article_ids) - found)
+        if missing:
+            raise NotFound("no article with id " + ", ".join(map(str, missing)))
+
+
+def _links_among(session: Any, annotation_ids: list[int], uuids: set[str]) -> list[Link]:
+    """Links whose both ends are among the exported annotations, each once, by link id."""
+    links: dict[str, Link] = {}
+    for offset in range(0, len(annotation_ids), BATCH):
+        for link in repo.links_for(session, annotation_ids[offset : offset + BATCH]):
+            if link.source_uuid in uuids and link.target_uuid in uuids:
+                links.setdefault(link.uuid, link)
+    return sorted(links.values(), key=lambda link: link.id or 0)
+
+
 def snapshot(
     library: Library,
     *,
@@ -48,20 +78,11 @@ def snapshot(
     since: date | None = None,
 ) -> Snapshot:
     """Every (or the chosen) article with its annotations, and the links among those, in one read."""
-    filters: dict[str, Any] = {}
-    if article_ids:
-        filters["articles"] = list(article_ids)
-    if kinds:
-        filters["kinds"] = [k.value for k in kinds]
-    if since:
-        filters["since"] = since.isoformat()
+    filters = _filters(article_ids, kinds, since)
     items: list[native.ArticleExport] = []
     with library.database.reading() as session:
         articles = list(repo.select_articles(session, article_ids))
-        if article_ids:
-            missing = sorted(set(article_ids) - {a.id for a in articles if a.id is not None})
-            if missing:
-                raise NotFound("no article with id " + ", ".join(map(str, missing)))
+        _raise_if_missing(article_ids, {a.id for a in articles if a.id is not None})
         annotation_ids: list[int] = []
         for offset in range(0, len(articles), BATCH):
             batch = articles[offset : offset + BATCH]
@@ -74,12 +95,8 @@ def snapshot(
                 items.append(native.ArticleExport(article, annotations))
         # a link is exported once, and only when both of its ends are in the export
         uuids = {a.uuid for item in items for a in item.annotations}
-        links: dict[str, Link] = {}
-        for offset in range(0, len(annotation_ids), BATCH):
-            for link in repo.links_for(session, annotation_ids[offset : offset + BATCH]):
-                if link.source_uuid in uuids and link.target_uuid in uuids:
-                    links.setdefault(link.uuid, link)
-    return Snapshot(items, list(links.values()), filters)
+        links = _links_among(session, annotation_ids, uuids)
+    return Snapshot(items, links, filters)
 
 
 def native_document(
@@ -90,11 +107,27 @@ def native_document(
     since: date | None = None,
     include_text: bool = True,
 ) -> dict[str, Any]:
-    """Every (or the chosen) article with its annotations, read in one snapshot."""
-    taken = snapshot(library, article_ids=article_ids, kinds=kinds, since=since)
-    return native.build_document(
-        taken.items, exported_at=utcnow(), links=taken.links, include_text=include_text, filters=taken.filters
-    )
+    """Every (or the chosen) article with its annotations, read in one snapshot.
+
+    The same document `native.build_document` makes of a `snapshot`, read straight from the
+    store's rows (Core selects, stored values as they are) instead of through domain objects.
+    """
+    filters = _filters(article_ids, kinds, since)
+    with repo.collector_paused(), library.database.reading() as session:
+        article_rows = list(repo.export_article_rows(session, article_ids, include_body=include_text))
+        _raise_if_missing(article_ids, {row[0] for row in article_rows})
+        annotation_rows = repo.export_annotation_rows(session, article_ids, kinds=kinds, since=since)
+        if filters:
+            # a link is exported once, and only when both of its ends are in the export
+            uuids = {row[2] for row in annotation_rows}
+            links = _links_among(session, [row[0] for row in annotation_rows], uuids)
+        else:
+            links = repo.all_links(session)  # every annotation is exported, so every link is
+        annotations = native.annotation_records(annotation_rows)
+        del annotation_rows
+        return native.document_from_rows(
+            article_rows, annotations, exported_at=utcnow(), links=links, filters=filters
+        )
 
 
 @dataclass(slots=True)
@@ -117,19 +150,15 @@ def render(
     other formats never carry whole article texts."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r} (one of {', '.join(FORMATS)})")
+    if fmt == "json":
+        document = native_document(
+            library, article_ids=article_ids, kinds=kinds, since=since, include_text=include_text
+        )
+        articles = document["articles"]
+        return Rendered(native.dumps(document), len(articles), sum(len(a["annotations"]) for a in articles))
     taken = snapshot(library, article_ids=article_ids, kinds=kinds, since=since)
     now = utcnow()
-    if fmt == "json":
-        text = native.dumps(
-            native.build_document(
-                taken.items,
-                exported_at=now,
-                links=taken.links,
-                include_text=include_text,
-                filters=taken.filters,
-            )
-        )
-    elif fmt == "w3c":
+    if fmt == "w3c":
         text = w3c.dumps(w3c.build_collection(taken.items, exported_at=now, links=taken.links))
     elif fmt == "csv":
         text = csv.render(taken.items)

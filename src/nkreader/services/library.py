@@ -84,8 +84,11 @@ class Library:
             return article, annotations, position
 
     def known_speakers(self) -> list[str]:
+        """Speakers for completion: canonical names, each followed by its aliases, most used first."""
+        from nkreader.services.speakers import _completions
+
         with self.database.reading() as session:
-            return repo.known_speakers(session)
+            return _completions(session)
 
     def known_tags(self) -> list[str]:
         with self.database.reading() as session:

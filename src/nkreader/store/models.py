@@ -60,6 +60,11 @@ class Base(DeclarativeBase):
 
 class ArticleRow(Base):
     __tablename__ = "articles"
+    __table_args__ = (
+        # covering index for the library list (every column it shows, no body): scanning it
+        # skips the bodies' overflow pages that a table scan reads to reach the later columns
+        Index("ix_articles_listing", "published", "imported_at", "id", "uuid", "title", "source", "language"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     uuid: Mapped[str] = mapped_column(String(36), unique=True)
@@ -87,6 +92,8 @@ class AnnotationRow(Base):
         CheckConstraint('start >= 0 AND start <= "end"', name="span"),
         CheckConstraint("kind IN ('claim', 'quote', 'policy')", name="kind"),
         Index("ix_annotations_article_start", "article_id", "start"),
+        # covering index for the per-article counts of the library list (GROUP BY article_id, kind)
+        Index("ix_annotations_article_kind", "article_id", "kind"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -147,3 +154,27 @@ class ReadingPositionRow(Base):
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
     offset: Mapped[int] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SpeakerRow(Base):
+    """A canonical speaker name; its other spellings are `SpeakerAliasRow`s (migration 0004)."""
+
+    __tablename__ = "speakers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(Text, unique=True)
+
+
+class SpeakerAliasRow(Base):
+    """Another spelling of a speaker ("Kim Jong-un", "김정은" for "Kim Jong Un")."""
+
+    __tablename__ = "speaker_aliases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    speaker_id: Mapped[int] = mapped_column(ForeignKey("speakers.id", ondelete="CASCADE"), index=True)
+    alias: Mapped[str] = mapped_column(Text, unique=True)
+
+
+# Indexes of the annotation browser (migration 0004): its filters and sort orders.
+Index("ix_annotations_status", AnnotationRow.status)
+Index("ix_annotations_created_at", AnnotationRow.created_at)

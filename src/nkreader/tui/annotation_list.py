@@ -20,10 +20,10 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from nkreader.domain import AnchorState, Annotation, Kind, Status
+from nkreader.domain import AnchorState, Annotation, Kind, LinkView, Status
 from nkreader.tui.safe import excerpt
 
-__all__ = ["EMPTY_HINT", "NO_ARTICLE_HINT", "AnnotationList", "annotation_prompt"]
+__all__ = ["EMPTY_HINT", "NO_ARTICLE_HINT", "AnnotationList", "annotation_prompt", "link_prompt"]
 
 EMPTY_HINT = "No annotations yet.\nSelect text and press c, q or p."
 """Shown when the open article has no annotations (wrapped to the pane's width)."""
@@ -83,6 +83,21 @@ def annotation_prompt(annotation: Annotation) -> Content:
     return Content.assemble(*lines)
 
 
+def link_prompt(view: LinkView) -> Content:
+    """One link under its annotation: ``→ corroborates: "excerpt…" (Other article)``; ``←`` for a link
+    pointing at this annotation. Built from plain pieces, like :func:`annotation_prompt`."""
+    arrow = "→" if view.direction == "out" else "←"
+    other = view.other
+    return Content.assemble(
+        _INDENT,
+        (f"{arrow} {view.link.type.value}", "bold $text-accent"),
+        ": ",
+        (f"[{other.kind.letter}] ", f"bold {other.kind.colour}"),
+        f"“{excerpt(other.exact, 60) or '…'}”",
+        (f" ({excerpt(view.other_article_title, 40)})", "dim"),
+    )
+
+
 class AnnotationList(OptionList):
     """The annotations of the open article, in text order; Enter jumps to the one highlighted.
 
@@ -102,7 +117,7 @@ class AnnotationList(OptionList):
     | :- | :- |
     | up, k | Highlight the previous annotation. |
     | down, j | Highlight the next annotation. |
-    | enter | Go to the highlighted annotation (posts `Chosen`). |
+    | enter | Go to the highlighted annotation (posts `Chosen`); on a link row, follow it (`LinkChosen`). |
     | home / end / pageup / pagedown | As in `OptionList`. |
     """
 
@@ -153,49 +168,89 @@ class AnnotationList(OptionList):
         def control(self) -> AnnotationList:
             return self.annotation_list
 
+    class LinkChosen(Message):
+        """The user chose a link row: the app opens the annotation at its other end."""
+
+        def __init__(self, annotation_list: AnnotationList, view: LinkView) -> None:
+            super().__init__()
+            self.annotation_list = annotation_list
+            self.view = view
+
+        @property
+        def control(self) -> AnnotationList:
+            return self.annotation_list
+
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._uuids: list[str] = []
+        self._rows: list[tuple[str, LinkView | None]] = []
+        """Per option: the annotation's uuid, and the link when the row is a link under it."""
         self._show_hint(NO_ARTICLE_HINT)  # until `set_annotations` is called for an open article
 
     # ------------------------------------------------------------------- API
     @property
     def highlighted_uuid(self) -> str | None:
-        """Uuid of the highlighted annotation, or None."""
+        """Uuid of the highlighted annotation (for a link row, the annotation it is listed under), or None."""
         index = self.highlighted
-        if index is None or not 0 <= index < len(self._uuids):
+        if index is None or not 0 <= index < len(self._rows):
             return None
-        return self._uuids[index]
+        return self._rows[index][0]
+
+    @property
+    def highlighted_link(self) -> LinkView | None:
+        """The link of the highlighted row, when it is a link row."""
+        index = self.highlighted
+        if index is None or not 0 <= index < len(self._rows):
+            return None
+        return self._rows[index][1]
 
     @property
     def uuids(self) -> list[str]:
         """Uuids in the order shown (text order)."""
         return list(self._uuids)
 
-    def set_annotations(self, items: list[Annotation]) -> None:
+    def set_annotations(
+        self, items: list[Annotation], links: dict[str, list[LinkView]] | None = None
+    ) -> None:
         """Show these annotations in text order, keeping the highlight on the same uuid if present
-        (else on the same position, else on the first).
+        (else on the same position, else on the first). `links` maps an annotation's uuid to its links
+        (both directions): each is shown as a row under it.
 
         Called again after every change (new annotation, edited note …); no message is posted.
         """
-        keep, index = self.highlighted_uuid, self.highlighted
+        keep, keep_link, index = self.highlighted_uuid, self.highlighted_link, self.highlighted
         ordered = sorted(items, key=lambda a: (a.start, a.end, _KIND_ORDER.get(a.kind, 0)))
         self._uuids = [a.uuid for a in ordered]
+        links = links or {}
+        rows: list[tuple[str, LinkView | None]] = []
+        options: list[Option] = []
+        for annotation in ordered:
+            rows.append((annotation.uuid, None))
+            options.append(Option(annotation_prompt(annotation), id=annotation.uuid))
+            for view in links.get(annotation.uuid, ()):
+                rows.append((annotation.uuid, view))
+                options.append(Option(link_prompt(view), id=f"{annotation.uuid}/{view.link.uuid}"))
+        self._rows = rows
         with self.prevent(OptionList.OptionHighlighted):
             self.clear_options()
             if not ordered:
                 self._show_hint(EMPTY_HINT)
                 return
             self.styles.text_wrap = "nowrap"
-            self.add_options(Option(annotation_prompt(a), id=a.uuid) for a in ordered)
-            if keep in self._uuids:
-                self.highlighted = self._uuids.index(keep)
+            self.add_options(options)
+            keys = [(uuid, view.link.uuid if view else None) for uuid, view in rows]
+            wanted = (keep, keep_link.link.uuid if keep_link else None)
+            if wanted in keys:
+                self.highlighted = keys.index(wanted)
+            elif (keep, None) in keys:
+                self.highlighted = keys.index((keep, None))
             else:  # the highlighted one was deleted: its neighbour; nothing before: the first
-                self.highlighted = min(index or 0, len(self._uuids) - 1)
+                self.highlighted = min(index or 0, len(rows) - 1)
 
     def show_no_article(self) -> None:
         """Show that no article is open (an empty list with its own hint); no message is posted."""
         self._uuids = []
+        self._rows = []
         with self.prevent(OptionList.OptionHighlighted):
             self.clear_options()
             self._show_hint(NO_ARTICLE_HINT)
@@ -206,7 +261,7 @@ class AnnotationList(OptionList):
         Returns False if the uuid is not in the list.
         """
         try:
-            index = self._uuids.index(uuid)
+            index = self._rows.index((uuid, None))
         except ValueError:
             return False
         with self.prevent(OptionList.OptionHighlighted):
@@ -226,12 +281,18 @@ class AnnotationList(OptionList):
         if event.option_list is not self:
             return
         event.stop()
-        self.post_message(self.Highlighted(self, event.option_id).set_sender(self))
+        uuid = self.highlighted_uuid if event.option_id is not None else None
+        self.post_message(self.Highlighted(self, uuid).set_sender(self))
 
     @on(OptionList.OptionSelected)
     def _forward_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option_list is not self:
             return
         event.stop()
-        if event.option_id is not None:
-            self.post_message(self.Chosen(self, event.option_id).set_sender(self))
+        if event.option_id is None or not 0 <= event.option_index < len(self._rows):
+            return
+        uuid, view = self._rows[event.option_index]
+        if view is not None:
+            self.post_message(self.LinkChosen(self, view).set_sender(self))
+        else:
+            self.post_message(self.Chosen(self, uuid).set_sender(self))

@@ -19,15 +19,19 @@ from nkreader.domain import Kind
 from nkreader.services import StoreError
 from nkreader.services.library import Library
 from nkreader.tui.annotation_list import AnnotationList
+from nkreader.tui.browser_screen import AnnotationTable, BrowserScreen
 from nkreader.tui.dialogs import PromptDialog
 from nkreader.tui.help import HelpScreen
 from nkreader.tui.keymap import config_path, load_keymap, unknown_ids
 from nkreader.tui.library_list import LibraryFilter, LibraryList, LibraryPane
 from nkreader.tui.main_screen import MainScreen
+from nkreader.tui.overview_screen import OverviewScreen
 from nkreader.tui.reader import ReaderView
 from nkreader.tui.reader_pane import FindBar, ReaderPane
 from nkreader.tui.safe import safe_text
 from nkreader.tui.samples import bundled_samples
+from nkreader.tui.search_screen import SearchScreen
+from nkreader.tui.speakers_screen import SpeakersScreen
 
 HELP_GROUPS: list[tuple[str, list[type]]] = [
     ("Library", [LibraryList, LibraryPane, LibraryFilter]),
@@ -35,6 +39,10 @@ HELP_GROUPS: list[tuple[str, list[type]]] = [
     ("Marking", [ReaderPane, FindBar]),
     ("Annotations list", [AnnotationList]),
     ("Annotations and panes", [MainScreen]),
+    ("Search", [SearchScreen]),
+    ("Annotation browser", [BrowserScreen, AnnotationTable]),
+    ("Speakers", [SpeakersScreen]),
+    ("Overview", [OverviewScreen]),
 ]
 
 
@@ -105,6 +113,10 @@ class NkReaderApp(App[None]):
             "reading": [ReaderView, ReaderPane, MainScreen, NkReaderApp],
             "library": [LibraryList, LibraryPane, MainScreen, NkReaderApp],
             "annotations": [AnnotationList, MainScreen, NkReaderApp],
+            "search": [SearchScreen, NkReaderApp],
+            "browser": [AnnotationTable, BrowserScreen, NkReaderApp],
+            "speakers": [SpeakersScreen, NkReaderApp],
+            "overview": [OverviewScreen, NkReaderApp],
         }
         found: dict[tuple[str, ...], str] = {}
         for owners in scopes.values():
@@ -167,6 +179,20 @@ class NkReaderApp(App[None]):
             yield SystemCommand(
                 "Import the sample articles", "Bundled fictional articles", self.action_import_samples
             )
+        yield SystemCommand(
+            "Search the library", "Articles and annotations (key: ctrl+f)", screen.action_search
+        )
+        yield SystemCommand(
+            "Browse every annotation",
+            "Filter, sort and jump to any annotation of the library (key: ctrl+o)",
+            screen.action_browse,
+        )
+        yield SystemCommand(
+            "Speakers", "Speakers, their aliases and counts; merge and add aliases", self.action_speakers
+        )
+        yield SystemCommand(
+            "Overview", "Counts per kind, source and month; the most quoted speakers", self.action_overview
+        )
         yield SystemCommand("Help: every key, grouped", "Key: ?", self.action_help)
         yield SystemCommand("Dark or light theme", "Key: f5", self.action_toggle_dark)
         for kind in Kind:
@@ -191,6 +217,9 @@ class NkReaderApp(App[None]):
             ("Set speaker", "a", screen.action_edit_speaker),
             ("Delete annotation", "x", screen.action_delete),
             ("Re-attach the annotation to the selection", "R", screen.action_reattach),
+            ("Set the claim's status", "V", screen.action_set_status),
+            ("Mark the annotation as a link source", "m", screen.action_mark_link_source),
+            ("Link the marked annotation to this one", "L", screen.action_link),
             ("Undo", "u", screen.action_undo),
             ("Redo", "ctrl+r", screen.action_redo),
             ("Show or hide the library pane", "ctrl+b", screen.action_toggle_library),
@@ -201,6 +230,12 @@ class NkReaderApp(App[None]):
         ]
         for title, key, callback in actions:
             yield SystemCommand(title, f"Key: {key}", callback)
+
+    def action_speakers(self) -> None:
+        self.push_screen(SpeakersScreen(self.library))
+
+    def action_overview(self) -> None:
+        self.push_screen(OverviewScreen(self.library))
 
     # ------------------------------------------------------------------ import and export
 

@@ -7,6 +7,7 @@ reflects it; if the store refuses, the screen shows the error and stays as it wa
 from __future__ import annotations
 
 import gc
+from dataclasses import replace
 from typing import ClassVar
 
 from rich.text import Text
@@ -17,13 +18,17 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from nkreader.domain import AnchorState, Annotation, Article, ArticleSummary, Kind
+from nkreader.domain import AnchorState, Annotation, Article, ArticleSummary, Kind, LinkView, Status
 from nkreader.services import StoreError
 from nkreader.services.history import Change, History
 from nkreader.services.library import InvalidSpan, Library
+from nkreader.services.links import LinkError, link, links_of, unlink
+from nkreader.services.register import set_status
+from nkreader.services.speakers import completions as speaker_completions
 from nkreader.tui.annotation_list import AnnotationList
-from nkreader.tui.dialogs import NoteDialog, SpeakerDialog, TagsDialog
+from nkreader.tui.dialogs import ConfirmDialog, NoteDialog, SpeakerDialog, TagsDialog
 from nkreader.tui.library_list import LibraryList, LibraryPane
+from nkreader.tui.link_dialog import LinkTypeDialog, StatusDialog
 from nkreader.tui.reader import Highlight, ReaderView
 from nkreader.tui.reader_pane import ReaderPane
 from nkreader.tui.safe import excerpt, safe_text
@@ -70,6 +75,30 @@ class MainScreen(Screen[None]):
             id="annotate.reattach",
             tooltip="Put the chosen annotation (an orphan after an update) on the selected text",
         ),
+        Binding(
+            "V",
+            "set_status",
+            "Status",
+            show=False,
+            id="annotate.status",
+            tooltip="Set the claim's status: unverified, corroborated, disputed, refuted",
+        ),
+        Binding(
+            "m",
+            "mark_link_source",
+            "Mark for link",
+            show=False,
+            id="annotate.link_mark",
+            tooltip="Mark this annotation as the source of a link (then L on another)",
+        ),
+        Binding(
+            "L",
+            "link",
+            "Link",
+            show=False,
+            id="annotate.link",
+            tooltip="Link the marked annotation to this one (corroborates, contradicts, same as, cites)",
+        ),
         Binding("u", "undo", "Undo", id="annotate.undo", tooltip="Undo the last change to annotations"),
         Binding("ctrl+r", "redo", "Redo", show=False, id="annotate.redo"),
         Binding("tab", "focus_next_pane", "Next pane", show=False, id="pane.next"),
@@ -77,6 +106,15 @@ class MainScreen(Screen[None]):
         Binding("ctrl+b", "toggle_library", "Library", show=False, id="pane.toggle_library"),
         Binding("ctrl+n", "toggle_annotations", "Annotations", show=False, id="pane.toggle_annotations"),
         Binding("i", "import_samples", "Import samples", show=False, id="library.import_samples"),
+        Binding("ctrl+f", "search", "Search", id="app.search", tooltip="Search the whole library"),
+        Binding(
+            "ctrl+o",
+            "browse",
+            "Browse",
+            show=False,
+            id="app.browser",
+            tooltip="Browse every annotation of the library: filter, sort, jump",
+        ),
     ]
 
     DEFAULT_CSS = """
@@ -110,6 +148,14 @@ class MainScreen(Screen[None]):
         self._pending_pane: str | None = None
         self._status_pending = False
         self._seen_version: int | None = None
+        self.links: dict[str, list[LinkView]] = {}
+        """The open article's annotations' links (both directions), by annotation uuid."""
+        self._link_source: Annotation | None = None
+        """The annotation marked with `m`: the source of the next link made with `L`."""
+        self._links_generation = 0
+        self._links_pending = False
+        self.links_loaded = 0
+        """How many times the links were read and shown (tests wait on it)."""
 
     # ------------------------------------------------------------------ layout
 
@@ -203,16 +249,26 @@ class MainScreen(Screen[None]):
             annotations = self.library.annotations(article_id) if article_id is not None else None
         except StoreError:
             return
-        self.app.call_from_thread(self._apply_refresh, rows, article_id, annotations)
+        links = self._read_links(annotations or [])
+        self.app.call_from_thread(self._apply_refresh, rows, article_id, annotations, links)
 
     def _apply_refresh(
-        self, rows: list[ArticleSummary], article_id: int | None, annotations: list[Annotation] | None
+        self,
+        rows: list[ArticleSummary],
+        article_id: int | None,
+        annotations: list[Annotation] | None,
+        links: dict[str, list[LinkView]] | None = None,
     ) -> None:
         self._show_library(rows, self.query_one(LibraryPane).highlighted_id)
         same_article = self.article is not None and self.article.id == article_id
-        if annotations is not None and same_article and annotations != self.annotations:
-            uuids = {a.uuid for a in annotations}
-            self._show_annotations(annotations, self._current_uuid if self._current_uuid in uuids else None)
+        if annotations is not None and same_article:
+            links = links or {}
+            if annotations != self.annotations or links != self.links:
+                self.links = links
+                uuids = {a.uuid for a in annotations}
+                self._show_annotations(
+                    annotations, self._current_uuid if self._current_uuid in uuids else None
+                )
 
     # ------------------------------------------------------------------ library
 
@@ -246,9 +302,11 @@ class MainScreen(Screen[None]):
         self.annotations = annotations
         self._current_uuid = None
         self._saved_position = position
+        self.links = {}
         self.query_one("#article-header").show_article(article)
         self.reader.load(article.body, self._highlights(), cursor=position if cursor is None else cursor)
-        self.annotation_list.set_annotations(annotations)
+        self.annotation_list.set_annotations(annotations, self.links)
+        self._load_links()
         self.update_status()
         # A long article is ~100k live objects; frozen, they no longer make every full
         # garbage collection (an 80 ms pause) scan them while the user reads.
@@ -280,10 +338,46 @@ class MainScreen(Screen[None]):
         ]
 
     def _reload_annotations(self, select: str | None = None) -> None:
-        """Re-read the open article's annotations from the store (after undo or redo)."""
+        """Re-read the open article's annotations (and their links) from the store (after undo or redo)."""
         if self.article is None or self.article.id is None:
             return
         self._show_annotations(self.library.annotations(self.article.id), select)
+        self._load_links()
+
+    def _load_links(self) -> None:
+        """Read the open article's links in a thread (a few hundred annotations take a moment) and
+        show them when they come; an answer for an article no longer open, or superseded, is dropped."""
+        if self.article is None or self.article.id is None:
+            return
+        self._links_generation += 1
+        self._links_pending = True
+        self._read_links_in_thread(self._links_generation, self.article.id, list(self.annotations))
+
+    @work(thread=True, group="links")
+    def _read_links_in_thread(self, generation: int, article_id: int, annotations: list[Annotation]) -> None:
+        links = self._read_links(annotations)
+        self.app.call_from_thread(self._apply_links, generation, article_id, links)
+
+    def _apply_links(self, generation: int, article_id: int, links: dict[str, list[LinkView]]) -> None:
+        if generation != self._links_generation or not self.is_attached:
+            return
+        self._links_pending = False
+        if self.article is None or self.article.id != article_id:
+            return
+        self.links = links
+        self.links_loaded += 1
+        self.annotation_list.set_annotations(self.annotations, links)
+
+    def _read_links(self, annotations: list[Annotation]) -> dict[str, list[LinkView]]:
+        found: dict[str, list[LinkView]] = {}
+        for annotation in annotations:
+            try:
+                views = links_of(self.library, annotation.uuid)
+            except (StoreError, LinkError):
+                continue
+            if views:
+                found[annotation.uuid] = views
+        return found
 
     def _stored(self, annotation: Annotation, *, gone: bool = False) -> None:
         """Show one annotation as the store now holds it (created, edited or deleted),
@@ -292,13 +386,29 @@ class MainScreen(Screen[None]):
         if not gone:
             others.append(annotation)
             others.sort(key=lambda a: (a.start, a.end, a.id or 0))
+        if gone:
+            # Its links went with it: drop them here and under the annotations they pointed at.
+            self.links.pop(annotation.uuid, None)
+            for uuid, views in list(self.links.items()):
+                kept = [v for v in views if v.other.uuid != annotation.uuid]
+                if kept:
+                    self.links[uuid] = kept
+                else:
+                    del self.links[uuid]
+        else:
+            self.links = {
+                uuid: [replace(v, other=annotation) if v.other.uuid == annotation.uuid else v for v in views]
+                for uuid, views in self.links.items()
+            }
         self._show_annotations(others, None if gone else annotation.uuid)
+        if self._links_pending:
+            self._load_links()  # the answer on its way was read before this change
 
     def _show_annotations(self, annotations: list[Annotation], select: str | None) -> None:
         self._note_own_change()
         self.annotations = annotations
         self.reader.set_highlights(self._highlights())
-        self.annotation_list.set_annotations(annotations)
+        self.annotation_list.set_annotations(annotations, self.links)
         if select is not None:
             self._current_uuid = select
             self.annotation_list.select_uuid(select)
@@ -489,7 +599,7 @@ class MainScreen(Screen[None]):
         if annotation is None:
             return
         speaker = await self.app.push_screen_wait(
-            SpeakerDialog(annotation.speaker, self.library.known_speakers())
+            SpeakerDialog(annotation.speaker, self._speaker_completions())
         )
         if speaker is None:
             return
@@ -497,7 +607,17 @@ class MainScreen(Screen[None]):
         if speaker != annotation.speaker:
             self._store_edit(annotation, "set speaker", speaker=speaker)
 
+    def _speaker_completions(self) -> list[str]:
+        """Speakers to complete from: canonical names with their aliases ("김정은" finds Kim Jong Un's)."""
+        try:
+            return speaker_completions(self.library)
+        except StoreError:
+            return self.library.known_speakers()
+
     def action_delete(self) -> None:
+        if self.annotation_list.has_focus and self.annotation_list.highlighted_link is not None:
+            self._unlink(self.annotation_list.highlighted_link)
+            return
         annotation = self._require_annotation()
         if annotation is None:
             return
@@ -532,6 +652,143 @@ class MainScreen(Screen[None]):
         self.reader.clear_selection()
         self._stored(after)
         self.notify(f"Re-attached: {excerpt(after.exact, 60)}", markup=False, timeout=3)
+
+    # ------------------------------------------------------------------ claim register: status and links
+
+    @work
+    async def action_set_status(self) -> None:
+        annotation = self._require_annotation()
+        if annotation is None:
+            return
+        if annotation.kind is not Kind.CLAIM:
+            self.app.bell()
+            self.notify(
+                f"Only claims have a status; this is a {annotation.kind.label.lower()}.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        status = await self.app.push_screen_wait(StatusDialog(annotation.status, context=annotation.exact))
+        if status is None or status is annotation.status:
+            return
+        self._store_status(annotation, status)
+
+    def _store_status(self, before: Annotation, status: Status) -> None:
+        try:
+            after = set_status(self.library, before.uuid, status)
+        except (StoreError, ValueError) as exc:
+            self.notify(safe_text(str(exc)), severity="error", markup=False)
+            return
+        self.history.edited(before, after, "set status")
+        self._stored(after)
+        self.notify(f"Status: {status.value} (u undoes).", markup=False, timeout=3)
+
+    def action_mark_link_source(self) -> None:
+        annotation = self._require_annotation()
+        if annotation is None:
+            return
+        self._link_source = annotation
+        self.update_status()
+        self.notify(
+            f"Marked for a link: {excerpt(annotation.exact, 50)}\nGo to another annotation and press L.",
+            markup=False,
+            timeout=4,
+        )
+
+    @property
+    def link_source(self) -> Annotation | None:
+        return self._link_source
+
+    @work
+    async def action_link(self) -> None:
+        source = self._link_source
+        if source is None:
+            self.app.bell()
+            self.notify("First mark an annotation with m, then press L on another.", severity="warning")
+            return
+        target = self._require_annotation()
+        if target is None:
+            return
+        if target.uuid == source.uuid:
+            self.app.bell()
+            self.notify("This is the marked annotation: go to another one to link it.", severity="warning")
+            return
+        kind = await self.app.push_screen_wait(
+            LinkTypeDialog(context=f"{excerpt(source.exact, 60)}  →  {excerpt(target.exact, 60)}")
+        )
+        if kind is None:
+            return
+        try:
+            made = link(self.library, source.uuid, target.uuid, kind)
+        except (StoreError, LinkError) as exc:
+            self.notify(safe_text(str(exc)), severity="error", markup=False)
+            return
+        self._link_source = None
+        self._refresh_links(select=target.uuid)
+        self.notify(f"Linked: marked annotation {made.type.value} this one.", markup=False, timeout=3)
+
+    def _refresh_links(self, select: str | None = None) -> None:
+        if select is not None:
+            self._current_uuid = select
+            self.annotation_list.select_uuid(select)
+        self._load_links()
+
+    @on(AnnotationList.LinkChosen)
+    def _link_chosen(self, event: AnnotationList.LinkChosen) -> None:
+        self.follow_link(event.view)
+
+    def follow_link(self, view: LinkView) -> None:
+        """Open the annotation at the other end of a link, in its article."""
+        self.show_annotation(view.other.article_id, view.other.uuid, cursor=view.other.start)
+
+    def show_annotation(self, article_id: int, uuid: str | None, *, cursor: int | None = None) -> None:
+        """Open an article (unless open) at `cursor`, then go to the annotation `uuid` if it has one."""
+        if self.article is None or self.article.id != article_id:
+            self.open_article(article_id, cursor=cursor)
+            if self.article is None or self.article.id != article_id:
+                return  # the store refused; open_article said why
+        elif cursor is not None:
+            self.reader.clear_selection()
+            self.reader.move_to(cursor)
+        annotation = next((a for a in self.annotations if a.uuid == uuid), None)
+        if annotation is not None:
+            self._jump(annotation)
+        self._focus_pane("reader")
+
+    @work
+    async def _unlink(self, view: LinkView) -> None:
+        question = (
+            f"Remove the link “{view.link.type.value}” with “{excerpt(view.other.exact, 50)}”? "
+            "(This cannot be undone with u.)"
+        )
+        if not await self.app.push_screen_wait(ConfirmDialog(question, default=False)):
+            return
+        try:
+            unlink(self.library, view.link.uuid)
+        except (StoreError, LinkError) as exc:
+            self.notify(safe_text(str(exc)), severity="error", markup=False)
+            return
+        self._refresh_links(select=self.annotation_list.highlighted_uuid)
+        self.notify("Link removed.", markup=False, timeout=3)
+
+    # ------------------------------------------------------------------ library-wide screens
+
+    @work
+    async def action_search(self) -> None:
+        from nkreader.tui.search_screen import SearchScreen
+
+        hit = await self.app.push_screen_wait(SearchScreen(self.library))
+        if hit is not None:
+            self.show_annotation(hit.article_id, hit.annotation_uuid, cursor=hit.offset)
+
+    @work
+    async def action_browse(self) -> None:
+        from nkreader.tui.browser_screen import BrowserScreen
+
+        chosen = await self.app.push_screen_wait(BrowserScreen(self.library))
+        if chosen is not None:
+            article_id, uuid = chosen
+            self.show_annotation(article_id, uuid)
 
     def action_undo(self) -> None:
         self._step(self.history.undo, "Undid", "Nothing to undo.")
@@ -643,6 +900,9 @@ class MainScreen(Screen[None]):
             "edit_speaker",
             "delete",
             "reattach",
+            "set_status",
+            "mark_link_source",
+            "link",
         }:
             return self.article is not None
         return True
@@ -685,4 +945,6 @@ class MainScreen(Screen[None]):
         selection = reader.selection
         if selection is not None:
             text.append(f" {selection[1] - selection[0]} chars")
+        if self._link_source is not None:
+            text.append(f"  ⛓ linking from “{excerpt(self._link_source.exact, 30)}” (L)", style="bold")
         status.update(text, layout=False)

@@ -1,0 +1,71 @@
+"""The annotation browser (issue 6): every annotation of the library, filtered, sorted, paged in SQL."""
+
+from __future__ import annotations
+
+from nkreader.domain import BrowseFilter, BrowseRow
+from nkreader.services.library import Library
+from nkreader.services.search import SearchError, text_match
+from nkreader.store import research
+
+__all__ = ["SORTS", "BrowseFilter", "BrowseRow", "browse"]
+
+SORTS = research.BROWSE_SORTS
+"""published, kind, speaker, article, source, status, created."""
+
+
+def browse(
+    library: Library,
+    filters: BrowseFilter,
+    *,
+    sort: str = "published",
+    descending: bool = True,
+    offset: int = 0,
+    limit: int = 200,
+) -> tuple[list[BrowseRow], int]:
+    """One page of annotations (`offset`, `limit`) and how many match the filters in all.
+
+    `filters.speaker` matches every spelling of that speaker (canonical name and aliases).
+    `filters.text` is a search query over the annotations (exact, note, speaker, tags); if it is
+    not valid FTS5 syntax (a half-typed phrase) its words are looked for as they are.
+    Raises ValueError for an unknown sort.
+    """
+    if sort not in SORTS:
+        raise ValueError(f"unknown sort {sort!r} (one of {', '.join(SORTS)})")
+    with library.database.reading() as session:
+        speakers = research.speaker_spellings(session, filters.speaker) if filters.speaker else None
+        match = None
+        if filters.text and filters.text.strip():
+            match = _match(filters.text, research.has_trigram(session))
+        arguments = dict(
+            kinds=sorted(filters.kinds) if filters.kinds else None,
+            speakers=speakers,
+            tag=filters.tag or None,
+            status=filters.status,
+            source=filters.source or None,
+            date_from=filters.date_from,
+            date_to=filters.date_to,
+            sort=sort,
+            descending=descending,
+            offset=max(0, offset),
+            limit=max(0, limit),
+        )
+        try:
+            return research.browse_annotations(session, match=match, **arguments)
+        except research.FtsQueryError:
+            literal = _literal(filters.text or "")
+            match = _match(literal, research.has_trigram(session)) if literal else None
+            return research.browse_annotations(session, match=match, **arguments)
+
+
+def _match(query: str, trigram: bool) -> research.TextMatch | None:
+    try:
+        return text_match(query, trigram=trigram)[0]
+    except SearchError:
+        literal = _literal(query)
+        return text_match(literal, trigram=trigram)[0] if literal else None
+
+
+def _literal(query: str) -> str:
+    """Every word of `query` quoted: no syntax left."""
+    words = [w.replace('"', "") for w in query.split()]
+    return " ".join(f'"{w}"' for w in words if w)
