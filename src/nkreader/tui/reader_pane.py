@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.console import Group
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -39,7 +40,7 @@ class ArticleHeader(Static):
         if article is None:
             self.update(Text("No article open", style="dim"))
             return
-        text = Text(safe_text(article.title), style="bold")
+        title = Text(safe_text(article.title), style="bold")
         meta = [
             article.source,
             article.author,
@@ -47,10 +48,11 @@ class ArticleHeader(Static):
             article.url,
         ]
         line = " · ".join(safe_text(m) for m in meta if m)
-        if line:
-            text.append("\n")
-            text.append(line, style="dim")
-        self.update(text)
+        if not line:
+            self.update(title)
+            return
+        # The title may wrap; the metadata stays on one line and ends in "…" when cut.
+        self.update(Group(title, Text(line, style="dim", no_wrap=True, overflow="ellipsis")))
 
 
 class FindBar(Input):
