@@ -433,3 +433,28 @@ async def test_changes_by_another_process_show_up(db_path: Path, tmp_path: Path)
     other.close()
     assert sorted(a.kind for a in library.annotations(article_id)) == [Kind.CLAIM, Kind.QUOTE]
     library.close()
+
+
+@pytest.mark.parametrize(
+    ("label", "start"), [("CSV", "\ufeffarticle_uuid,"), ("Markdown", "<!-- nkreader brief"), ("W3C", "{")]
+)
+async def test_palette_exports_every_format(library: Library, tmp_path: Path, label: str, start: str) -> None:
+    import_paths(library, [HYESAN])
+    target = tmp_path / "out.file"
+    async with app_for(library, tmp_path).run_test(size=(160, 50)) as pilot:
+        await open_first(pilot)
+        await pilot.press("c")
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*f"Export annotations ({label})")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        pilot.app.screen.query_one("Input").value = str(target)
+        await pilot.press("enter")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith(start), text[:40]
+    if label == "W3C":
+        assert '"AnnotationCollection"' in text

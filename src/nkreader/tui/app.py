@@ -33,6 +33,13 @@ from nkreader.tui.samples import bundled_samples
 from nkreader.tui.search_screen import SearchScreen
 from nkreader.tui.speakers_screen import SpeakersScreen
 
+EXPORT_FORMATS = {
+    "json": ("JSON", "nkreader's own format: complete, with article texts; restores exactly"),
+    "w3c": ("W3C", "W3C Web Annotation JSON-LD, for other annotation tools"),
+    "csv": ("CSV", "One row per annotation, safe to open in a spreadsheet"),
+    "markdown": ("Markdown", "A brief per article: claims, quotes and policy statements"),
+}
+
 HELP_GROUPS: list[tuple[str, list[type]]] = [
     ("Library", [LibraryList, LibraryPane, LibraryFilter]),
     ("Reading and selecting", [ReaderView]),
@@ -172,9 +179,10 @@ class NkReaderApp(App[None]):
             "Replace the text of known articles that changed and re-anchor their annotations",
             lambda: self.action_import(update=True),
         )
-        yield SystemCommand(
-            "Export annotations (JSON)…", "Write the library as nkreader JSON", self.action_export
-        )
+        for fmt, (label, what) in EXPORT_FORMATS.items():
+            yield SystemCommand(
+                f"Export annotations ({label})…", what, lambda fmt=fmt: self.action_export(fmt)
+            )
         if screen.has_class("-empty"):
             yield SystemCommand(
                 "Import the sample articles", "Bundled fictional articles", self.action_import_samples
@@ -287,20 +295,22 @@ class NkReaderApp(App[None]):
         self.notify(message, title="Import", severity="warning" if failed else "information", markup=False)
 
     @work
-    async def action_export(self) -> None:
-        default = Path.home() / f"nkreader-export-{datetime.now():%Y%m%d-%H%M}.json"
+    async def action_export(self, fmt: str = "json") -> None:
+        label, _ = EXPORT_FORMATS[fmt]
+        suffix = {"json": "json", "w3c": "jsonld", "csv": "csv", "markdown": "md"}[fmt]
+        default = Path.home() / f"nkreader-export-{datetime.now():%Y%m%d-%H%M}.{suffix}"
         target = await self.push_screen_wait(
-            PromptDialog("Export annotations (JSON)", "File to write", str(default))
+            PromptDialog(f"Export annotations ({label})", "File to write", str(default))
         )
         if target:
-            self.run_export(Path(target).expanduser())
+            self.run_export(Path(target).expanduser(), fmt)
 
     @work(thread=True, exclusive=True, group="export")
-    def run_export(self, target: Path) -> None:
-        from nkreader.services.exporting import export_native_file
+    def run_export(self, target: Path, fmt: str = "json") -> None:
+        from nkreader.services.exporting import export_file
 
         try:
-            _articles, count = export_native_file(self.library, target)
+            _articles, count = export_file(self.library, target, fmt)
         except (StoreError, OSError) as exc:
             message = exc.message if isinstance(exc, StoreError) else f"cannot write {target}: {exc}"
             self.call_from_thread(self.notify, safe_text(message), severity="error", markup=False)
