@@ -24,7 +24,8 @@ def browse(
 ) -> tuple[list[BrowseRow], int]:
     """One page of annotations (`offset`, `limit`) and how many match the filters in all.
 
-    `filters.speaker` matches every spelling of that speaker (canonical name and aliases).
+    `filters.speaker` matches, in any case, every speaker whose name or alias contains it, in all
+    their spellings; `filters.source` matches sources containing it, in any case.
     `filters.text` is a search query over the annotations (exact, note, speaker, tags); if it is
     not valid FTS5 syntax (a half-typed phrase) its words are looked for as they are.
     Raises ValueError for an unknown sort.
@@ -32,7 +33,11 @@ def browse(
     if sort not in SORTS:
         raise ValueError(f"unknown sort {sort!r} (one of {', '.join(SORTS)})")
     with library.database.reading() as session:
-        speakers = research.speaker_spellings(session, filters.speaker) if filters.speaker else None
+        speakers = (
+            research.speaker_spellings(session, filters.speaker.strip(), partial=True)
+            if filters.speaker and filters.speaker.strip()
+            else None
+        )
         match = None
         if filters.text and filters.text.strip():
             match = _match(filters.text, research.has_trigram(session))

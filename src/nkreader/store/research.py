@@ -219,8 +219,9 @@ def browse_annotations(
         params["status"] = status.value
         conditions.append("n.status = :status")
     if source:
-        params["source"] = source
-        conditions.append("a.source = :source")
+        # part of the name, any case: "kcna" finds "KCNA (translation)"
+        params["source"] = "%" + source.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        conditions.append("a.source LIKE :source ESCAPE '\\'")
     day = "coalesce(a.published, date(a.imported_at))"
     if date_from is not None:
         params["date_from"] = date_from.isoformat()
@@ -351,17 +352,35 @@ def canonical_speaker(session: Session, name: str) -> str:
     return found if found is not None else name
 
 
-def speaker_spellings(session: Session, name: str) -> list[str]:
-    """Every spelling of the speaker `name` is one of: its canonical name first, then its aliases."""
-    canonical = canonical_speaker(session, name)
-    aliases = session.execute(
-        text(
-            "SELECT sa.alias FROM speaker_aliases sa JOIN speakers s ON s.id = sa.speaker_id "
-            "WHERE s.name = :n ORDER BY sa.id"
-        ),
-        {"n": canonical},
-    ).scalars()
-    return [canonical, *aliases]
+def speaker_spellings(session: Session, name: str, *, partial: bool = False) -> list[str]:
+    """Every spelling of the speaker `name` is one of: its canonical name first, then its aliases.
+
+    With `partial`, also every speaker whose name or alias contains `name` in any case
+    ("kim" finds "Kim Jong Un" and all its spellings), for filters a user types.
+    """
+    names = [name]
+    if partial:
+        pattern = "%" + name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        names += session.execute(
+            text(
+                "SELECT DISTINCT speaker FROM annotations WHERE speaker LIKE :p ESCAPE '\\' "
+                "UNION SELECT alias FROM speaker_aliases WHERE alias LIKE :p ESCAPE '\\'"
+            ),
+            {"p": pattern},
+        ).scalars()
+    spellings: dict[str, None] = {}
+    for each in names:
+        canonical = canonical_speaker(session, each)
+        spellings[canonical] = None
+        aliases = session.execute(
+            text(
+                "SELECT sa.alias FROM speaker_aliases sa JOIN speakers s ON s.id = sa.speaker_id "
+                "WHERE s.name = :n ORDER BY sa.id"
+            ),
+            {"n": canonical},
+        ).scalars()
+        spellings.update(dict.fromkeys(aliases))
+    return list(spellings)
 
 
 def _speaker_id(session: Session, name: str, *, create: bool) -> int | None:

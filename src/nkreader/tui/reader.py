@@ -49,7 +49,14 @@ MIN_WRAP_WIDTH = 8
 _UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _DISPLAY_TABLE = {
     c: "\ufffd"
-    for c in (*range(0x00, 0x20), *range(0x7F, 0xA0), 0x2028, 0x2029, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
+    for c in (
+        *range(0x00, 0x20),
+        *range(0x7F, 0xA0),
+        0x2028,
+        0x2029,
+        *range(0x202A, 0x202F),
+        *range(0x2066, 0x206A),
+    )
 }
 _DISPLAY_TABLE[0x09] = " "
 del _DISPLAY_TABLE[0x0A]
