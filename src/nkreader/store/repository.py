@@ -167,9 +167,7 @@ def replace_article_text(
     session: Session, article_id: int, draft: ArticleDraft, digest: str, *, updated_at: datetime
 ) -> Article:
     """Give an article the text and metadata of a newer copy; its identity (id, uuid) stays."""
-    row = session.get(ArticleRow, article_id)
-    if row is None:
-        raise NotFound(f"no article with id {article_id}")
+    row = _article_or_missing(session, article_id)
     row.body = draft.body
     row.content_hash = digest
     row.title = draft.title
@@ -182,10 +180,15 @@ def replace_article_text(
     return article_from_row(row)
 
 
-def get_article(session: Session, article_id: int) -> Article:
+def _article_or_missing(session: Session, article_id: int) -> ArticleRow:
     row = session.get(ArticleRow, article_id)
     if row is None:
         raise NotFound(f"no article with id {article_id}")
+    return row
+
+
+def get_article(session: Session, article_id: int) -> Article:
+    row = _article_or_missing(session, article_id)
     return article_from_row(row)
 
 
@@ -295,9 +298,7 @@ def _list_summaries(session: Session) -> list[ArticleSummary]:
 
 
 def summary_of(session: Session, article_id: int) -> ArticleSummary:
-    row = session.get(ArticleRow, article_id)
-    if row is None:
-        raise NotFound(f"no article with id {article_id}")
+    row = _article_or_missing(session, article_id)
     counts = {k: 0 for k in Kind}
     for kind, count in session.execute(
         select(AnnotationRow.kind, func.count())
