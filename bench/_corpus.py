@@ -2,7 +2,7 @@
 
 Everything here is a pure function of a seed, so two runs on two machines build byte-identical
 files and rows. Korean text comes from the shared corpus of New Year addresses when it is present
-(``/work/shared/corpora/nk-new-year-addresses``, CC0), else from a generated Korean word list.
+(``../shared/corpora/nk-new-year-addresses`` beside the project, CC0), else from a generated Korean word list.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-KOREAN_CORPUS = Path("/work/shared/corpora/nk-new-year-addresses")
+KOREAN_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "nk-new-year-addresses"
 
 PLACES = (
     "Pyongyang",
