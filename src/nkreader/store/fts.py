@@ -14,73 +14,81 @@ def is_fts_table(name: str) -> bool:
     return any(name == t or name.startswith(t + "_") for t in FTS_TABLES)
 
 
-CREATE_STATEMENTS = [
+def _statements(suffix: str, tokenize: str, *, annotation_update: str) -> list[str]:
+    """An FTS5 table over articles and one over annotations, and the triggers keeping them in step.
+
+    One template for both kinds of table (word tokens, trigrams): their SQL differs only in
+    name, tokenizer and which annotation updates re-index.
     """
-    CREATE VIRTUAL TABLE articles_fts USING fts5(
+    articles, annotations = f"articles_{suffix}", f"annotations_{suffix}"
+    return [
+        f"""
+    CREATE VIRTUAL TABLE {articles} USING fts5(
         title, source, body,
         content='articles', content_rowid='id',
-        tokenize='unicode61 remove_diacritics 2'
+        tokenize='{tokenize}'
     )
     """,
-    """
-    CREATE TRIGGER articles_fts_ai AFTER INSERT ON articles BEGIN
-        INSERT INTO articles_fts(rowid, title, source, body)
+        f"""
+    CREATE TRIGGER {articles}_ai AFTER INSERT ON articles BEGIN
+        INSERT INTO {articles}(rowid, title, source, body)
         VALUES (new.id, new.title, coalesce(new.source, ''), new.body);
     END
     """,
-    """
-    CREATE TRIGGER articles_fts_ad AFTER DELETE ON articles BEGIN
-        INSERT INTO articles_fts(articles_fts, rowid, title, source, body)
+        f"""
+    CREATE TRIGGER {articles}_ad AFTER DELETE ON articles BEGIN
+        INSERT INTO {articles}({articles}, rowid, title, source, body)
         VALUES ('delete', old.id, old.title, coalesce(old.source, ''), old.body);
     END
     """,
-    """
-    CREATE TRIGGER articles_fts_au AFTER UPDATE OF title, source, body ON articles BEGIN
-        INSERT INTO articles_fts(articles_fts, rowid, title, source, body)
+        f"""
+    CREATE TRIGGER {articles}_au AFTER UPDATE OF title, source, body ON articles BEGIN
+        INSERT INTO {articles}({articles}, rowid, title, source, body)
         VALUES ('delete', old.id, old.title, coalesce(old.source, ''), old.body);
-        INSERT INTO articles_fts(rowid, title, source, body)
+        INSERT INTO {articles}(rowid, title, source, body)
         VALUES (new.id, new.title, coalesce(new.source, ''), new.body);
     END
     """,
-    """
-    CREATE VIRTUAL TABLE annotations_fts USING fts5(
+        f"""
+    CREATE VIRTUAL TABLE {annotations} USING fts5(
         exact, note, speaker, tags,
         content='annotations', content_rowid='id',
-        tokenize='unicode61 remove_diacritics 2'
+        tokenize='{tokenize}'
     )
     """,
-    """
-    CREATE TRIGGER annotations_fts_ai AFTER INSERT ON annotations BEGIN
-        INSERT INTO annotations_fts(rowid, exact, note, speaker, tags)
+        f"""
+    CREATE TRIGGER {annotations}_ai AFTER INSERT ON annotations BEGIN
+        INSERT INTO {annotations}(rowid, exact, note, speaker, tags)
         VALUES (new.id, new.exact, new.note, coalesce(new.speaker, ''), new.tags);
     END
     """,
-    """
-    CREATE TRIGGER annotations_fts_ad AFTER DELETE ON annotations BEGIN
-        INSERT INTO annotations_fts(annotations_fts, rowid, exact, note, speaker, tags)
+        f"""
+    CREATE TRIGGER {annotations}_ad AFTER DELETE ON annotations BEGIN
+        INSERT INTO {annotations}({annotations}, rowid, exact, note, speaker, tags)
         VALUES ('delete', old.id, old.exact, old.note, coalesce(old.speaker, ''), old.tags);
     END
     """,
-    """
-    CREATE TRIGGER annotations_fts_au AFTER UPDATE ON annotations BEGIN
-        INSERT INTO annotations_fts(annotations_fts, rowid, exact, note, speaker, tags)
+        f"""
+    CREATE TRIGGER {annotations}_au AFTER UPDATE{annotation_update} ON annotations BEGIN
+        INSERT INTO {annotations}({annotations}, rowid, exact, note, speaker, tags)
         VALUES ('delete', old.id, old.exact, old.note, coalesce(old.speaker, ''), old.tags);
-        INSERT INTO annotations_fts(rowid, exact, note, speaker, tags)
+        INSERT INTO {annotations}(rowid, exact, note, speaker, tags)
         VALUES (new.id, new.exact, new.note, coalesce(new.speaker, ''), new.tags);
     END
     """,
-]
+    ]
 
-DROP_STATEMENTS = [
-    "DROP TRIGGER IF EXISTS annotations_fts_au",
-    "DROP TRIGGER IF EXISTS annotations_fts_ad",
-    "DROP TRIGGER IF EXISTS annotations_fts_ai",
-    "DROP TABLE IF EXISTS annotations_fts",
-    "DROP TRIGGER IF EXISTS articles_fts_au",
-    "DROP TRIGGER IF EXISTS articles_fts_ad",
-    "DROP TRIGGER IF EXISTS articles_fts_ai",
-    "DROP TABLE IF EXISTS articles_fts",
-]
+
+def _drops(suffix: str) -> list[str]:
+    return [
+        f"DROP {what} IF EXISTS {table}_{suffix}{trigger}"
+        for table in ("annotations", "articles")
+        for what, trigger in (("TRIGGER", "_au"), ("TRIGGER", "_ad"), ("TRIGGER", "_ai"), ("TABLE", ""))
+    ]
+
+
+CREATE_STATEMENTS = _statements("fts", "unicode61 remove_diacritics 2", annotation_update="")
+DROP_STATEMENTS = _drops("fts")
 
 
 # --------------------------------------------------------------------------- trigram (0004)
@@ -91,71 +99,8 @@ TRIGRAM_MIN_SQLITE = (3, 34, 0)
 TRIGRAM_TABLES = ("articles_tri", "annotations_tri")
 
 TRIGRAM_CREATE_STATEMENTS = [
-    """
-    CREATE VIRTUAL TABLE articles_tri USING fts5(
-        title, source, body,
-        content='articles', content_rowid='id',
-        tokenize='trigram'
-    )
-    """,
-    """
-    CREATE TRIGGER articles_tri_ai AFTER INSERT ON articles BEGIN
-        INSERT INTO articles_tri(rowid, title, source, body)
-        VALUES (new.id, new.title, coalesce(new.source, ''), new.body);
-    END
-    """,
-    """
-    CREATE TRIGGER articles_tri_ad AFTER DELETE ON articles BEGIN
-        INSERT INTO articles_tri(articles_tri, rowid, title, source, body)
-        VALUES ('delete', old.id, old.title, coalesce(old.source, ''), old.body);
-    END
-    """,
-    """
-    CREATE TRIGGER articles_tri_au AFTER UPDATE OF title, source, body ON articles BEGIN
-        INSERT INTO articles_tri(articles_tri, rowid, title, source, body)
-        VALUES ('delete', old.id, old.title, coalesce(old.source, ''), old.body);
-        INSERT INTO articles_tri(rowid, title, source, body)
-        VALUES (new.id, new.title, coalesce(new.source, ''), new.body);
-    END
-    """,
-    """
-    CREATE VIRTUAL TABLE annotations_tri USING fts5(
-        exact, note, speaker, tags,
-        content='annotations', content_rowid='id',
-        tokenize='trigram'
-    )
-    """,
-    """
-    CREATE TRIGGER annotations_tri_ai AFTER INSERT ON annotations BEGIN
-        INSERT INTO annotations_tri(rowid, exact, note, speaker, tags)
-        VALUES (new.id, new.exact, new.note, coalesce(new.speaker, ''), new.tags);
-    END
-    """,
-    """
-    CREATE TRIGGER annotations_tri_ad AFTER DELETE ON annotations BEGIN
-        INSERT INTO annotations_tri(annotations_tri, rowid, exact, note, speaker, tags)
-        VALUES ('delete', old.id, old.exact, old.note, coalesce(old.speaker, ''), old.tags);
-    END
-    """,
-    """
-    CREATE TRIGGER annotations_tri_au AFTER UPDATE OF exact, note, speaker, tags ON annotations BEGIN
-        INSERT INTO annotations_tri(annotations_tri, rowid, exact, note, speaker, tags)
-        VALUES ('delete', old.id, old.exact, old.note, coalesce(old.speaker, ''), old.tags);
-        INSERT INTO annotations_tri(rowid, exact, note, speaker, tags)
-        VALUES (new.id, new.exact, new.note, coalesce(new.speaker, ''), new.tags);
-    END
-    """,
+    *_statements("tri", "trigram", annotation_update=" OF exact, note, speaker, tags"),
     "INSERT INTO articles_tri(articles_tri) VALUES ('rebuild')",
     "INSERT INTO annotations_tri(annotations_tri) VALUES ('rebuild')",
 ]
-
-TRIGRAM_DROP_STATEMENTS = [
-    "DROP TRIGGER IF EXISTS annotations_tri_au",
-    "DROP TRIGGER IF EXISTS annotations_tri_ad",
-    "DROP TRIGGER IF EXISTS annotations_tri_ai",
-    "DROP TABLE IF EXISTS annotations_tri",
-    "DROP TRIGGER IF EXISTS articles_tri_au",
-    "DROP TRIGGER IF EXISTS articles_tri_ad",
-    "DROP TRIGGER IF EXISTS articles_tri_ai",
-    "DROP TABLE IF EXISTS articles_tri",
-]
+TRIGRAM_DROP_STATEMENTS = _drops("tri")
