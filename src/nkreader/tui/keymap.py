@@ -17,14 +17,20 @@ from __future__ import annotations
 
 import os
 import tomllib
+import unicodedata
 from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
 
 import platformdirs
 from textual.binding import Binding
 from textual.dom import DOMNode
+from textual.keys import KEY_ALIASES, KEY_NAME_REPLACEMENTS, KEY_TO_UNICODE_NAME, Keys
 
-__all__ = ["CONFIG_ENV", "binding_ids", "config_path", "load_keymap", "unknown_ids"]
+__all__ = ["CONFIG_ENV", "binding_ids", "config_path", "invalid_key", "load_keymap", "unknown_ids"]
+
+MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
+"""The modifier names Textual understands in a key such as ``ctrl+shift+left``."""
 
 CONFIG_ENV = "NKREADER_CONFIG"
 """Environment variable naming the config file to use instead of the user's (tests set it)."""
@@ -84,8 +90,48 @@ def load_keymap(path: Path | None = None) -> tuple[dict[str, str], list[str]]:
         if not keys:
             warnings.append(f"{name}: keymap {binding_id!r}: no key given")
             continue
+        invalid = [key for key in keys if invalid_key(key)]
+        if invalid:
+            # A key Textual cannot produce would silently unbind the action: refuse the entry so the
+            # binding keeps its default keys, and say why.
+            reason = invalid_key(invalid[0])
+            warnings.append(f"{name}: keymap {binding_id!r}: {reason}; the default keys are kept")
+            continue
         keymap[binding_id] = ",".join(dict.fromkeys(keys))
     return keymap, warnings
+
+
+@cache
+def _key_names() -> frozenset[str]:
+    """Every unmodified key name a terminal key press can carry in Textual."""
+    names = {key.value.rpartition("+")[2] for key in Keys if not key.value.startswith("<")}
+    names.update(KEY_ALIASES)
+    names.update(KEY_NAME_REPLACEMENTS.values())
+    names.update(KEY_TO_UNICODE_NAME)
+    names.update(("space", "enter", "tab", "backspace", "escape", "delete", "insert"))
+    names.update(f"f{number}" for number in range(1, 25))
+    return frozenset(names)
+
+
+def invalid_key(key: str) -> str | None:
+    """Why `key` (``"ctrl+shift+wibble"``) is not a key Textual can deliver, or None when it is.
+
+    A key is modifiers joined by ``+`` and one key name: a single printable character (``"c"``, ``"?"``),
+    a named key (``"pagedown"``, ``"f5"``) or a character's Textual name (``"question_mark"``).
+    """
+    *modifiers, base = key.split("+") if key != "+" else ["+"]
+    for modifier in modifiers:
+        if modifier not in MODIFIERS:
+            return f"{key!r} is not a key ({modifier!r} is not one of {', '.join(sorted(MODIFIERS))})"
+    if len(base) == 1:
+        return None if base.isprintable() else f"{key!r} is not a key (unprintable character)"
+    if base in _key_names():
+        return None
+    try:
+        character = unicodedata.lookup(base.replace("_", " ").upper())
+    except KeyError:
+        return f"{key!r} is not a key ({base!r} is not a key name Textual knows)"
+    return None if len(character) == 1 and character.isprintable() else f"{key!r} is not a key"
 
 
 def unknown_ids(keymap: dict[str, str], known_ids: Iterable[str]) -> list[str]:
