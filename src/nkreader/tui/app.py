@@ -26,6 +26,7 @@ from nkreader.tui.keymap import config_path, load_keymap, unknown_ids
 from nkreader.tui.library_list import LibraryFilter, LibraryList, LibraryPane
 from nkreader.tui.main_screen import MainScreen
 from nkreader.tui.overview_screen import OverviewScreen
+from nkreader.tui.preferences import Preferences, load_preferences, save_preferences
 from nkreader.tui.reader import ReaderView
 from nkreader.tui.reader_pane import FindBar, ReaderPane
 from nkreader.tui.safe import safe_text
@@ -78,6 +79,9 @@ class NkReaderApp(App[None]):
         self.samples_path = samples
         self._keymap_path = keymap_path if keymap_path is not None else config_path()
         self._keymap_warnings: list[str] = []
+        self.preferences: Preferences = load_preferences()
+        self._preferences_warned = False
+        self.theme = self.preferences.theme
 
     def get_default_screen(self) -> Screen:
         return MainScreen(self.library)
@@ -321,6 +325,18 @@ class NkReaderApp(App[None]):
 
     def action_toggle_dark(self) -> None:
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
+        self.remember(theme=self.theme)
+
+    def remember(self, **changes: object) -> None:
+        """Keep a choice for the next run (theme, panes, last article); a folder that cannot be written
+        is said once, and the app goes on with the choice for this run."""
+        updated = self.preferences.with_changes(**changes)
+        if updated == self.preferences:
+            return
+        self.preferences = updated
+        if not save_preferences(updated) and not self._preferences_warned:
+            self._preferences_warned = True
+            self.notify("Cannot save preferences; they last until you quit", severity="warning", markup=False)
 
 
 def create_app(
