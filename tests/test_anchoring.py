@@ -70,7 +70,7 @@ def _insert_at(body: str, anchor: str, text: str, *, after: bool = False) -> str
 
 CURATED = [
     Case("unchanged", BODY, ANCHORED, PASSAGE),
-    Case("insertion long before", "Breaking news. " + BODY, MOVED, PASSAGE),
+    Case("insertion long before", "Breaking news. " + BODY, ANCHORED, PASSAGE),
     Case("insertion right before", _insert_at(BODY, PASSAGE, "Police came too. "), MOVED, PASSAGE),
     Case(
         "insertion right after",
@@ -82,7 +82,7 @@ CURATED = [
     Case(
         "deletion before",
         BODY.replace("a source in Ryanggang Province said", "a source said"),
-        MOVED,
+        ANCHORED,
         PASSAGE,
     ),
     Case("deletion right before", BODY.replace("the source said. ", ""), MOVED, PASSAGE),
@@ -117,21 +117,21 @@ CURATED = [
         FUZZY,
         "Officials inspected market on Monday.",
     ),
-    Case("paragraphs merged", BODY.replace("\n\n", " "), MOVED, PASSAGE),
+    Case("paragraphs merged", BODY.replace("\n\n", " "), ANCHORED, PASSAGE),
     Case(
         "paragraph split before the passage",
         BODY.replace("the source said. Officials", "the source said.\n\nOfficials"),
-        MOVED,
+        ANCHORED,
         PASSAGE,
     ),
     Case(
         "paragraph split inside the passage",
         BODY.replace("market on Monday", "market\n\non Monday"),
-        MOVED,
+        ANCHORED,
         "Officials inspected the market\n\non Monday.",
     ),
     Case("sentence duplicated elsewhere", BODY + " " + PASSAGE, ANCHORED, PASSAGE),
-    Case("sentence duplicated before", PASSAGE + " " + BODY, MOVED, PASSAGE, occurrence=1),
+    Case("sentence duplicated before", PASSAGE + " " + BODY, ANCHORED, PASSAGE, occurrence=1),
     Case(
         "passage's second occurrence",
         BODY.replace(" Traders were told", " " + PASSAGE + " Traders were told").replace(
@@ -153,7 +153,7 @@ CURATED = [
     Case(
         "straight quotes curled",
         BODY.replace("rose to", "climbed to"),
-        MOVED,
+        ANCHORED,
         "“People used to switch to corn when rice got expensive, but now corn is going up just as fast,”",
         body=BODY.replace("“", '"').replace("”", '"'),
         passage='"People used to switch to corn when rice got expensive, but now corn is going up just as fast,"',
@@ -191,7 +191,7 @@ CURATED = [
     ),
     Case("article replaced", "An entirely different story about fishing boats in Sinpo.", ORPHANED, None),
     Case("empty new body", "", ORPHANED, None),
-    Case("short passage moved", "Note. " + BODY, MOVED, "corn", passage="corn"),
+    Case("short passage moved", "Note. " + BODY, ANCHORED, "corn", passage="corn"),
     Case(
         "short passage edited is not guessed", BODY.replace("corn", "maize"), ORPHANED, None, passage="corn"
     ),
@@ -512,3 +512,17 @@ def test_one_megabyte_body_with_200_annotations_is_fast(
     assert states["fuzzy"] == edited
     for anchor, (s, e) in zip(anchors, chosen, strict=True):
         assert (anchor.start, anchor.end) == (s + shift, e + shift)
+
+
+def test_paragraph_added_at_the_top_moves_no_cue() -> None:
+    """Ten marks, one paragraph added above them all: offsets follow, none is flagged `moved`."""
+    sentences = [f"Sentence number {n} reports that prices rose by {n * 7} won in the market." for n in range(10)]
+    body = "\n\n".join(sentences)
+    quotes = [quote_of(body, s, 0) for s in sentences]
+    new_body = "A new opening paragraph was added by the editors.\n\n" + body
+    anchors = [reanchor(new_body, q) for q in quotes]
+    assert [a.state for a in anchors] == [ANCHORED] * 10
+    assert [new_body[a.start : a.end] for a in anchors] == sentences
+    # a passage whose own surroundings changed is still flagged
+    edited = new_body.replace(sentences[4], "Meanwhile, " + sentences[4])
+    assert reanchor(edited, quotes[4]).state is MOVED

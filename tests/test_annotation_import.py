@@ -133,11 +133,11 @@ def test_other_text_is_reanchored_and_missing_text_is_skipped(library: Library, 
     report = import_document(other, native_document(library))
     claim, quote = sorted(other.annotations(mine.id), key=lambda a: a.kind.value)  # type: ignore[arg-type]
     assert (
-        claim.anchor_state is AnchorState.MOVED and claim.exact == "Officials inspected the market on Monday."
+        claim.anchor_state is AnchorState.ANCHORED and claim.exact == "Officials inspected the market on Monday."
     )
     assert newer[claim.start : claim.end] == claim.exact
     assert quote.anchor_state is AnchorState.ORPHANED and quote.exact == "Rice rose "
-    assert report.anchors[AnchorState.MOVED] == 1 and report.anchors[AnchorState.ORPHANED] == 1
+    assert report.anchors[AnchorState.ANCHORED] == 1 and report.anchors[AnchorState.ORPHANED] == 1
     # an article the library lacks, exported without its text: its annotations cannot be placed
     lonely = add_article(library, "A story only the first library has.", title="Lonely")
     library.annotate(lonely.id, Kind.CLAIM, 0, 7)  # type: ignore[arg-type]

@@ -4,9 +4,11 @@ An annotation keeps a position selector (start, end: code point offsets) and a q
 (exact text, and up to 32 characters of prefix and suffix). Given those and the new body,
 `TextIndex.locate` returns where the passage now is and how sure that is:
 
-1. **anchored** — the exact text is still at the stored offsets (and its context still fits);
-2. **moved** — the exact text is elsewhere: of all its occurrences, the one whose prefix and
-   suffix fit best, and among equals the one nearest the old place, wins;
+1. **anchored** — the exact text is still at the stored offsets (and its context still fits), or
+   it is elsewhere only because text was added or removed around it: its prefix and suffix are
+   unchanged (the offsets follow; nothing for the analyst to check);
+2. **moved** — the exact text is elsewhere with other words around it: of all its occurrences, the
+   one whose prefix and suffix fit best, and among equals the one nearest the old place, wins;
 3. **fuzzy** — the text was edited: an approximate match within an edit-distance budget
    proportional to its length (`FUZZY_BUDGET`), scored with its context (rapidfuzz);
 4. **orphaned** — none of the above: the caller keeps the old quote and says so.
@@ -382,8 +384,8 @@ class TextIndex:
                 fuzzy = None
         if fuzzy is None and found is not None:
             s, e = self._real_span(found[0], found[1], exact)
-            state = AnchorState.ANCHORED if (s, e) == (start, end) else AnchorState.MOVED
-            return Anchor(s, e, state, 1.0)
+            kept = (s, e) == (start, end) or self._context_kept(found[0], found[1], s, e, prefix, suffix)
+            return Anchor(s, e, AnchorState.ANCHORED if kept else AnchorState.MOVED, 1.0)
         if fuzzy is None:
             return self._orphan(quote)
         s, e = self._real_span(fuzzy[0], fuzzy[1], exact)
@@ -397,6 +399,24 @@ class TextIndex:
         n = len(self.body)
         start = max(0, min(quote.start, n))
         return Anchor(start, max(start, min(quote.end, n)), AnchorState.ORPHANED, 0.0)
+
+    def _context_kept(self, fs: int, fe: int, s: int, e: int, prefix: str, suffix: str) -> bool:
+        """True when the passage (folded [fs, fe), real [s, e)) still has the words it had around it.
+
+        Text added or removed elsewhere shifts offsets without moving the passage relative to its
+        context: that is not news to the analyst and must not raise a `moved` cue. A passage that began
+        (ended) the body keeps its context when it still begins (ends) a paragraph.
+        """
+        text, body = self.folded.text, self.body
+        if prefix:
+            before_ok = text[max(0, fs - len(prefix)) : fs] == prefix
+        else:
+            before_ok = body[:s].rstrip(" \t").endswith("\n") or not body[:s].strip()
+        if suffix:
+            after_ok = text[fe : fe + len(suffix)] == suffix
+        else:
+            after_ok = body[e:].lstrip(" \t").startswith("\n") or not body[e:].strip()
+        return before_ok and after_ok
 
     def _nearness(self, at: int, expected: int) -> float:
         return NEARNESS * abs(at - expected) / max(1, len(self.folded.text))
