@@ -119,14 +119,41 @@ def _run(session: Session, sql: str, params: dict[str, object]) -> list[Row]:
         raise
 
 
+def _ranked_ids(which: str, match: TextMatch, conditions_extra: list[str], params: dict[str, object]) -> str:
+    """SQL for the kept rows only: (id, rank) of the best `:limit` matches, best first.
+
+    Ranking and LIMIT run on narrow rows (an id and a rank); the caller then joins the wide
+    columns (bodies, titles) of the kept rows only. Joining the bodies before ranking made
+    SQLite carry every matching body through the sorter (p95 108 -> 38 ms at 10,000 articles).
+    With a single full-text table and nothing else to test, the full-text table is ranked
+    alone, without even a join.
+    """
+    fts, tri, alias, _columns = _TABLES[which]
+    only = (match.fts is None) != (match.trigram is None) and not match.substrings and not conditions_extra
+    if only:
+        table, key = (fts, "fts_q") if match.fts else (tri, "tri_q")
+        params[key] = match.fts or match.trigram
+        return (
+            f"SELECT rowid AS id, rank FROM {table} WHERE {table} MATCH :{key} "
+            "ORDER BY rank, rowid DESC LIMIT :limit"
+        )
+    base = "articles" if which == "articles" else "annotations"
+    joins, conditions, rank = _match_sql(which, match, params)
+    conditions += conditions_extra
+    order = f"{rank}, {alias}.id DESC" if rank != "0.0" else f"{alias}.id DESC"
+    return (
+        f"SELECT {alias}.id AS id, {rank} AS rank FROM {base} {alias}{joins} "
+        f"WHERE {' AND '.join(conditions) or '1'} ORDER BY {order} LIMIT :limit"
+    )
+
+
 def search_articles(session: Session, match: TextMatch, *, limit: int) -> list[Row]:
     """Rows (id, title, source, published, rank, body), best first (rank: bm25, lower is better)."""
     params: dict[str, object] = {"limit": limit}
-    joins, conditions, rank = _match_sql("articles", match, params)
-    order = f"{rank}, a.id DESC" if rank != "0.0" else "a.id DESC"
+    kept = _ranked_ids("articles", match, [], params)
     sql = (
-        f"SELECT a.id, a.title, a.source, a.published, {rank} AS rank, a.body "
-        f"FROM articles a{joins} WHERE {' AND '.join(conditions) or '1'} ORDER BY {order} LIMIT :limit"
+        "SELECT a.id, a.title, a.source, a.published, k.rank AS rank, a.body "
+        f"FROM ({kept}) k JOIN articles a ON a.id = k.id ORDER BY k.rank, a.id DESC"
     )
     rows = _run(session, sql, params)
     return [_with_date(row, 3) for row in rows]
@@ -136,16 +163,16 @@ def search_annotations(session: Session, match: TextMatch, *, kind: Kind | None,
     """Rows (id, uuid, kind, start, exact, note, speaker, tags, article_id, title, source,
     published, rank), best first."""
     params: dict[str, object] = {"limit": limit}
-    joins, conditions, rank = _match_sql("annotations", match, params)
+    extra = []
     if kind is not None:
-        conditions.append("n.kind = :kind")
+        extra.append("n.kind = :kind")
         params["kind"] = kind.value
-    order = f"{rank}, n.id DESC" if rank != "0.0" else "n.id DESC"
+    kept = _ranked_ids("annotations", match, extra, params)
     sql = (
         f"SELECT n.id, n.uuid, n.kind, n.start, n.exact, n.note, n.speaker, n.tags, n.article_id, "
-        f"a.title, a.source, a.published, {rank} AS rank "
-        f"FROM annotations n{joins} JOIN articles a ON a.id = n.article_id "
-        f"WHERE {' AND '.join(conditions) or '1'} ORDER BY {order} LIMIT :limit"
+        f"a.title, a.source, a.published, k.rank AS rank "
+        f"FROM ({kept}) k JOIN annotations n ON n.id = k.id JOIN articles a ON a.id = n.article_id "
+        f"ORDER BY k.rank, n.id DESC"
     )
     return [_with_date(row, 11) for row in _run(session, sql, params)]
 
