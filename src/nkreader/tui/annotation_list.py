@@ -21,6 +21,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from nkreader.domain import AnchorState, Annotation, Kind, LinkView, Status
+from nkreader.tui.cues import passage_preview, tags_label
 from nkreader.tui.safe import excerpt
 
 __all__ = ["EMPTY_HINT", "NO_ARTICLE_HINT", "AnnotationList", "annotation_prompt", "link_prompt"]
@@ -72,9 +73,9 @@ def annotation_prompt(annotation: Annotation) -> Content:
         excerpt(annotation.exact, _EXCERPT_CELLS) or "…",
     ]
     extra: list[str | tuple[str, str]] = []
-    tags = [excerpt(tag, 40) for tag in annotation.tags if tag.strip()]
+    tags = tags_label(annotation.tags)
     if tags:
-        extra.append((" ".join(f"#{tag}" for tag in tags), "dim"))
+        extra.append((tags, "dim"))
     note = next((line for line in annotation.note.splitlines() if line.strip()), "")
     if note:
         extra += ["  " if extra else "", (excerpt(note, _EXCERPT_CELLS), "dim italic")]
@@ -84,7 +85,7 @@ def annotation_prompt(annotation: Annotation) -> Content:
 
 
 def link_prompt(view: LinkView) -> Content:
-    """One link under its annotation: ``→ corroborates: "excerpt…" (Other article)``; ``←`` for a link
+    """One link under its annotation: ``→ corroborates: [Q] ‹excerpt…› (Other article)``; ``←`` for a link
     pointing at this annotation. Built from plain pieces, like :func:`annotation_prompt`."""
     arrow = "→" if view.direction == "out" else "←"
     other = view.other
@@ -93,7 +94,7 @@ def link_prompt(view: LinkView) -> Content:
         (f"{arrow} {view.link.type.value}", "bold $text-accent"),
         ": ",
         (f"[{other.kind.letter}] ", f"bold {other.kind.colour}"),
-        f"“{excerpt(other.exact, 60) or '…'}”",
+        passage_preview(other.exact, 60),
         (f" ({excerpt(view.other_article_title, 40)})", "dim"),
     )
 

@@ -30,6 +30,7 @@ from nkreader.services.browse import BrowseFilter, BrowseRow, browse
 from nkreader.services.library import Library
 from nkreader.services.register import set_status
 from nkreader.tui.link_dialog import StatusDialog
+from nkreader.tui.cues import tags_label
 from nkreader.tui.safe import excerpt, safe_text
 
 __all__ = ["COLUMNS", "PAGE", "AnnotationTable", "BrowserScreen"]
@@ -74,7 +75,7 @@ def row_cells(row: BrowseRow) -> list[Text]:
         _cell(row.source, 14, "dim"),
         Text(str(row.published or ""), style="dim"),
         Text(status.value if kind is Kind.CLAIM else "", style=_STATUS_STYLE.get(status, "")),
-        _cell(" ".join(f"#{t}" for t in row.tags), 16, "dim"),
+        _cell(tags_label(row.tags), 16, "dim"),
         Text(str(row.link_count or ""), justify="right"),
     ]
 

@@ -27,6 +27,7 @@ from textual.suggester import Suggester
 from textual.widgets import Button, Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from nkreader.tui.cues import passage_preview
 from nkreader.tui.safe import excerpt, fold, safe_text
 
 __all__ = [
@@ -273,7 +274,7 @@ class DialogScreen(ModalScreen[ResultType]):
         with Vertical(id="dialog"):
             yield Static(Content(excerpt(self._heading, 200)), classes="dialog--title", markup=False)
             if self._context_text.strip():
-                quoted = f"“{excerpt(self._context_text, 400)}”"
+                quoted = passage_preview(self._context_text, 400)
                 yield Static(Content(quoted), classes="dialog--context", markup=False)
             yield from self.compose_body()
             yield Static(Content(""), classes="dialog--hint", markup=False)
