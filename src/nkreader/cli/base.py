@@ -1,0 +1,130 @@
+"""The `nkreader` group itself: --db, opening the library, and failures as exit statuses.
+
+Every failure a user can cause ends in one line on stderr and a distinct exit status, never a
+traceback. Command modules (`import_cmd`, `export_cmd`, ...) attach their commands to `main`
+with `@main.command(...)` and are registered by one import line in `nkreader/cli/__init__.py`.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from datetime import date
+from functools import wraps
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+
+import click
+
+from nkreader import __version__
+from nkreader.cli.output import printable
+from nkreader.store.errors import StoreError, as_store_error
+
+if TYPE_CHECKING:
+    from nkreader.services.library import Library
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_FAILED_ITEMS = 1
+EXIT_USAGE = 2
+
+
+def fail(message: str, code: int) -> NoReturn:
+    click.echo(f"nkreader: {printable(message)}", err=True)
+    sys.exit(code)
+
+
+def friendly_errors(function: F) -> F:
+    """Store problems become one line and their own exit status.
+
+    A database driver error that escaped the store's guards is translated the same way (never a
+    traceback); any other exception is a bug and is not hidden.
+    """
+
+    @wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except StoreError as exc:
+            fail(exc.message, exc.exit_code)
+        except KeyboardInterrupt:
+            fail("interrupted", 130)
+        except BrokenPipeError:
+            sys.stderr.close()
+            sys.exit(0)
+        except Exception as exc:
+            error = as_store_error(exc)
+            if error is None:
+                raise
+            fail(error.message, error.exit_code)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def open_library(ctx: click.Context) -> Library:
+    from nkreader.services.library import Library
+
+    obj = ctx.find_root().obj
+    if obj.get("library") is None:
+        obj["library"] = Library.open(obj.get("db"))
+        ctx.call_on_close(obj["library"].close)
+    library: Library = obj["library"]
+    return library
+
+
+def _remember_db(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.find_root().ensure_object(dict)["db"] = value
+
+
+db_option = click.option(
+    "--db",
+    metavar="PATH_OR_URL",
+    expose_value=False,
+    is_eager=True,
+    callback=_remember_db,
+    help="Library database (also accepted before the command).",
+)
+"""`nkreader export --db X` as well as `nkreader --db X export`: both spellings are natural."""
+
+
+def parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date like 2026-01-31") from None
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    metavar="PATH_OR_URL",
+    envvar="NKREADER_DB",
+    help="Library database: a file path or an SQLAlchemy URL (default: the user data folder).",
+)
+@click.version_option(__version__, "--version", "-V", prog_name="nkreader")
+@click.pass_context
+def main(ctx: click.Context, db: str | None) -> None:
+    """A keyboard-driven reader and annotator for news reporting.
+
+    Without a command, opens the library in the terminal app.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["db"] = db
+    if ctx.invoked_subcommand is None:
+        run_app(ctx)
+
+
+@friendly_errors
+def run_app(ctx: click.Context) -> None:
+    library = open_library(ctx)
+    # The app is for marking: a read-only or locked library is reported here, before the screen
+    # is taken over, not at the first annotation.
+    library.database.check_writable()
+    from nkreader.tui.app import create_app
+
+    app = create_app(library)
+    app.run()
+    if app.return_code:
+        sys.exit(app.return_code)

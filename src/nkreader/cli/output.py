@@ -1,0 +1,52 @@
+"""What the command line prints: terminal-safe text and the import progress bar.
+
+Stored data and file names are untrusted; everything the CLI shows on a terminal goes through
+`printable` so no control or escape sequence from the data reaches it.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+
+def printable(text: str) -> str:
+    """File names and reasons can hold anything; never let a control byte reach the terminal."""
+    return "".join(ch if ch.isprintable() or ch == " " else "?" for ch in text)
+
+
+class progress_bar:
+    """A rich progress bar on stderr when it is a terminal; silent otherwise (pipes, CI)."""
+
+    def __init__(self, *, enabled: bool) -> None:
+        self.enabled = enabled and sys.stderr.isatty()
+        self._progress = None
+        self._task = None
+
+    def __enter__(self) -> Callable[[int, int, Path], None]:
+        if self.enabled:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+            self._progress = Progress(
+                "Importing",
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self._progress.start()
+        return self
+
+    def __call__(self, done: int, total: int, _path: Path) -> None:
+        if self._progress is None:
+            return
+        if self._task is None:
+            self._task = self._progress.add_task("import", total=total)
+        self._progress.update(self._task, completed=done, total=total)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._progress is not None:
+            self._progress.stop()
