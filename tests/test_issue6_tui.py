@@ -65,7 +65,7 @@ def annotate_sentence(library: Library, article: int, phrase: str, kind: Kind):
 async def open_in_reader(pilot, article: int, cursor: int | None = None) -> ReaderView:
     main = main_of(pilot)
     main.open_article(article, cursor=cursor)
-    main._focus_pane("reader")
+    main.focus_pane("reader")
     await pilot.pause()
     await until(pilot, lambda: main.links_loaded > 0 or not main.annotations)
     return main.reader

@@ -16,7 +16,7 @@ from textual.geometry import Region
 from textual.strip import Strip
 
 from nkreader.domain import Kind
-from nkreader.tui import reader as reader_module
+from nkreader.text import layout as layout_module
 from nkreader.tui.reader import GUTTER, Highlight, ReaderView
 
 S1 = "The minister said the policy will change."
@@ -403,7 +403,7 @@ async def test_set_highlights_redraws_without_rewrapping(monkeypatch: pytest.Mon
     async with app.run_test(size=(100, 12)) as pilot:
         r = app.query_one(ReaderView)
         calls = []
-        monkeypatch.setattr(reader_module, "wrap_offsets", lambda *a: calls.append(a) or [])
+        monkeypatch.setattr(layout_module, "wrap_offsets", lambda *a: calls.append(a) or [])
         r.set_highlights([Highlight(0, 10, Kind.POLICY, "x")])
         await pilot.pause()
         assert calls == []

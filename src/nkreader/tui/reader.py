@@ -1,25 +1,19 @@
 """The article reader: wrapped text with a cursor, a selection and annotation highlights.
 
-`ReaderView` is a Line-API `ScrollView` (DESIGN §7): it keeps its own wrap table of visual
-lines, renders each one as a `Strip` of `Segment`s (never markup: article text is untrusted),
-caches the strips that the cursor and selection do not touch, and refreshes only the lines a
-keystroke changes. Every position is a code-point offset into the stored body, the same
-offsets the annotations are stored with.
+`ReaderView` is a Line-API `ScrollView` (DESIGN §7). Like Textual's `TextArea` over
+`WrappedDocument` and `DocumentNavigator`, the maths lives in pure modules: the wrap table and
+offset ↔ cell conversions in `nkreader.text.layout`, the target of each movement in
+`nkreader.text.navigation`, the drawing of one line in `nkreader.tui.reader_render`. The widget
+keeps the cursor, the selection, input, scrolling, a cache of the strips that the cursor and
+selection do not touch, and the messages it posts. Every position is a code-point offset into
+the stored body, the same offsets the annotations are stored with.
 """
 
 from __future__ import annotations
 
-import itertools
-import re
-import unicodedata
-from bisect import bisect_right
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from functools import lru_cache
 from typing import ClassVar, Literal
 
-import regex
-from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.actions import SkipAction
@@ -32,77 +26,13 @@ from textual.strip import Strip
 from textual.timer import Timer
 
 from nkreader.domain import Kind
-from nkreader.text import segment
-from nkreader.text.wrap import cell_width, is_single_cell, wrap_offsets
+from nkreader.text import navigation, segment
+from nkreader.text.layout import WrapLayout
+from nkreader.text.navigation import Direction
+from nkreader.text.highlights import Highlight, HighlightIndex
+from nkreader.tui.reader_render import GUTTER, LineStyles, render_visual_line
 
-__all__ = ["Highlight", "ReaderView"]
-
-GUTTER = 2
-"""Cells left of the text: the kind letter of the highlights on the line, then a space."""
-MIN_WRAP_WIDTH = 8
-"""Narrower panes still wrap at this width (and crop): a 1 MB body at width 1 would not."""
-
-# Terminal controls must never reach the terminal: drawn as U+FFFD (a tab as a space).
-# The body is sanitized at import; this is the last line of defence.
-# Bidi embeddings, overrides and isolates (U+202A-202E, U+2066-2069) would let a body reorder
-# what the analyst sees on the terminal: they are shown as U+FFFD, like the controls.
-_UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-_DISPLAY_TABLE = {
-    c: "\ufffd"
-    for c in (
-        *range(0x00, 0x20),
-        *range(0x7F, 0xA0),
-        0x2028,
-        0x2029,
-        *range(0x202A, 0x202F),
-        *range(0x2066, 0x206A),
-    )
-}
-_DISPLAY_TABLE[0x09] = " "
-del _DISPLAY_TABLE[0x0A]
-
-_GRAPHEME = regex.compile(r"\X")
-_KIND_ORDER = (Kind.CLAIM, Kind.QUOTE, Kind.POLICY)
-
-Direction = Literal[
-    "left",
-    "right",
-    "up",
-    "down",
-    "word_next",
-    "word_prev",
-    "sentence_next",
-    "sentence_prev",
-    "paragraph_next",
-    "paragraph_prev",
-    "top",
-    "bottom",
-    "page_up",
-    "page_down",
-    "line_start",
-    "line_end",
-]
-
-
-@dataclass(frozen=True)
-class Highlight:
-    """One annotation as the reader draws it: a span of the body and its kind."""
-
-    start: int
-    end: int
-    kind: Kind
-    key: str
-    """The annotation's uuid."""
-
-
-@lru_cache(maxsize=32)
-def _find_pattern(needle: str) -> regex.Pattern[str] | None:
-    words = unicodedata.normalize("NFC", needle).split()
-    if not words:
-        return None
-    # Case-insensitive with full case folding ("STRASSE" finds "Straße"); runs of whitespace
-    # in the needle match any whitespace (a line break, a paragraph break).
-    return regex.compile(r"\s+".join(map(regex.escape, words)), regex.IGNORECASE | regex.FULLCASE)
+__all__ = ["GUTTER", "Direction", "Highlight", "ReaderView"]
 
 
 class ReaderView(ScrollView, can_focus=True, inherit_bindings=False):
@@ -170,6 +100,7 @@ class ReaderView(ScrollView, can_focus=True, inherit_bindings=False):
         "reader--selection",
         "reader--cursor",
         "reader--gutter",
+        "reader--current",
     }
     """
     | Class | Description |
@@ -179,6 +110,7 @@ class ReaderView(ScrollView, can_focus=True, inherit_bindings=False):
     | `reader--selection` | The selection (drawn over highlights). |
     | `reader--cursor` | The cursor (drawn over everything). |
     | `reader--gutter` | The kind letters left of the text. |
+    | `reader--current` | The annotation the edit keys act on (drawn over its kind). |
     """
 
     DEFAULT_CSS = """
@@ -202,6 +134,7 @@ class ReaderView(ScrollView, can_focus=True, inherit_bindings=False):
         & > .reader--selection { background: $foreground 30%; }
         & > .reader--cursor { text-style: reverse; }
         & > .reader--gutter { color: $foreground-muted; text-style: bold; }
+        & > .reader--current { text-style: bold underline; }
     }
     """
 
@@ -231,26 +164,18 @@ class ReaderView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self._body = ""
-        self._display = ""  # the body as drawn: controls replaced, same length
-        self._line_starts: list[int] = [0]
-        self._vl_start: list[int] = []  # visual line -> offset of its first character
-        self._vl_end: list[int] = []  # visual line -> offset after its last character
-        self._wrap_width = 0
+        self._layout = WrapLayout()
         self._scroll_pending = False  # load() came before the first wrap: scroll to the cursor then
         self._top_anchor: tuple[int, int] | None = None  # (offset, line) kept on top by the last re-wrap
         self._cursor = 0
         self._anchor: int | None = None
         self._selecting = False
         self._goal_x: int | None = None  # sticky column (cells) for up/down
-        self._highlights: tuple[Highlight, ...] = ()
-        self._rows_highlights: dict[int, list[Highlight]] = {}
+        self._index = HighlightIndex()
         self._generation = 0  # bumped when the highlights change
         self._strips: LRUCache[int, Strip] = LRUCache(1024)
         self._styles_key: Style | None = None
-        self._base = Style()
-        self._kind_styles: dict[Kind, Style] = {}
-        self._overlap_style = self._selection_style = self._cursor_style = self._gutter_style = Style()
+        self._styles = LineStyles()
         self._frame_cursor_line = -1
         self._frame_selection: tuple[int, int] | None = None
         self._frame_width = 0
@@ -264,11 +189,16 @@ class ReaderView(ScrollView, can_focus=True, inherit_bindings=False):
     @property
     def body(self) -> str:
         """The text shown (offsets refer to it)."""
-        return self._body
+        return self._layout.body
+
+    @property
+    def layout(self) -> WrapLayout:
+        """The wrap table of the text shown (read-only for callers)."""
+        return self._layout
 
     @property
     def highlights(self) -> tuple[Highlight, ...]:
-        return self._highlights
+        return self._index.highlights
 
     @property
     def cursor(self) -> int:
@@ -277,7 +207,7 @@ class ReaderView(ScrollView, can_focus=True, inherit_bindings=False):
 
     @cursor.setter
     def cursor(self, offset: int) -> None:
-        self._update(self._snap(offset), self._anchor)
+        self._update(self._layout.snap(offset), self._anchor)
 
     @property
     def anchor(self) -> int | None:
@@ -286,7 +216,7 @@ class ReaderView(ScrollView, can_focus=True, inherit_bindings=False):
 
     @anchor.setter
     def anchor(self, offset: int | None) -> None:
-        self._update(self._cursor, None if offset is None else self._snap(offset))
+        self._update(self._cursor, None if offset is None else self._layout.snap(offset))
 
     @property
     def mode(self) -> Literal["reading", "selecting", "selected"]:
@@ -305,7 +235,7 @@ class ReaderView(ScrollView, can_focus=True, inherit_bindings=False):
         """The selected span, trimmed of surrounding whitespace, or None."""
         if self._anchor is None or self._anchor == self._cursor:
             return None
-        start, end = segment.trim_span(self._body, *sorted((self._anchor, self._cursor)))
+        start, end = segment.trim_span(self.body, *sorted((self._anchor, self._cursor)))
         return (start, end) if start < end else None
 
     def target_span(self) -> tuple[int, int] | None:
@@ -313,19 +243,16 @@ class ReaderView(ScrollView, can_focus=True, inherit_bindings=False):
         selection = self.selection
         if selection is not None:
             return selection
-        start, end = segment.sentence_at(self._body, self._cursor)
+        start, end = segment.sentence_at(self.body, self._cursor)
         return (start, end) if start < end else None
 
     def load(self, body: str, highlights: Sequence[Highlight] = (), cursor: int = 0) -> None:
         """Show `body` with `highlights`, the cursor at `cursor` (scrolled into view)."""
         had_selection = self.selection is not None
-        self._body = body
-        self._display = body.translate(_DISPLAY_TABLE) if _UNSAFE.search(body) else body
-        self._line_starts = [0, *(m.end() for m in re.finditer("\n", body))]
-        self._vl_start, self._vl_end, self._wrap_width = [], [], 0
+        self._layout = WrapLayout(body)
         self._top_anchor = None
         self._anchor, self._selecting, self._goal_x = None, False, None
-        self._cursor = self._snap(cursor)
+        self._cursor = self._layout.snap(cursor)
         self._index_highlights(highlights)
         self._strips.clear()
         self._scroll_pending = True
@@ -347,48 +274,35 @@ class ReaderView(ScrollView, can_focus=True, inherit_bindings=False):
 
         The view scrolls so the cursor is visible: centred if it was off screen and `center`.
         """
+        scroll: Literal["nearest", "center"] = "center" if center else "nearest"
         if select:
-            self._update(self._snap(offset), self._extend_from(), scroll="center" if center else "nearest")
+            self._update(self._layout.snap(offset), self._extend_from(), scroll=scroll)
         else:
-            self._update(self._snap(offset), None, selecting=False, scroll="center" if center else "nearest")
+            self._update(self._layout.snap(offset), None, selecting=False, scroll=scroll)
 
     def select_span(self, start: int, end: int) -> None:
         """Select `[start, end)`: the anchor at `start`, the cursor at `end`."""
-        self._update(self._snap(end), self._snap(start))
+        self._update(self._layout.snap(end), self._layout.snap(start))
 
     def clear_selection(self) -> None:
         """Drop the selection and leave selecting mode."""
         self._update(self._cursor, None, selecting=False)
 
     def find(self, needle: str, start: int) -> int | None:
-        """Offset of the first match of `needle` at or after `start`, wrapping around.
-
-        Case-insensitive with full case folding (Latin); Korean matches exactly.
-        """
-        pattern = _find_pattern(needle)
-        if pattern is None:
-            return None
-        start = max(0, min(start, len(self._body)))
-        match = pattern.search(self._body, start) or pattern.search(self._body, 0)
-        return None if match is None else match.start()
+        """Offset of the first match of `needle` at or after `start`, wrapping around."""
+        return navigation.find(self.body, needle, start)
 
     def visible_span(self) -> tuple[int, int]:
         """Offsets of the first and past the last character on screen."""
-        if not self._vl_start:
-            return 0, 0
-        top = min(self._top, len(self._vl_start) - 1)
-        bottom = min(top + max(1, self._height), len(self._vl_start)) - 1
-        return self._vl_start[top], self._vl_end[bottom]
+        return self._layout.span_of_lines(self._top, self._height)
 
     def position_label(self) -> str:
         """Where the cursor is, for a status line: ``"ln 12/340 · 3%"``."""
-        row = bisect_right(self._line_starts, self._cursor)
-        percent = 100 * self._cursor // len(self._body) if self._body else 0
-        return f"ln {row}/{len(self._line_starts)} · {percent}%"
+        return self._layout.position_label(self._cursor)
 
     def vline_of(self, offset: int) -> int:
         """The visual line that shows `offset` (0 before the first wrap)."""
-        return max(0, bisect_right(self._vl_start, offset) - 1)
+        return self._layout.vline_of(offset)
 
     # --------------------------------------------------------------------- actions
 
@@ -397,17 +311,19 @@ class ReaderView(ScrollView, can_focus=True, inherit_bindings=False):
         if direction in ("page_up", "page_down"):
             self._page(direction, extend=self._selecting)
             return
-        target, vertical = self._target(direction)
+        moved = navigation.move(self._layout, self._cursor, direction, self._goal_x)
         anchor = self._anchor if self._selecting else None
-        self._update(target, anchor, keep_goal=vertical)
+        self._goal_x = moved.goal_x
+        self._update(moved.offset, anchor, keep_goal=moved.goal_x is not None)
 
     def action_extend(self, direction: Direction) -> None:
         """Move the cursor and extend the selection (starting one at the cursor)."""
         if direction in ("page_up", "page_down"):
             self._page(direction, extend=True)
             return
-        target, vertical = self._target(direction)
-        self._update(target, self._extend_from(), keep_goal=vertical)
+        moved = navigation.move(self._layout, self._cursor, direction, self._goal_x)
+        self._goal_x = moved.goal_x
+        self._update(moved.offset, self._extend_from(), keep_goal=moved.goal_x is not None)
 
     def action_select_toggle(self) -> None:
         """Start selecting at the cursor (keeping a selection there is); again: stop selecting."""
@@ -431,113 +347,27 @@ class ReaderView(ScrollView, can_focus=True, inherit_bindings=False):
             raise SkipAction()  # nothing to clear: let the app have escape
         self.clear_selection()
 
-    # ------------------------------------------------------------------ movement
-
-    def _snap(self, offset: int) -> int:
-        return segment.grapheme_floor(self._body, max(0, min(offset, len(self._body))))
-
     def _extend_from(self) -> int:
         """The anchor a selection extends from: the current one, else the cursor."""
         return self._cursor if self._anchor is None else self._anchor
 
     def _select_units(self, unit_at: Callable[[str, int], tuple[int, int]]) -> None:
-        selection = self.selection
-        if selection is None:
-            start, end = unit_at(self._body, self._cursor)
-        else:
-            start = unit_at(self._body, selection[0])[0]
-            end = unit_at(self._body, max(selection[0], selection[1] - 1))[1]
-            start, end = min(start, selection[0]), max(end, selection[1])
-        if start >= end:
+        span = navigation.grow_to_units(self.body, self._cursor, self.selection, unit_at)
+        if span is None:
             self.app.bell()
             return
-        self._update(end, start)
-
-    def _target(self, direction: Direction) -> tuple[int, bool]:
-        """Where `direction` takes the cursor, and whether the move is vertical."""
-        body, cursor = self._body, self._cursor
-        if direction in ("up", "down"):
-            return self._vertical(-1 if direction == "up" else 1), True
-        match direction:
-            case "left":
-                target = segment.prev_grapheme(body, cursor)
-            case "right":
-                target = segment.next_grapheme(body, cursor)
-            case "word_next":
-                target = segment.next_word_start(body, cursor)
-            case "word_prev":
-                target = segment.prev_word_start(body, cursor)
-            case "sentence_next":
-                target = segment.next_sentence_start(body, cursor)
-            case "sentence_prev":
-                target = segment.prev_sentence_start(body, cursor)
-            case "paragraph_next":
-                target = segment.next_paragraph_start(body, cursor)
-            case "paragraph_prev":
-                target = segment.prev_paragraph_start(body, cursor)
-            case "top":
-                target = 0
-            case "bottom":
-                target = len(body)
-            case "line_start":
-                target = self._vl_start[self.vline_of(cursor)] if self._vl_start else cursor
-            case "line_end":
-                target = self._line_end(self.vline_of(cursor)) if self._vl_start else cursor
-            case _:
-                target = cursor
-        return self._snap(target), False
-
-    def _vertical(self, lines: int) -> int:
-        if not self._vl_start:
-            return self._cursor
-        line = self.vline_of(self._cursor)
-        if self._goal_x is None:
-            self._goal_x = self._x_of(self._cursor, line)
-        target = max(0, min(len(self._vl_start) - 1, line + lines))
-        return self._offset_at(target, self._goal_x)
+        self._update(span[1], span[0])
 
     def _page(self, direction: Direction, *, extend: bool) -> None:
-        if not self._vl_start:
+        if not self._layout.wrapped:
             return
-        step = max(1, self._height - 1) * (-1 if direction == "page_up" else 1)
-        target = self._vertical(step)
-        if direction == "page_up" and self.vline_of(target) == self.vline_of(self._cursor):
-            target = 0
-        elif direction == "page_down" and self.vline_of(target) == self.vline_of(self._cursor):
-            target = len(self._body)
+        moved, step = navigation.page(
+            self._layout, self._cursor, direction == "page_up", self._height, self._goal_x
+        )
+        self._goal_x = moved.goal_x
         self.scroll_to(y=self._top + step, animate=False, force=True)
         anchor = self._extend_from() if extend else None
-        self._update(target, anchor, keep_goal=True)
-
-    def _is_last_of_row(self, line: int) -> bool:
-        return line + 1 >= len(self._vl_start) or self._vl_start[line + 1] != self._vl_end[line]
-
-    def _line_end(self, line: int) -> int:
-        """The last cursor position on a visual line (a wrapped line's end shows on the next)."""
-        end = self._vl_end[line]
-        if self._is_last_of_row(line):
-            return end
-        return segment.prev_grapheme(self._body, end)
-
-    def _x_of(self, offset: int, line: int) -> int:
-        return cell_width(self._display[self._vl_start[line] : offset])
-
-    def _offset_at(self, line: int, x: int) -> int:
-        """The offset drawn at cell `x` of visual line `line` (clamped to the line)."""
-        line = max(0, min(line, len(self._vl_start) - 1))
-        start, end = self._vl_start[line], self._vl_end[line]
-        limit = self._line_end(line)
-        if x <= 0 or start == end:
-            return start
-        text = self._display[start:end]
-        if is_single_cell(text):
-            return min(start + x, limit)
-        cells = 0
-        for m in _GRAPHEME.finditer(self._display, start, end):
-            cells += cell_width(m.group())
-            if cells > x:
-                return self._snap(min(m.start(), limit))
-        return limit
+        self._update(moved.offset, anchor, keep_goal=True)
 
     # ---------------------------------------------------------------- state update
 
@@ -588,7 +418,7 @@ class ReaderView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _scroll_into_view(self, how: Literal["nearest", "center"]) -> bool:
         """Scroll so the cursor's line is on screen; True if the view moved."""
-        if not self._vl_start or self._height <= 0:
+        if not self._layout.wrapped or self._height <= 0:
             return False
         line, top, height = self.vline_of(self._cursor), self._top, self._height
         if top <= line < top + height:
@@ -607,7 +437,7 @@ class ReaderView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _refresh_offsets(self, start: int, end: int) -> None:
         """Redraw the on-screen visual lines from the one showing `start` to `end`'s."""
-        if not self._vl_start:
+        if not self._layout.wrapped:
             return
         top = self._top
         first = max(self.vline_of(start), top)
@@ -618,18 +448,7 @@ class ReaderView(ScrollView, can_focus=True, inherit_bindings=False):
     # ------------------------------------------------------------------- layout
 
     def _index_highlights(self, highlights: Sequence[Highlight]) -> None:
-        self._highlights = tuple(highlights)
-        rows: dict[int, list[Highlight]] = {}
-        starts, size = self._line_starts, len(self._body)
-        for highlight in self._highlights:
-            start, end = max(0, highlight.start), min(size, highlight.end)
-            if start >= end:
-                continue
-            first = bisect_right(starts, start) - 1
-            last = bisect_right(starts, end - 1) - 1
-            for row in range(first, last + 1):
-                rows.setdefault(row, []).append(highlight)
-        self._rows_highlights = rows
+        self._index = HighlightIndex(highlights, self._layout)
         self._generation += 1
 
     def _rewrap(self, *, keep_top: bool = True) -> bool:
@@ -637,27 +456,16 @@ class ReaderView(ScrollView, can_focus=True, inherit_bindings=False):
         region_width = self.scrollable_content_region.width
         if region_width <= 0:
             return False
-        width = max(MIN_WRAP_WIDTH, region_width - GUTTER - 1)  # 1 spare cell for the cursor
-        if width == self._wrap_width and self._vl_start:
-            return True
+        layout = self._layout
         top_offset = None
-        if keep_top and self._vl_start:
-            top_offset = self._vl_start[min(self._top, len(self._vl_start) - 1)]
+        if keep_top and layout.wrapped:
+            top_offset = layout.vl_start[min(self._top, layout.line_count - 1)]
             if self._top_anchor is not None and self._top_anchor[1] == self._top:
                 top_offset = self._top_anchor[0]  # not scrolled since the last re-wrap: no drift
-        starts: list[int] = []
-        ends: list[int] = []
-        for base, line in zip(self._line_starts, self._display.split("\n"), strict=True):
-            start = base
-            for cut in wrap_offsets(line, width):
-                starts.append(start)
-                ends.append(base + cut)
-                start = base + cut
-            starts.append(start)
-            ends.append(base + len(line))
-        self._vl_start, self._vl_end, self._wrap_width = starts, ends, width
+        if not layout.wrap(region_width - GUTTER - 1):  # 1 spare cell for the cursor
+            return True
         self._strips.clear()
-        self.virtual_size = Size(region_width, len(starts))
+        self.virtual_size = Size(region_width, layout.line_count)
         if top_offset is not None:
             top = self.vline_of(top_offset)
             self.scroll_to(y=top, animate=False, force=True)
@@ -696,12 +504,16 @@ class ReaderView(ScrollView, can_focus=True, inherit_bindings=False):
         base = self.rich_style
         if base == self._styles_key:
             return
-        self._styles_key = self._base = base
-        self._kind_styles = {kind: self._component_style(f"reader--{kind.value}") for kind in Kind}
-        self._overlap_style = self._component_style("reader--overlap")
-        self._selection_style = self._component_style("reader--selection")
-        self._cursor_style = self._component_style("reader--cursor")
-        self._gutter_style = self._component_style("reader--gutter")
+        self._styles_key = base
+        self._styles = LineStyles(
+            base=base,
+            kinds={kind: self._component_style(f"reader--{kind.value}") for kind in Kind},
+            overlap=self._component_style("reader--overlap"),
+            selection=self._component_style("reader--selection"),
+            cursor=self._component_style("reader--cursor"),
+            gutter=self._component_style("reader--gutter"),
+            current=self._component_style("reader--current"),
+        )
         self._strips.clear()
 
     def render_lines(self, crop: Region) -> list[Strip]:
@@ -714,80 +526,28 @@ class ReaderView(ScrollView, can_focus=True, inherit_bindings=False):
     def render_line(self, y: int) -> Strip:
         width = self._frame_width
         line = self._top + y
-        if not 0 <= line < len(self._vl_start):
-            return Strip.blank(width, self._base)
-        start, end = self._vl_start[line], self._vl_end[line]
+        layout = self._layout
+        if not 0 <= line < layout.line_count:
+            return Strip.blank(width, self._styles.base)
+        start, end = layout.vl_start[line], layout.vl_end[line]
         selection = self._frame_selection
-        dynamic = line == self._frame_cursor_line or (
-            selection is not None and selection[0] < end and selection[1] > start
-        )
+        on_selection = selection is not None and selection[0] < end and selection[1] > start
+        on_cursor = line == self._frame_cursor_line
+        dynamic = on_cursor or on_selection
         if not dynamic and (strip := self._strips.get(line)) is not None:
             return strip
-        strip = self._render_visual_line(line, start, end, width, dynamic)
+        strip = render_visual_line(
+            layout,
+            self._index,
+            self._styles,
+            line,
+            width,
+            cursor=self._cursor if on_cursor else None,
+            selection=selection if on_selection else None,
+        )
         if not dynamic:
             self._strips[line] = strip
         return strip
-
-    def _render_visual_line(self, line: int, start: int, end: int, width: int, dynamic: bool) -> Strip:
-        base = self._base
-        text = self._display[start:end]
-        marks: list[tuple[int, int, Style]] = []  # (from, to, style) relative to `start`
-
-        row = bisect_right(self._line_starts, start) - 1
-        here = [h for h in self._rows_highlights.get(row, ()) if h.start < end and h.end > start]
-        kinds = {h.kind for h in here}
-        if here:
-            here.sort(key=lambda h: _KIND_ORDER.index(h.kind))
-            spans = [(max(h.start, start) - start, min(h.end, end) - start) for h in here]
-            for (a, b), h in zip(spans, here, strict=True):
-                if a < b:
-                    marks.append((a, b, self._kind_styles[h.kind]))
-            if len(here) > 1:
-                points = sorted({p for span in spans for p in span})
-                for a, b in itertools.pairwise(points):
-                    if sum(1 for s, e in spans if s <= a and e >= b) > 1:
-                        marks.append((a, b, self._overlap_style))
-
-        if dynamic:
-            selection = self._frame_selection
-            if selection is not None:
-                a, b = max(selection[0], start) - start, min(selection[1], end) - start
-                if a < b:
-                    marks.append((a, b, self._selection_style))
-            if line == self._frame_cursor_line:
-                at = self._cursor - start
-                if at >= len(text):
-                    text += " "  # the cursor after the last character
-                    marks.append((len(text) - 1, len(text), self._cursor_style))
-                else:
-                    after = min(segment.next_grapheme(self._display, self._cursor) - start, len(text))
-                    marks.append((at, after, self._cursor_style))
-
-        if not kinds:
-            letter, letter_style = " ", base
-        elif len(kinds) == 1:
-            (kind,) = kinds
-            letter, letter_style = kind.letter, base + self._kind_styles[kind] + self._gutter_style
-        else:
-            letter, letter_style = "*", base + self._overlap_style + self._gutter_style
-        segments = [Segment(letter, letter_style), Segment(" ", base)]
-        if not marks:
-            segments.append(Segment(text, base))
-        else:
-            points = sorted({0, len(text), *(p for a, b, _ in marks for p in (a, b))})
-            for a, b in itertools.pairwise(points):
-                style = base
-                for s, e, mark in marks:
-                    if s <= a and e >= b:
-                        style += mark
-                segments.append(Segment(text[a:b], style))
-        # Pieces cut inside a cluster (a highlight ending mid-emoji) may not add up: let Rich
-        # measure those; single-cell text (the common case) is measured here, cheaply.
-        known = not marks or is_single_cell(text)
-        strip = Strip(segments, GUTTER + cell_width(text) if known else None)
-        if strip.cell_length > width:
-            return strip.crop(0, width)
-        return strip.extend_cell_length(width, base)
 
     # -------------------------------------------------------------------- focus
 
@@ -803,12 +563,12 @@ class ReaderView(ScrollView, can_focus=True, inherit_bindings=False):
         line = self._top + y
         if line < 0:
             return 0
-        if line >= len(self._vl_start):
-            return len(self._body)
-        return self._offset_at(line, x - GUTTER)
+        if line >= self._layout.line_count:
+            return len(self.body)
+        return self._layout.offset_at(line, x - GUTTER)
 
     def on_mouse_down(self, event: events.MouseDown) -> None:
-        if event.button != 1 or not self._vl_start:
+        if event.button != 1 or not self._layout.wrapped:
             return
         self.focus()
         x, y = event.get_content_offset_capture(self)
@@ -839,12 +599,12 @@ class ReaderView(ScrollView, can_focus=True, inherit_bindings=False):
             self._update(self._cursor, None)
 
     def on_click(self, event: events.Click) -> None:
-        if event.chain < 2 or not self._vl_start:
+        if event.chain < 2 or not self._layout.wrapped:
             return
         x, y = event.get_content_offset_capture(self)
         offset = self._offset_at_cell(x, y)
         unit = segment.word_at if event.chain == 2 else segment.sentence_at
-        start, end = unit(self._body, offset)
+        start, end = unit(self.body, offset)
         if start < end:
             self._update(end, start, selecting=False)
 

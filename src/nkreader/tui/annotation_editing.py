@@ -1,0 +1,287 @@
+"""The edit keys of the main screen: note, tags, speaker, delete, re-attach, status, links, undo.
+
+Each action asks the screen which annotation it acts on, asks the user (a dialog) what to
+change, has the `ArticleSession` store the change, and shows the result. `MainScreen`
+(tui/main_screen.py) inherits these and provides the showing half declared at the top.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual import work
+
+from nkreader.domain import Annotation, Kind, LinkView, Status
+from nkreader.services import StoreError
+from nkreader.services.history import Change
+from nkreader.services.library import InvalidSpan, Library
+from nkreader.services.links import LinkError
+from nkreader.services.speakers import completions as speaker_completions
+from nkreader.tui.dialogs import ConfirmDialog, NoteDialog, SpeakerDialog, TagsDialog
+from nkreader.tui.link_dialog import LinkTypeDialog, StatusDialog
+from nkreader.tui.panes import PaneScreen
+from nkreader.tui.safe import excerpt, safe_text
+from nkreader.tui.session import ArticleSession
+
+__all__ = ["AnnotationEditing"]
+
+
+class AnnotationEditing(PaneScreen):
+    """The annotation use cases that talk to the user; the screen below shows their results."""
+
+    library: Library
+    session: ArticleSession
+
+    # ------------------------------------------------------------------ provided by MainScreen
+
+    def current_annotation(self) -> Annotation | None:
+        raise NotImplementedError
+
+    def update_status(self) -> None:
+        raise NotImplementedError
+
+    def open_article(self, article_id: int, *, cursor: int | None = None) -> None:
+        raise NotImplementedError
+
+    def show_annotation(self, article_id: int, uuid: str | None, *, cursor: int | None = None) -> None:
+        raise NotImplementedError
+
+    def _stored(self, annotation: Annotation, *, gone: bool = False) -> None:
+        raise NotImplementedError
+
+    def _jump(self, annotation: Annotation) -> None:
+        raise NotImplementedError
+
+    def _load_links(self) -> None:
+        raise NotImplementedError
+
+    def _reload_annotations(self, select: str | None = None) -> None:
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------ helpers
+
+    def _require_annotation(self) -> Annotation | None:
+        annotation = self.current_annotation()
+        if annotation is None:
+            self.app.bell()
+            self.notify("No annotation here: press n to jump to the next one.", severity="warning")
+        return annotation
+
+    def _store_edit(self, before: Annotation, label: str, **changes: object) -> None:
+        try:
+            after = self.session.edit(before, label, **changes)
+        except StoreError as exc:
+            self.notify(safe_text(exc.message), severity="error", markup=False)
+            return
+        self._stored(after)
+
+    # ------------------------------------------------------------------ fields
+
+    @work
+    async def action_edit_note(self) -> None:
+        annotation = self._require_annotation()
+        if annotation is None:
+            return
+        note = await self.app.push_screen_wait(NoteDialog(annotation.note))
+        if note is not None and note != annotation.note:
+            self._store_edit(annotation, "edit note", note=note)
+
+    @work
+    async def action_edit_tags(self) -> None:
+        annotation = self._require_annotation()
+        if annotation is None:
+            return
+        tags = await self.app.push_screen_wait(TagsDialog(annotation.tags, self.library.known_tags()))
+        if tags is not None and tags != annotation.tags:
+            self._store_edit(annotation, "edit tags", tags=tags)
+
+    @work
+    async def action_edit_speaker(self) -> None:
+        annotation = self._require_annotation()
+        if annotation is None:
+            return
+        speaker = await self.app.push_screen_wait(
+            SpeakerDialog(annotation.speaker, self._speaker_completions())
+        )
+        if speaker is None:
+            return
+        speaker = speaker.strip() or None
+        if speaker != annotation.speaker:
+            self._store_edit(annotation, "set speaker", speaker=speaker)
+
+    def _speaker_completions(self) -> list[str]:
+        """Speakers to complete from: canonical names with their aliases ("김정은" finds Kim Jong Un's)."""
+        try:
+            return speaker_completions(self.library)
+        except StoreError:
+            return self.library.known_speakers()
+
+    def action_delete(self) -> None:
+        if self.annotation_list.has_focus and self.annotation_list.highlighted_link is not None:
+            self._unlink(self.annotation_list.highlighted_link)
+            return
+        annotation = self._require_annotation()
+        if annotation is None:
+            return
+        try:
+            gone = self.session.delete(annotation)
+        except StoreError as exc:
+            self.notify(safe_text(exc.message), severity="error", markup=False)
+            return
+        self._stored(gone, gone=True)
+        self.notify(f"Deleted {gone.kind.label.lower()} (u undoes).", markup=False, timeout=3)
+
+    def action_reattach(self) -> None:
+        """Move the annotation last chosen (in the list, or with n/N) onto the selection."""
+        chosen = self.session.find(self.session.current_uuid)
+        selection = self.reader.selection
+        if chosen is None or selection is None:
+            self.app.bell()
+            self.notify(
+                "Choose the annotation in the list (or with n), select its new text, then press R.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        try:
+            after = self.session.reattach(chosen, *selection)
+        except (StoreError, InvalidSpan) as exc:
+            self.notify(safe_text(str(exc)), severity="error", markup=False)
+            return
+        self.reader.clear_selection()
+        self._stored(after)
+        self.notify(f"Re-attached: {excerpt(after.exact, 60)}", markup=False, timeout=3)
+
+    # ------------------------------------------------------------------ claim register: status and links
+
+    @work
+    async def action_set_status(self) -> None:
+        annotation = self._require_annotation()
+        if annotation is None:
+            return
+        if annotation.kind is not Kind.CLAIM:
+            self.app.bell()
+            self.notify(
+                f"Only claims have a status; this is a {annotation.kind.label.lower()}.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        status = await self.app.push_screen_wait(StatusDialog(annotation.status, context=annotation.exact))
+        if status is None or status is annotation.status:
+            return
+        self._store_status(annotation, status)
+
+    def _store_status(self, before: Annotation, status: Status) -> None:
+        try:
+            after = self.session.set_status(before, status)
+        except (StoreError, ValueError) as exc:
+            self.notify(safe_text(str(exc)), severity="error", markup=False)
+            return
+        self._stored(after)
+        self.notify(f"Status: {status.value} (u undoes).", markup=False, timeout=3)
+
+    def action_mark_link_source(self) -> None:
+        annotation = self._require_annotation()
+        if annotation is None:
+            return
+        self.session.link_source = annotation
+        self.update_status()
+        self.notify(
+            f"Marked for a link: {excerpt(annotation.exact, 50)}\nGo to another annotation and press L.",
+            markup=False,
+            timeout=4,
+        )
+
+    @work
+    async def action_link(self) -> None:
+        source = self.session.link_source
+        if source is None:
+            self.app.bell()
+            self.notify("First mark an annotation with m, then press L on another.", severity="warning")
+            return
+        target = self._require_annotation()
+        if target is None:
+            return
+        if target.uuid == source.uuid:
+            self.app.bell()
+            self.notify("This is the marked annotation: go to another one to link it.", severity="warning")
+            return
+        kind = await self.app.push_screen_wait(
+            LinkTypeDialog(context=f"{excerpt(source.exact, 60)}  →  {excerpt(target.exact, 60)}")
+        )
+        if kind is None:
+            return
+        try:
+            made = self.session.link(source, target, kind)
+        except (StoreError, LinkError) as exc:
+            self.notify(safe_text(str(exc)), severity="error", markup=False)
+            return
+        self._refresh_links(select=target.uuid)
+        self.notify(f"Linked: marked annotation {made.type.value} this one.", markup=False, timeout=3)
+
+    def _refresh_links(self, select: str | None = None) -> None:
+        if select is not None:
+            self.session.current_uuid = select
+            self.annotation_list.select_uuid(select)
+        self._load_links()
+
+    @work
+    async def _unlink(self, view: LinkView) -> None:
+        question = (
+            f"Remove the link “{view.link.type.value}” with “{excerpt(view.other.exact, 50)}”? "
+            "(This cannot be undone with u.)"
+        )
+        if not await self.app.push_screen_wait(ConfirmDialog(question, default=False)):
+            return
+        try:
+            self.session.unlink(view)
+        except (StoreError, LinkError) as exc:
+            self.notify(safe_text(str(exc)), severity="error", markup=False)
+            return
+        self._refresh_links(select=self.annotation_list.highlighted_uuid)
+        self.notify("Link removed.", markup=False, timeout=3)
+
+    # ------------------------------------------------------------------ library-wide screens, undo
+
+    @work
+    async def action_search(self) -> None:
+        from nkreader.tui.search_screen import SearchScreen
+
+        hit = await self.app.push_screen_wait(SearchScreen(self.library))
+        if hit is not None:
+            self.show_annotation(hit.article_id, hit.annotation_uuid, cursor=hit.offset)
+
+    @work
+    async def action_browse(self) -> None:
+        from nkreader.tui.browser_screen import BrowserScreen
+
+        chosen = await self.app.push_screen_wait(BrowserScreen(self.library))
+        if chosen is not None:
+            article_id, uuid = chosen
+            self.show_annotation(article_id, uuid)
+
+    def action_undo(self) -> None:
+        self._step(self.session.undo, "Undid", "Nothing to undo.")
+
+    def action_redo(self) -> None:
+        self._step(self.session.redo, "Redid", "Nothing to redo.")
+
+    def _step(self, step: Callable[[], Change | None], verb: str, nothing: str) -> None:
+        try:
+            change = step()
+        except StoreError as exc:
+            self.notify(safe_text(exc.message), severity="error", markup=False)
+            return
+        if change is None:
+            self.app.bell()
+            self.notify(nothing, markup=False, timeout=2)
+            return
+        annotation = change.annotation
+        if self.session.article_id != annotation.article_id:
+            self.open_article(annotation.article_id)
+        self._reload_annotations()
+        current = self.session.find(annotation.uuid)
+        if current is not None:
+            self._jump(current)
+        self.notify(f"{verb} {change.label}.", markup=False, timeout=2)

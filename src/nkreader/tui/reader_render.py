@@ -1,0 +1,115 @@
+"""Drawing one visual line of the reader: highlights, overlaps, selection, cursor, gutter.
+
+Kept apart from the widget so the widget reads as input and state, and this as "what a line
+looks like". Text is always drawn as `Segment`s of the display text (controls replaced),
+never as markup: article text is untrusted.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.strip import Strip
+
+from nkreader.domain import Kind
+from nkreader.text import segment
+from nkreader.text.highlights import Highlight, HighlightIndex
+from nkreader.text.layout import WrapLayout
+from nkreader.text.wrap import cell_width, is_single_cell
+
+__all__ = ["GUTTER", "Highlight", "HighlightIndex", "LineStyles", "render_visual_line"]
+
+GUTTER = 2
+"""Cells left of the text: the kind letter of the highlights on the line, then a space."""
+
+_KIND_ORDER = (Kind.CLAIM, Kind.QUOTE, Kind.POLICY)
+
+
+@dataclass
+class LineStyles:
+    """The resolved styles a line is drawn with (from the widget's component classes)."""
+
+    base: Style = field(default_factory=Style)
+    kinds: dict[Kind, Style] = field(default_factory=dict)
+    overlap: Style = field(default_factory=Style)
+    selection: Style = field(default_factory=Style)
+    cursor: Style = field(default_factory=Style)
+    gutter: Style = field(default_factory=Style)
+    current: Style = field(default_factory=Style)
+
+
+def render_visual_line(
+    layout: WrapLayout,
+    index: HighlightIndex,
+    styles: LineStyles,
+    line: int,
+    width: int,
+    *,
+    cursor: int | None = None,
+    selection: tuple[int, int] | None = None,
+) -> Strip:
+    """Visual line `line`, `width` cells wide; `cursor` is drawn if given (it is on this line)."""
+    base = styles.base
+    start, end = layout.vl_start[line], layout.vl_end[line]
+    text = layout.display[start:end]
+    marks: list[tuple[int, int, Style]] = []  # (from, to, style) relative to `start`
+
+    row = layout.row_of(start)
+    here = [h for h in index.on_row(row) if h.start < end and h.end > start]
+    kinds = {h.kind for h in here}
+    if here:
+        here.sort(key=lambda h: _KIND_ORDER.index(h.kind))
+        spans = [(max(h.start, start) - start, min(h.end, end) - start) for h in here]
+        for (a, b), h in zip(spans, here, strict=True):
+            if a < b:
+                marks.append((a, b, styles.kinds[h.kind]))
+        if len(here) > 1:
+            points = sorted({p for span in spans for p in span})
+            for a, b in itertools.pairwise(points):
+                if sum(1 for s, e in spans if s <= a and e >= b) > 1:
+                    marks.append((a, b, styles.overlap))
+        for (a, b), h in zip(spans, here, strict=True):
+            if h.current and a < b:
+                marks.append((a, b, styles.current))
+
+    if selection is not None:
+        a, b = max(selection[0], start) - start, min(selection[1], end) - start
+        if a < b:
+            marks.append((a, b, styles.selection))
+    if cursor is not None:
+        at = cursor - start
+        if at >= len(text):
+            text += " "  # the cursor after the last character
+            marks.append((len(text) - 1, len(text), styles.cursor))
+        else:
+            after = min(segment.next_grapheme(layout.display, cursor) - start, len(text))
+            marks.append((at, after, styles.cursor))
+
+    if not kinds:
+        letter, letter_style = " ", base
+    elif len(kinds) == 1:
+        (kind,) = kinds
+        letter, letter_style = kind.letter, base + styles.kinds[kind] + styles.gutter
+    else:
+        letter, letter_style = "*", base + styles.overlap + styles.gutter
+    segments = [Segment(letter, letter_style), Segment(" ", base)]
+    if not marks:
+        segments.append(Segment(text, base))
+    else:
+        points = sorted({0, len(text), *(p for a, b, _ in marks for p in (a, b))})
+        for a, b in itertools.pairwise(points):
+            style = base
+            for s, e, mark in marks:
+                if s <= a and e >= b:
+                    style += mark
+            segments.append(Segment(text[a:b], style))
+    # Pieces cut inside a cluster (a highlight ending mid-emoji) may not add up: let Rich
+    # measure those; single-cell text (the common case) is measured here, cheaply.
+    known = not marks or is_single_cell(text)
+    strip = Strip(segments, GUTTER + cell_width(text) if known else None)
+    if strip.cell_length > width:
+        return strip.crop(0, width)
+    return strip.extend_cell_length(width, base)

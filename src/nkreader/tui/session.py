@@ -1,0 +1,250 @@
+"""The open article's state and rules, outside any widget: `ArticleSession`.
+
+One object holds what the main screen shows of the open article (its text, its annotations,
+their links, the annotation the edit keys act on, the annotation marked as a link source) and
+applies every change through the services, so the rules (which annotation a key acts on, what
+is a duplicate mark, the counts, how a stored change updates the link cache) are plain Python,
+tested without a terminal. The screen composes widgets, routes messages, and shows the session.
+
+Nothing here imports Textual.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from nkreader.domain import AnchorState, Annotation, Article, ArticleSummary, Kind, Link, LinkType, LinkView
+from nkreader.domain import Status
+from nkreader.services import StoreError
+from nkreader.services.history import Change, History
+from nkreader.services.library import Library
+from nkreader.services.links import LinkError, link, links_of, unlink
+from nkreader.services.register import set_status
+from nkreader.text.highlights import Highlight
+
+__all__ = ["ArticleSession", "read_links"]
+
+
+def read_links(library: Library, annotations: list[Annotation]) -> dict[str, list[LinkView]]:
+    """The links (both directions) of `annotations`, by annotation uuid (safe in a thread)."""
+    found: dict[str, list[LinkView]] = {}
+    for annotation in annotations:
+        try:
+            views = links_of(library, annotation.uuid)
+        except (StoreError, LinkError):
+            continue
+        if views:
+            found[annotation.uuid] = views
+    return found
+
+
+class ArticleSession:
+    """The open article (if any), its annotations and links, and the edits made on them."""
+
+    def __init__(self, library: Library, history: History | None = None) -> None:
+        self.library = library
+        self.history = history if history is not None else History(library)
+        self.article: Article | None = None
+        self.annotations: list[Annotation] = []
+        self.links: dict[str, list[LinkView]] = {}
+        """The open article's annotations' links (both directions), by annotation uuid."""
+        self.current_uuid: str | None = None
+        """The annotation last made, jumped to or chosen in the list."""
+        self.link_source: Annotation | None = None
+        """The annotation marked with `m`: the source of the next link made with `L`."""
+        self.saved_position: int | None = None
+
+    # ------------------------------------------------------------------ opening
+
+    @property
+    def article_id(self) -> int | None:
+        return self.article.id if self.article is not None else None
+
+    @property
+    def body(self) -> str:
+        return self.article.body if self.article is not None else ""
+
+    def open(self, article_id: int) -> int:
+        """Open an article; returns the reading position saved for it. Raises StoreError."""
+        article, annotations, position = self.library.open_article(article_id)
+        self.article = article
+        self.annotations = annotations
+        self.current_uuid = None
+        self.saved_position = position
+        self.links = {}
+        return position
+
+    def save_position(self, position: int) -> None:
+        """Remember where the reader is (only when it moved). Raises StoreError."""
+        if self.article is None or self.article.id is None or position == self.saved_position:
+            return
+        self.library.save_position(self.article.id, position)
+        self.saved_position = position
+
+    def reload_annotations(self) -> None:
+        """Re-read the open article's annotations from the store (after undo or redo)."""
+        if self.article is not None and self.article.id is not None:
+            self.set_annotations(self.library.annotations(self.article.id))
+
+    def set_annotations(self, annotations: list[Annotation]) -> None:
+        self.annotations = annotations
+
+    # ------------------------------------------------------------------ what is shown
+
+    def find(self, uuid: str | None) -> Annotation | None:
+        return next((a for a in self.annotations if a.uuid == uuid), None) if uuid else None
+
+    def highlights(self) -> list[Highlight]:
+        # An orphan's offsets are placeholders: it is listed, with its text, but not drawn.
+        return [
+            Highlight(a.start, a.end, a.kind, a.uuid)
+            for a in self.annotations
+            if a.anchor_state is not AnchorState.ORPHANED
+        ]
+
+    def counts(self) -> dict[Kind, int]:
+        counts = {k: 0 for k in Kind}
+        for annotation in self.annotations:
+            counts[annotation.kind] += 1
+        return counts
+
+    def summary(self) -> ArticleSummary | None:
+        """The library row of the open article, with counts as the session holds them."""
+        article = self.article
+        if article is None or article.id is None:
+            return None
+        return ArticleSummary(
+            id=article.id,
+            uuid=article.uuid,
+            title=article.title,
+            source=article.source,
+            published=article.published,
+            imported_at=article.imported_at,
+            counts=self.counts(),
+            language=article.language,
+        )
+
+    # ------------------------------------------------------------------ which annotation a key acts on
+
+    def covers(self, annotation: Annotation, cursor: int) -> bool:
+        """The cursor is on the annotation, or just past it with only spaces in between
+        (where it lands after selecting a passage with sentence or word moves)."""
+        if annotation.start <= cursor <= annotation.end:
+            return True
+        return annotation.end < cursor and self.body[annotation.end : cursor].isspace()
+
+    def annotation_at(self, cursor: int) -> Annotation | None:
+        """The annotation an edit key acts on from the reader: the one just made or jumped to,
+        while the cursor stays on it; else the innermost one under the cursor."""
+        current = self.find(self.current_uuid)
+        if current is not None and self.covers(current, cursor):
+            return current
+        here = [a for a in self.annotations if a.start <= cursor < a.end]
+        if not here:
+            return None
+        return min(here, key=lambda a: (a.end - a.start, -a.created_at.timestamp()))
+
+    def duplicate_of(self, kind: Kind, start: int, end: int) -> Annotation | None:
+        """An annotation of `kind` on exactly `[start, end)`, if there is one."""
+        return next(
+            (a for a in self.annotations if a.kind is kind and a.start == start and a.end == end), None
+        )
+
+    def step_from(self, current: Annotation | None, cursor: int, step: int) -> Annotation | None:
+        """The annotation `n` (step 1) or `N` (step -1) goes to, in list (text) order, wrapping.
+
+        From the current annotation, the next in the list, so several marks starting at the same
+        place are each visited; with none current, the first one past (before) the cursor.
+        """
+        annotations = self.annotations
+        if not annotations:
+            return None
+        uuids = [a.uuid for a in annotations]
+        if current is not None and current.uuid in uuids:
+            index = (uuids.index(current.uuid) + step) % len(annotations)
+        elif step > 0:
+            index = next((i for i, a in enumerate(annotations) if a.start > cursor), 0)
+        else:
+            index = next(
+                (i for i in range(len(annotations) - 1, -1, -1) if annotations[i].start < cursor), -1
+            )
+        return annotations[index]
+
+    # ------------------------------------------------------------------ the link cache
+
+    def read_links(self) -> dict[str, list[LinkView]]:
+        return read_links(self.library, list(self.annotations))
+
+    def apply_stored(self, annotation: Annotation, *, gone: bool = False) -> None:
+        """Hold one annotation as the store now does (created, edited or deleted), without
+        re-reading the article's other annotations; the link cache follows."""
+        others = [a for a in self.annotations if a.uuid != annotation.uuid]
+        if not gone:
+            others.append(annotation)
+            others.sort(key=lambda a: (a.start, a.end, a.id or 0))
+        if gone:
+            # Its links went with it: drop them here and under the annotations they pointed at.
+            self.links.pop(annotation.uuid, None)
+            for uuid, views in list(self.links.items()):
+                kept = [v for v in views if v.other.uuid != annotation.uuid]
+                if kept:
+                    self.links[uuid] = kept
+                else:
+                    del self.links[uuid]
+            if self.current_uuid == annotation.uuid:
+                self.current_uuid = None
+        else:
+            self.links = {
+                uuid: [replace(v, other=annotation) if v.other.uuid == annotation.uuid else v for v in views]
+                for uuid, views in self.links.items()
+            }
+            self.current_uuid = annotation.uuid
+        self.annotations = others
+
+    # ------------------------------------------------------------------ changes (each stored first)
+
+    def mark(self, kind: Kind, start: int, end: int) -> Annotation:
+        """Store a new annotation on the open article. Raises StoreError, InvalidSpan."""
+        assert self.article is not None and self.article.id is not None
+        created = self.library.annotate(self.article.id, kind, start, end)
+        self.history.created(created, f"mark {kind.label.lower()}")
+        self.apply_stored(created)
+        return created
+
+    def edit(self, before: Annotation, label: str, **changes: object) -> Annotation:
+        after = self.library.edit(before, **changes)
+        self.history.edited(before, after, label)
+        self.apply_stored(after)
+        return after
+
+    def delete(self, annotation: Annotation) -> Annotation:
+        gone = self.library.delete(annotation.uuid)
+        self.history.deleted(gone, "delete")
+        self.apply_stored(gone, gone=True)
+        return gone
+
+    def reattach(self, annotation: Annotation, start: int, end: int) -> Annotation:
+        after = self.library.reattach(annotation.uuid, start, end)
+        self.history.edited(annotation, after, "re-attach")
+        self.apply_stored(after)
+        return after
+
+    def set_status(self, before: Annotation, status: Status) -> Annotation:
+        after = set_status(self.library, before.uuid, status)
+        self.history.edited(before, after, "set status")
+        self.apply_stored(after)
+        return after
+
+    def link(self, source: Annotation, target: Annotation, kind: LinkType) -> Link:
+        made = link(self.library, source.uuid, target.uuid, kind)
+        self.link_source = None
+        return made
+
+    def unlink(self, view: LinkView) -> Link:
+        return unlink(self.library, view.link.uuid)
+
+    def undo(self) -> Change | None:
+        return self.history.undo()
+
+    def redo(self) -> Change | None:
+        return self.history.redo()

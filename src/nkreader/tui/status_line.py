@@ -1,0 +1,74 @@
+"""The main screen's status line: article, position, counts per kind, mode, selection, link source.
+
+It redraws itself soon after it is asked (`schedule`), once for a burst of keys: drawn in the
+same frame as the reader lines, the status line would widen every frame's update region to the
+whole screen; a short delay keeps keystrokes cheap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.text import Text
+from textual.widgets import Static
+
+from nkreader.domain import Kind
+from nkreader.tui.reader import ReaderView
+from nkreader.tui.safe import excerpt
+from nkreader.tui.session import ArticleSession
+
+__all__ = ["STATUS_DELAY", "StatusLine", "status_text"]
+
+STATUS_DELAY = 0.05
+"""Seconds the status line waits, so a burst of keys redraws it once."""
+
+
+def status_text(session: ArticleSession, reader: ReaderView, location: str) -> Text:
+    """What the status line says about `session` shown in `reader` (`location`: the library's)."""
+    text = Text(no_wrap=True, overflow="ellipsis")
+    article = session.article
+    if article is None:
+        text.append(location, style="dim")
+        return text
+    text.append(excerpt(article.title, 40), style="bold")
+    text.append("  " + reader.position_label())
+    counts = session.counts()
+    text.append("  " + "  ".join(f"{k.letter}{counts[k]}" for k in Kind))
+    text.append(f"  {reader.mode.upper()}", style="" if reader.mode == "reading" else "bold")
+    selection = reader.selection
+    if selection is not None:
+        text.append(f" {selection[1] - selection[0]} chars")
+    source = session.link_source
+    if source is not None:
+        text.append(f"  ⛓ linking from “{excerpt(source.exact, 30)}” (L)", style="bold")
+    return text
+
+
+class StatusLine(Static):
+    """Article, position, counts per kind and mode, on one line."""
+
+    DEFAULT_CSS = """
+    StatusLine {
+        height: 1;
+        background: $panel;
+        color: $text-muted;
+        padding: 0 1;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._pending = False
+        self._source: Callable[[], Text] | None = None
+
+    def schedule(self, source: Callable[[], Text]) -> None:
+        """Redraw from `source()` soon, once for a burst of calls."""
+        self._source = source
+        if not self._pending:
+            self._pending = True
+            self.set_timer(STATUS_DELAY, self._draw)
+
+    def _draw(self) -> None:
+        self._pending = False
+        if self.is_attached and self._source is not None:
+            self.update(self._source(), layout=False)
