@@ -205,9 +205,9 @@ async def test_shift_arrows_extend_and_escape_clears() -> None:
     async with app.run_test(size=(100, 12)) as pilot:
         r = app.query_one(ReaderView)
         await pilot.press("shift+right", "shift+right", "shift+right")
-        assert r.selection == (0, 3) and r.anchor == 0
+        assert r.selection == (0, 3) and r.selection_anchor == 0
         await pilot.press("escape")
-        assert r.selection is None and r.anchor is None and app.escapes == 0
+        assert r.selection is None and r.selection_anchor is None and app.escapes == 0
         await pilot.press("escape")  # nothing to clear: the app gets the key
         assert app.escapes == 1
 

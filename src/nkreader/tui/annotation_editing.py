@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from textual import work
-
-from nkreader.domain import Annotation, Kind, LinkView, Status
+from nkreader.domain import Annotation, Kind, LinkType, LinkView, Status
 from nkreader.services import StoreError
 from nkreader.services.history import Change
 from nkreader.services.library import InvalidSpan, Library
@@ -19,6 +17,7 @@ from nkreader.services.links import LinkError
 from nkreader.services.speakers import completions as speaker_completions
 from nkreader.tui.dialogs import ConfirmDialog, NoteDialog, SpeakerDialog, TagsDialog
 from nkreader.tui.link_dialog import LinkTypeDialog, StatusDialog
+from nkreader.tui.modal import push_modal
 from nkreader.tui.panes import PaneScreen
 from nkreader.tui.safe import excerpt, safe_text
 from nkreader.tui.session import ArticleSession
@@ -77,37 +76,41 @@ class AnnotationEditing(PaneScreen):
 
     # ------------------------------------------------------------------ fields
 
-    @work
-    async def action_edit_note(self) -> None:
+    def action_edit_note(self) -> None:
         annotation = self._require_annotation()
         if annotation is None:
             return
-        note = await self.app.push_screen_wait(NoteDialog(annotation.note))
-        if note is not None and note != annotation.note:
-            self._store_edit(annotation, "edit note", note=note)
 
-    @work
-    async def action_edit_tags(self) -> None:
-        annotation = self._require_annotation()
-        if annotation is None:
-            return
-        tags = await self.app.push_screen_wait(TagsDialog(annotation.tags, self.library.known_tags()))
-        if tags is not None and tags != annotation.tags:
-            self._store_edit(annotation, "edit tags", tags=tags)
+        def save(note: str | None) -> None:
+            if note is not None and note != annotation.note:
+                self._store_edit(annotation, "edit note", note=note)
 
-    @work
-    async def action_edit_speaker(self) -> None:
+        push_modal(self.app, NoteDialog(annotation.note), save)
+
+    def action_edit_tags(self) -> None:
         annotation = self._require_annotation()
         if annotation is None:
             return
-        speaker = await self.app.push_screen_wait(
-            SpeakerDialog(annotation.speaker, self._speaker_completions())
-        )
-        if speaker is None:
+
+        def save(tags: list[str] | None) -> None:
+            if tags is not None and tags != annotation.tags:
+                self._store_edit(annotation, "edit tags", tags=tags)
+
+        push_modal(self.app, TagsDialog(annotation.tags, self.library.known_tags()), save)
+
+    def action_edit_speaker(self) -> None:
+        annotation = self._require_annotation()
+        if annotation is None:
             return
-        speaker = speaker.strip() or None
-        if speaker != annotation.speaker:
-            self._store_edit(annotation, "set speaker", speaker=speaker)
+
+        def save(speaker: str | None) -> None:
+            if speaker is None:
+                return
+            speaker = speaker.strip() or None
+            if speaker != annotation.speaker:
+                self._store_edit(annotation, "set speaker", speaker=speaker)
+
+        push_modal(self.app, SpeakerDialog(annotation.speaker, self._speaker_completions()), save)
 
     def _speaker_completions(self) -> list[str]:
         """Speakers to complete from: canonical names with their aliases ("김정은" finds Kim Jong Un's)."""
@@ -133,7 +136,7 @@ class AnnotationEditing(PaneScreen):
 
     def action_reattach(self) -> None:
         """Move the annotation last chosen (in the list, or with n/N) onto the selection."""
-        chosen = self.session.find(self.session.current_uuid)
+        chosen = self.session.find(self.session.chosen_uuid)
         selection = self.reader.selection
         if chosen is None or selection is None:
             self.app.bell()
@@ -154,8 +157,7 @@ class AnnotationEditing(PaneScreen):
 
     # ------------------------------------------------------------------ claim register: status and links
 
-    @work
-    async def action_set_status(self) -> None:
+    def action_set_status(self) -> None:
         annotation = self._require_annotation()
         if annotation is None:
             return
@@ -167,10 +169,12 @@ class AnnotationEditing(PaneScreen):
                 markup=False,
             )
             return
-        status = await self.app.push_screen_wait(StatusDialog(annotation.status, context=annotation.exact))
-        if status is None or status is annotation.status:
-            return
-        self._store_status(annotation, status)
+
+        def save(status: Status | None) -> None:
+            if status is not None and status is not annotation.status:
+                self._store_status(annotation, status)
+
+        push_modal(self.app, StatusDialog(annotation.status, context=annotation.exact), save)
 
     def _store_status(self, before: Annotation, status: Status) -> None:
         try:
@@ -193,8 +197,7 @@ class AnnotationEditing(PaneScreen):
             timeout=4,
         )
 
-    @work
-    async def action_link(self) -> None:
+    def action_link(self) -> None:
         source = self.session.link_source
         if source is None:
             self.app.bell()
@@ -207,59 +210,67 @@ class AnnotationEditing(PaneScreen):
             self.app.bell()
             self.notify("This is the marked annotation: go to another one to link it.", severity="warning")
             return
-        kind = await self.app.push_screen_wait(
-            LinkTypeDialog(context=f"{excerpt(source.exact, 60)}  →  {excerpt(target.exact, 60)}")
-        )
-        if kind is None:
-            return
-        try:
-            made = self.session.link(source, target, kind)
-        except (StoreError, LinkError) as exc:
-            self.notify(safe_text(str(exc)), severity="error", markup=False)
-            return
-        self._refresh_links(select=target.uuid)
-        self.notify(f"Linked: marked annotation {made.type.value} this one.", markup=False, timeout=3)
+
+        def save(kind: LinkType | None) -> None:
+            if kind is None:
+                return
+            try:
+                made = self.session.link(source, target, kind)
+            except (StoreError, LinkError) as exc:
+                self.notify(safe_text(str(exc)), severity="error", markup=False)
+                return
+            self._refresh_links(select=target.uuid)
+            self.notify(f"Linked: marked annotation {made.type.value} this one.", markup=False, timeout=3)
+
+        context = f"{excerpt(source.exact, 60)}  →  {excerpt(target.exact, 60)}"
+        push_modal(self.app, LinkTypeDialog(context=context), save)
 
     def _refresh_links(self, select: str | None = None) -> None:
         if select is not None:
-            self.session.current_uuid = select
+            self.session.choose(self.session.find(select))
             self.annotation_list.select_uuid(select)
         self._load_links()
 
-    @work
-    async def _unlink(self, view: LinkView) -> None:
+    def _unlink(self, view: LinkView) -> None:
         question = (
             f"Remove the link “{view.link.type.value}” with “{excerpt(view.other.exact, 50)}”? "
             "(This cannot be undone with u.)"
         )
-        if not await self.app.push_screen_wait(ConfirmDialog(question, default=False)):
-            return
-        try:
-            self.session.unlink(view)
-        except (StoreError, LinkError) as exc:
-            self.notify(safe_text(str(exc)), severity="error", markup=False)
-            return
-        self._refresh_links(select=self.annotation_list.highlighted_uuid)
-        self.notify("Link removed.", markup=False, timeout=3)
+
+        def remove(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                self.session.unlink(view)
+            except (StoreError, LinkError) as exc:
+                self.notify(safe_text(str(exc)), severity="error", markup=False)
+                return
+            self._refresh_links(select=self.annotation_list.highlighted_uuid)
+            self.notify("Link removed.", markup=False, timeout=3)
+
+        push_modal(self.app, ConfirmDialog(question, default=False), remove)
 
     # ------------------------------------------------------------------ library-wide screens, undo
 
-    @work
-    async def action_search(self) -> None:
+    def action_search(self) -> None:
+        from nkreader.domain import SearchHit
         from nkreader.tui.search_screen import SearchScreen
 
-        hit = await self.app.push_screen_wait(SearchScreen(self.library))
-        if hit is not None:
-            self.show_annotation(hit.article_id, hit.annotation_uuid, cursor=hit.offset)
+        def go(hit: SearchHit | None) -> None:
+            if hit is not None:
+                self.show_annotation(hit.article_id, hit.annotation_uuid, cursor=hit.offset)
 
-    @work
-    async def action_browse(self) -> None:
+        push_modal(self.app, SearchScreen(self.library), go)
+
+    def action_browse(self) -> None:
         from nkreader.tui.browser_screen import BrowserScreen
 
-        chosen = await self.app.push_screen_wait(BrowserScreen(self.library))
-        if chosen is not None:
-            article_id, uuid = chosen
-            self.show_annotation(article_id, uuid)
+        def go(chosen: tuple[int, str] | None) -> None:
+            if chosen is not None:
+                article_id, uuid = chosen
+                self.show_annotation(article_id, uuid)
+
+        push_modal(self.app, BrowserScreen(self.library), go)
 
     def action_undo(self) -> None:
         self._step(self.session.undo, "Undid", "Nothing to undo.")

@@ -243,7 +243,7 @@ class AnnotationList(OptionList):
             wanted = (keep, keep_link.link.uuid if keep_link else None)
             if wanted in keys:
                 self.highlighted = keys.index(wanted)
-            elif (keep, None) in keys:
+            elif keep is not None and (keep, None) in keys:
                 self.highlighted = keys.index((keep, None))
             else:  # the highlighted one was deleted: its neighbour; nothing before: the first
                 self.highlighted = min(index or 0, len(rows) - 1)
@@ -268,6 +268,12 @@ class AnnotationList(OptionList):
         with self.prevent(OptionList.OptionHighlighted):
             self.highlighted = index
         return True
+
+    def clear_highlight(self) -> None:
+        """Highlight no row (the reader's cursor is on no annotation), without posting `Highlighted`."""
+        if self._rows:
+            with self.prevent(OptionList.OptionHighlighted):
+                self.highlighted = None
 
     # -------------------------------------------------------------- handlers
     def _show_hint(self, hint: str) -> None:

@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import ClassVar
 
 from textual import work
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
 from textual.screen import Screen
 
 from nkreader.domain import Kind
@@ -21,10 +22,11 @@ from nkreader.services.library import Library
 from nkreader.tui.annotation_list import AnnotationList
 from nkreader.tui.browser_screen import AnnotationTable, BrowserScreen
 from nkreader.tui.dialogs import PromptDialog
-from nkreader.tui.help import HelpScreen
+from nkreader.tui.help import HelpGroups, HelpRow, HelpScreen
 from nkreader.tui.keymap import config_path, load_keymap, unknown_ids
 from nkreader.tui.library_list import LibraryFilter, LibraryList, LibraryPane
 from nkreader.tui.main_screen import MainScreen
+from nkreader.tui.modal import ModalKeyHold
 from nkreader.tui.overview_screen import OverviewScreen
 from nkreader.tui.preferences import Preferences, load_preferences, save_preferences
 from nkreader.tui.reader import ReaderView
@@ -41,7 +43,7 @@ EXPORT_FORMATS = {
     "markdown": ("Markdown", "A brief per article: claims, quotes and policy statements"),
 }
 
-HELP_GROUPS: list[tuple[str, list[type]]] = [
+HELP_GROUPS: list[tuple[str, list[type[DOMNode]]]] = [
     ("Library", [LibraryList, LibraryPane, LibraryFilter]),
     ("Reading and selecting", [ReaderView]),
     ("Marking", [ReaderPane, FindBar]),
@@ -54,7 +56,7 @@ HELP_GROUPS: list[tuple[str, list[type]]] = [
 ]
 
 
-class NkReaderApp(App[None]):
+class NkReaderApp(ModalKeyHold):
     """nkreader: read, mark and export news reporting."""
 
     TITLE = "nkreader"
@@ -112,7 +114,8 @@ class NkReaderApp(App[None]):
 
     @staticmethod
     def binding_sources() -> Iterable[tuple[str, list[Binding]]]:
-        for group, owners in [("Application", [NkReaderApp]), *HELP_GROUPS]:
+        sources: list[tuple[str, list[type[DOMNode]]]] = [("Application", [NkReaderApp]), *HELP_GROUPS]
+        for group, owners in sources:
             bindings: list[Binding] = []
             for owner in owners:
                 bindings.extend(b for b in owner.BINDINGS if isinstance(b, Binding))
@@ -120,7 +123,7 @@ class NkReaderApp(App[None]):
 
     def keymap_conflicts(self, keymap: dict[str, str]) -> list[str]:
         """Keys the user's remaps give to two bindings that are active at the same time."""
-        scopes = {
+        scopes: dict[str, list[type[DOMNode]]] = {
             "reading": [ReaderView, ReaderPane, MainScreen, NkReaderApp],
             "library": [LibraryList, LibraryPane, MainScreen, NkReaderApp],
             "annotations": [AnnotationList, MainScreen, NkReaderApp],
@@ -150,12 +153,12 @@ class NkReaderApp(App[None]):
     def known_binding_ids(self) -> set[str]:
         return {b.id for _, bindings in self.binding_sources() for b in bindings if b.id}
 
-    def help_groups(self) -> list[tuple[str, list[tuple[str, str, str]]]]:
+    def help_groups(self) -> HelpGroups:
         """Key and description per binding, with the user's remaps applied."""
         keymap = self._keymap
-        groups = []
+        groups: HelpGroups = []
         for group, bindings in self.binding_sources():
-            rows = []
+            rows: list[HelpRow] = []
             for binding in bindings:
                 keys = keymap.get(binding.id, binding.key) if binding.id else binding.key
                 shown = ", ".join(self.get_key_display(Binding(k.strip(), "")) for k in keys.split(","))

@@ -60,7 +60,7 @@ class ChoiceDialog(DialogScreen[T | None], Generic[T]):
         self._choices = list(choices)
         self._current = current
         keys = "/".join(key for key, _label, _value in self._choices)
-        self.HINT = [
+        self.HINT = [  # type: ignore[misc]  # this dialog's keys depend on its choices
             (None, keys, "choose"),
             (None, "enter", "highlighted"),
             ("dialog.cancel", "esc", "cancel"),

@@ -17,7 +17,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, Input, Static
 
 from nkreader.domain import Annotation, Article, ArticleSummary, LinkView
 from nkreader.services import StoreError
@@ -37,6 +37,10 @@ __all__ = ["CHANGE_POLL_SECONDS", "MainScreen"]
 CHANGE_POLL_SECONDS = 2.0
 """How often the screen asks whether another process (an app, a CLI import) changed the library."""
 
+# Why the keys that open a dialog are priority bindings: a plain binding runs only after the key
+# has gone to the focused widget and come back, and by then the keys typed after it have gone to
+# the reader too. A priority binding opens the dialog before the next key is looked at, and the
+# app holds that key for the dialog (tui/modal.py).
 ARTICLE_ACTIONS = frozenset(
     {
         "next_annotation",
@@ -60,10 +64,33 @@ class MainScreen(AnnotationEditing):
             "n", "next_annotation", "Next mark", id="annotate.next", tooltip="Jump to the next annotation"
         ),
         Binding("N", "previous_annotation", "Prev mark", show=False, id="annotate.previous"),
-        Binding("e", "edit_note", "Note", id="annotate.note", tooltip="Edit the note of this annotation"),
-        Binding("t", "edit_tags", "Tags", id="annotate.tags", tooltip="Edit the tags of this annotation"),
-        Binding("a", "edit_speaker", "Speaker", id="annotate.speaker", tooltip="Set who said it"),
-        Binding("x", "delete", "Delete", id="annotate.delete", tooltip="Delete this annotation (u undoes)"),
+        Binding(
+            "e",
+            "edit_note",
+            "Note",
+            id="annotate.note",
+            tooltip="Edit the note of this annotation",
+            priority=True,
+        ),
+        Binding(
+            "t",
+            "edit_tags",
+            "Tags",
+            id="annotate.tags",
+            tooltip="Edit the tags of this annotation",
+            priority=True,
+        ),
+        Binding(
+            "a", "edit_speaker", "Speaker", id="annotate.speaker", tooltip="Set who said it", priority=True
+        ),
+        Binding(
+            "x",
+            "delete",
+            "Delete",
+            id="annotate.delete",
+            tooltip="Delete this annotation (u undoes)",
+            priority=True,
+        ),
         Binding(
             "R",
             "reattach",
@@ -79,6 +106,7 @@ class MainScreen(AnnotationEditing):
             show=False,
             id="annotate.status",
             tooltip="Set the claim's status: unverified, corroborated, disputed, refuted",
+            priority=True,
         ),
         Binding(
             "m",
@@ -95,6 +123,7 @@ class MainScreen(AnnotationEditing):
             show=False,
             id="annotate.link",
             tooltip="Link the marked annotation to this one (corroborates, contradicts, same as, cites)",
+            priority=True,
         ),
         Binding("u", "undo", "Undo", id="annotate.undo", tooltip="Undo the last change to annotations"),
         Binding("ctrl+r", "redo", "Redo", show=False, id="annotate.redo"),
@@ -103,7 +132,9 @@ class MainScreen(AnnotationEditing):
         Binding("ctrl+b", "toggle_library", "Library", show=False, id="pane.toggle_library"),
         Binding("ctrl+n", "toggle_annotations", "Annotations", show=False, id="pane.toggle_annotations"),
         Binding("i", "import_samples", "Import samples", show=False, id="library.import_samples"),
-        Binding("ctrl+f", "search", "Search", id="app.search", tooltip="Search the whole library"),
+        Binding(
+            "ctrl+f", "search", "Search", id="app.search", tooltip="Search the whole library", priority=True
+        ),
         Binding(
             "ctrl+o",
             "browse",
@@ -111,6 +142,7 @@ class MainScreen(AnnotationEditing):
             show=False,
             id="app.browser",
             tooltip="Browse every annotation of the library: filter, sort, jump",
+            priority=True,
         ),
     ]
 
@@ -217,9 +249,7 @@ class MainScreen(AnnotationEditing):
             links = links or {}
             if annotations != session.annotations or links != session.links:
                 session.links = links
-                uuids = {a.uuid for a in annotations}
-                current = session.current_uuid
-                self._show_annotations(annotations, current if current in uuids else None)
+                self._show_annotations(annotations, None)
 
     # ------------------------------------------------------------------ library
 
@@ -307,15 +337,25 @@ class MainScreen(AnnotationEditing):
         self._note_own_change()
         session = self.session
         session.set_annotations(annotations)
-        self.reader.set_highlights(session.highlights())
-        self.annotation_list.set_annotations(annotations, session.links)
         if select is not None:
-            session.current_uuid = select
-            self.annotation_list.select_uuid(select)
+            session.choose(session.find(select))
+        elif not self.annotation_list.has_focus:
+            session.follow_cursor(self.reader.cursor)
+        self.annotation_list.set_annotations(annotations, session.links)
+        self._show_current()
         summary = session.summary()
         if summary is not None:
             self.library_list.update_article(summary)
         self.update_status()
+
+    def _show_current(self) -> None:
+        """Draw the current annotation outlined in the reader and highlight it in the list."""
+        session = self.session
+        self.reader.set_highlights(session.highlights())
+        if session.current_uuid is not None:
+            self.annotation_list.select_uuid(session.current_uuid)
+        elif not self.annotation_list.has_focus:
+            self.annotation_list.clear_highlight()
 
     def _reload_annotations(self, select: str | None = None) -> None:
         """Re-read the open article's annotations (and their links) from the store (after undo or redo)."""
@@ -327,7 +367,8 @@ class MainScreen(AnnotationEditing):
 
     def current_annotation(self) -> Annotation | None:
         """The annotation an edit key acts on: the list's highlight when the list has focus,
-        else the session's rule for the reader's cursor."""
+        else the one under the reader's cursor (computed now: a key typed right after a move
+        acts on where the cursor is, even before the highlight is redrawn)."""
         if self.annotation_list.has_focus:
             return self.session.find(self.annotation_list.highlighted_uuid)
         return self.session.annotation_at(self.reader.cursor)
@@ -340,9 +381,8 @@ class MainScreen(AnnotationEditing):
             return
         duplicate = self.session.duplicate_of(event.kind, event.start, event.end)
         if duplicate is not None:
-            self.session.current_uuid = duplicate.uuid
-            self.annotation_list.select_uuid(duplicate.uuid)
             self.reader.clear_selection()
+            self._jump(duplicate, center=False)
             self.notify(f"Already marked as {event.kind.label.lower()}.", markup=False)
             return
         try:
@@ -350,11 +390,10 @@ class MainScreen(AnnotationEditing):
         except (StoreError, InvalidSpan) as exc:
             self.notify(safe_text(str(exc)), severity="error", markup=False)
             return
+        # Rest on its start (a selection's end may be the next sentence, another mark), so the
+        # keys that follow (a, e, t, or v to extend from here) act on what was just marked.
         self.reader.clear_selection()
-        if not event.from_selection:
-            # The sentence under the cursor was marked: rest on its start, so the keys that
-            # follow (a, e, t, or v to extend from here) act on what was just marked.
-            self.reader.move_to(created.start, center=False)
+        self.reader.move_to(created.start, center=False)
         self._stored(created)
         self.notify(
             f"{event.kind.label}: {excerpt(created.exact, 60)}", title="Marked", markup=False, timeout=3
@@ -376,11 +415,11 @@ class MainScreen(AnnotationEditing):
 
     # ------------------------------------------------------------------ navigation between annotations
 
-    def _jump(self, annotation: Annotation) -> None:
-        self.session.current_uuid = annotation.uuid
+    def _jump(self, annotation: Annotation, *, center: bool = True) -> None:
+        self.session.choose(annotation)
         self.reader.clear_selection()
-        self.reader.move_to(annotation.start)
-        self.annotation_list.select_uuid(annotation.uuid)
+        self.reader.move_to(annotation.start, center=center)
+        self._show_current()
         self.update_status()
 
     def action_next_annotation(self) -> None:
@@ -407,8 +446,9 @@ class MainScreen(AnnotationEditing):
     def _annotation_highlighted(self, event: AnnotationList.Highlighted) -> None:
         annotation = self.session.find(event.uuid)
         if annotation is not None and self.annotation_list.has_focus:
-            self.session.current_uuid = annotation.uuid
+            self.session.choose(annotation)
             self.reader.move_to(annotation.start)
+            self.reader.set_highlights(self.session.highlights())
 
     @on(AnnotationList.LinkChosen)
     def _link_chosen(self, event: AnnotationList.LinkChosen) -> None:
@@ -447,10 +487,21 @@ class MainScreen(AnnotationEditing):
         if action == "import_samples":
             return self.has_class("-empty")
         if action in ARTICLE_ACTIONS:
-            return self.session.article is not None
+            # Not from the library pane: there the open article may not even be on screen (80×24),
+            # so x, e, t … do nothing and the footer does not offer them.
+            return (
+                self.session.article is not None
+                and self.focused_pane() != "library"
+                and not isinstance(self.focused, Input)  # the find bar: typed text is not a command
+            )
         return True
 
     @on(ReaderView.CursorMoved)
+    def _cursor_moved(self, event: ReaderView.CursorMoved) -> None:
+        if not self.annotation_list.has_focus and self.session.follow_cursor(event.offset):
+            self._show_current()
+        self.update_status()
+
     @on(ReaderView.SelectionChanged)
     def _reader_changed(self) -> None:
         self.update_status()

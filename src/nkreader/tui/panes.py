@@ -77,7 +77,7 @@ class PaneScreen(Screen[None]):
         self._show_focus_class(pane)
 
     def focused_pane(self) -> str:
-        """"library", "reader" or "annotations": the pane that holds focus (reader if none)."""
+        """ "library", "reader" or "annotations": the pane that holds focus (reader if none)."""
         focused = self.focused
         if focused is None:
             return "reader"

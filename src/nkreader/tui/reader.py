@@ -21,21 +21,19 @@ from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.timer import Timer
 
-from nkreader.domain import Kind
 from nkreader.text import navigation, segment
+from nkreader.text.highlights import Highlight, HighlightIndex
 from nkreader.text.layout import WrapLayout
 from nkreader.text.navigation import Direction
-from nkreader.text.highlights import Highlight, HighlightIndex
-from nkreader.tui.reader_render import GUTTER, LineStyles, render_visual_line
+from nkreader.tui.reader_mouse import ReaderMouse
+from nkreader.tui.reader_render import GUTTER, LineStyles, line_styles, render_visual_line
 
 __all__ = ["GUTTER", "Direction", "Highlight", "ReaderView"]
 
 
-class ReaderView(ScrollView, can_focus=True, inherit_bindings=False):
+class ReaderView(ReaderMouse, can_focus=True, inherit_bindings=False):
     """A read-only article view with a grapheme cursor, a selection and kind highlights.
 
     Call `load` with a body (paragraphs separated by a blank line), the highlights to draw and
@@ -179,10 +177,6 @@ class ReaderView(ScrollView, can_focus=True, inherit_bindings=False):
         self._frame_cursor_line = -1
         self._frame_selection: tuple[int, int] | None = None
         self._frame_width = 0
-        self._dragging = False
-        self._drag_x = 0
-        self._autoscroll_step = 0
-        self._autoscroll_timer: Timer | None = None
 
     # ------------------------------------------------------------------ public API
 
@@ -192,7 +186,7 @@ class ReaderView(ScrollView, can_focus=True, inherit_bindings=False):
         return self._layout.body
 
     @property
-    def layout(self) -> WrapLayout:
+    def wrap_layout(self) -> WrapLayout:
         """The wrap table of the text shown (read-only for callers)."""
         return self._layout
 
@@ -210,12 +204,12 @@ class ReaderView(ScrollView, can_focus=True, inherit_bindings=False):
         self._update(self._layout.snap(offset), self._anchor)
 
     @property
-    def anchor(self) -> int | None:
+    def selection_anchor(self) -> int | None:
         """Where the selection started (the cursor is its other end), or None."""
         return self._anchor
 
-    @anchor.setter
-    def anchor(self, offset: int | None) -> None:
+    @selection_anchor.setter
+    def selection_anchor(self, offset: int | None) -> None:
         self._update(self._cursor, None if offset is None else self._layout.snap(offset))
 
     @property
@@ -489,31 +483,12 @@ class ReaderView(ScrollView, can_focus=True, inherit_bindings=False):
 
     # ------------------------------------------------------------------- render
 
-    def _component_style(self, name: str) -> Style:
-        """A component's own style, its translucent colours blended over our background."""
-        styles = self.get_component_styles(name)
-        background = self.background_colors[1]
-        style = Style()
-        if styles.has_rule("background"):
-            style += Style(bgcolor=(background + styles.background).rich_color)
-        if styles.has_rule("color"):
-            style += Style(color=(background + styles.color).rich_color)
-        return style + styles.text_style
-
     def _prepare_styles(self) -> None:
         base = self.rich_style
         if base == self._styles_key:
             return
         self._styles_key = base
-        self._styles = LineStyles(
-            base=base,
-            kinds={kind: self._component_style(f"reader--{kind.value}") for kind in Kind},
-            overlap=self._component_style("reader--overlap"),
-            selection=self._component_style("reader--selection"),
-            cursor=self._component_style("reader--cursor"),
-            gutter=self._component_style("reader--gutter"),
-            current=self._component_style("reader--current"),
-        )
+        self._styles = line_styles(self, base)
         self._strips.clear()
 
     def render_lines(self, crop: Region) -> list[Strip]:
@@ -556,70 +531,3 @@ class ReaderView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def on_blur(self) -> None:
         self._refresh_offsets(self._cursor, self._cursor)
-
-    # -------------------------------------------------------------------- mouse
-
-    def _offset_at_cell(self, x: int, y: int) -> int:
-        line = self._top + y
-        if line < 0:
-            return 0
-        if line >= self._layout.line_count:
-            return len(self.body)
-        return self._layout.offset_at(line, x - GUTTER)
-
-    def on_mouse_down(self, event: events.MouseDown) -> None:
-        if event.button != 1 or not self._layout.wrapped:
-            return
-        self.focus()
-        x, y = event.get_content_offset_capture(self)
-        offset = self._offset_at_cell(x, y)
-        anchor = self._extend_from() if event.shift else offset
-        self._update(offset, anchor, selecting=False)
-        self._dragging = True
-        self._drag_x = x
-        self.capture_mouse()
-
-    def on_mouse_move(self, event: events.MouseMove) -> None:
-        if not self._dragging:
-            return
-        x, y = event.get_content_offset_capture(self)
-        self._drag_x = x
-        step = -1 if y < 0 else 1 if y >= self._height else 0
-        self._set_autoscroll(step)
-        y = max(0, min(y, self._height - 1))
-        self._update(self._offset_at_cell(x, y), self._anchor)
-
-    def on_mouse_up(self, event: events.MouseUp) -> None:
-        if not self._dragging:
-            return
-        self._dragging = False
-        self._set_autoscroll(0)
-        self.release_mouse()
-        if self._anchor == self._cursor:
-            self._update(self._cursor, None)
-
-    def on_click(self, event: events.Click) -> None:
-        if event.chain < 2 or not self._layout.wrapped:
-            return
-        x, y = event.get_content_offset_capture(self)
-        offset = self._offset_at_cell(x, y)
-        unit = segment.word_at if event.chain == 2 else segment.sentence_at
-        start, end = unit(self.body, offset)
-        if start < end:
-            self._update(end, start, selecting=False)
-
-    def _set_autoscroll(self, step: int) -> None:
-        self._autoscroll_step = step
-        if step and self._autoscroll_timer is None:
-            self._autoscroll_timer = self.set_interval(0.05, self._autoscroll)
-        elif not step and self._autoscroll_timer is not None:
-            self._autoscroll_timer.stop()
-            self._autoscroll_timer = None
-
-    def _autoscroll(self) -> None:
-        if not self._dragging or not self._autoscroll_step:
-            self._set_autoscroll(0)
-            return
-        self.scroll_to(y=self._top + self._autoscroll_step, animate=False, force=True)
-        edge = 0 if self._autoscroll_step < 0 else self._height - 1
-        self._update(self._offset_at_cell(self._drag_x, edge), self._anchor)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
+from textual.widget import Widget
 
 from nkreader.domain import Kind
 from nkreader.text import segment
@@ -20,12 +21,13 @@ from nkreader.text.highlights import Highlight, HighlightIndex
 from nkreader.text.layout import WrapLayout
 from nkreader.text.wrap import cell_width, is_single_cell
 
-__all__ = ["GUTTER", "Highlight", "HighlightIndex", "LineStyles", "render_visual_line"]
+__all__ = ["GUTTER", "Highlight", "HighlightIndex", "LineStyles", "line_styles", "render_visual_line"]
 
 GUTTER = 2
 """Cells left of the text: the kind letter of the highlights on the line, then a space."""
 
 _KIND_ORDER = (Kind.CLAIM, Kind.QUOTE, Kind.POLICY)
+_CURRENT_GUTTER = Style(reverse=True)
 
 
 @dataclass
@@ -95,6 +97,8 @@ def render_visual_line(
         letter, letter_style = kind.letter, base + styles.kinds[kind] + styles.gutter
     else:
         letter, letter_style = "*", base + styles.overlap + styles.gutter
+    if any(h.current for h in here):
+        letter_style += _CURRENT_GUTTER  # the lines of the annotation the edit keys act on
     segments = [Segment(letter, letter_style), Segment(" ", base)]
     if not marks:
         segments.append(Segment(text, base))
@@ -113,3 +117,28 @@ def render_visual_line(
     if strip.cell_length > width:
         return strip.crop(0, width)
     return strip.extend_cell_length(width, base)
+
+
+def _component_style(widget: Widget, name: str) -> Style:
+    """A component's own style, its translucent colours blended over the widget's background."""
+    styles = widget.get_component_styles(name)
+    background = widget.background_colors[1]
+    style = Style()
+    if styles.has_rule("background"):
+        style += Style(bgcolor=(background + styles.background).rich_color)
+    if styles.has_rule("color"):
+        style += Style(color=(background + styles.color).rich_color)
+    return style + styles.text_style
+
+
+def line_styles(widget: Widget, base: Style) -> LineStyles:
+    """The styles of the reader's component classes (`reader--claim` …), resolved for drawing."""
+    return LineStyles(
+        base=base,
+        kinds={kind: _component_style(widget, f"reader--{kind.value}") for kind in Kind},
+        overlap=_component_style(widget, "reader--overlap"),
+        selection=_component_style(widget, "reader--selection"),
+        cursor=_component_style(widget, "reader--cursor"),
+        gutter=_component_style(widget, "reader--gutter"),
+        current=_component_style(widget, "reader--current"),
+    )

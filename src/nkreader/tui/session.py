@@ -13,8 +13,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from nkreader.domain import AnchorState, Annotation, Article, ArticleSummary, Kind, Link, LinkType, LinkView
-from nkreader.domain import Status
+from nkreader.domain import (
+    AnchorState,
+    Annotation,
+    Article,
+    ArticleSummary,
+    Kind,
+    Link,
+    LinkType,
+    LinkView,
+    Status,
+)
 from nkreader.services import StoreError
 from nkreader.services.history import Change, History
 from nkreader.services.library import Library
@@ -23,6 +32,11 @@ from nkreader.services.register import set_status
 from nkreader.text.highlights import Highlight
 
 __all__ = ["ArticleSession", "read_links"]
+
+
+def _orphaned(annotation: Annotation) -> bool:
+    # An orphan's offsets are placeholders: it is listed, with its text, but not drawn or under a cursor.
+    return annotation.anchor_state is AnchorState.ORPHANED
 
 
 def read_links(library: Library, annotations: list[Annotation]) -> dict[str, list[LinkView]]:
@@ -49,7 +63,10 @@ class ArticleSession:
         self.links: dict[str, list[LinkView]] = {}
         """The open article's annotations' links (both directions), by annotation uuid."""
         self.current_uuid: str | None = None
-        """The annotation last made, jumped to or chosen in the list."""
+        """The annotation the edit keys act on: under the cursor (or highlighted in the list)."""
+        self.chosen_uuid: str | None = None
+        """The annotation last chosen in the list or with n/N: the one `R` re-attaches (an
+        orphan is not drawn, so the cursor is never on it)."""
         self.link_source: Annotation | None = None
         """The annotation marked with `m`: the source of the next link made with `L`."""
         self.saved_position: int | None = None
@@ -69,7 +86,7 @@ class ArticleSession:
         article, annotations, position = self.library.open_article(article_id)
         self.article = article
         self.annotations = annotations
-        self.current_uuid = None
+        self.current_uuid = self.chosen_uuid = None
         self.saved_position = position
         self.links = {}
         return position
@@ -96,10 +113,12 @@ class ArticleSession:
 
     def highlights(self) -> list[Highlight]:
         # An orphan's offsets are placeholders: it is listed, with its text, but not drawn.
+        # The current annotation is drawn outlined: the analyst sees what a key will act on.
+        current = self.current_uuid
         return [
-            Highlight(a.start, a.end, a.kind, a.uuid)
+            Highlight(a.start, a.end, a.kind, a.uuid, current=a.uuid == current)
             for a in self.annotations
-            if a.anchor_state is not AnchorState.ORPHANED
+            if not _orphaned(a)
         ]
 
     def counts(self) -> dict[Kind, int]:
@@ -126,23 +145,36 @@ class ArticleSession:
 
     # ------------------------------------------------------------------ which annotation a key acts on
 
-    def covers(self, annotation: Annotation, cursor: int) -> bool:
-        """The cursor is on the annotation, or just past it with only spaces in between
-        (where it lands after selecting a passage with sentence or word moves)."""
-        if annotation.start <= cursor <= annotation.end:
-            return True
-        return annotation.end < cursor and self.body[annotation.end : cursor].isspace()
-
     def annotation_at(self, cursor: int) -> Annotation | None:
-        """The annotation an edit key acts on from the reader: the one just made or jumped to,
-        while the cursor stays on it; else the innermost one under the cursor."""
-        current = self.find(self.current_uuid)
-        if current is not None and self.covers(current, cursor):
-            return current
-        here = [a for a in self.annotations if a.start <= cursor < a.end]
+        """The annotation an edit key acts on from the reader, the cursor at `cursor`.
+
+        Only an annotation the cursor is on: `start <= cursor < end`. Where several overlap,
+        the current one (just made, jumped to, chosen) while the cursor stays on it, else the
+        innermost. Just past a mark, or on the blank line between paragraphs, there is none:
+        the key says so rather than act on a mark the analyst is not looking at.
+        """
+        here = [a for a in self.annotations if a.start <= cursor < a.end and not _orphaned(a)]
         if not here:
             return None
+        current = self.find(self.current_uuid)
+        if current is not None and current in here:
+            return current
         return min(here, key=lambda a: (a.end - a.start, -a.created_at.timestamp()))
+
+    def follow_cursor(self, cursor: int) -> bool:
+        """Make the annotation under `cursor` the current one; True if that changed it."""
+        found = self.annotation_at(cursor)
+        uuid = found.uuid if found is not None else None
+        if uuid == self.current_uuid:
+            return False
+        self.current_uuid = uuid
+        return True
+
+    def choose(self, annotation: Annotation | None) -> None:
+        """Make `annotation` current (chosen in the list, jumped to with n/N, just stored)."""
+        self.current_uuid = annotation.uuid if annotation is not None else None
+        if annotation is not None:
+            self.chosen_uuid = annotation.uuid
 
     def duplicate_of(self, kind: Kind, start: int, end: int) -> Annotation | None:
         """An annotation of `kind` on exactly `[start, end)`, if there is one."""
@@ -193,6 +225,8 @@ class ArticleSession:
                     del self.links[uuid]
             if self.current_uuid == annotation.uuid:
                 self.current_uuid = None
+            if self.chosen_uuid == annotation.uuid:
+                self.chosen_uuid = None
         else:
             self.links = {
                 uuid: [replace(v, other=annotation) if v.other.uuid == annotation.uuid else v for v in views]

@@ -1,0 +1,174 @@
+"""Issue 10 in the real app: every edit key acts on the annotation the analyst sees, and no input
+leaks past a dialog that is opening or reaches the open article from the library pane."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import events
+from textual.widgets import Input
+from textual.widgets._footer import FooterKey
+
+from nkreader.services.exporting import native_document
+from nkreader.services.importing import import_paths
+from nkreader.services.library import Library
+from nkreader.tui.annotation_list import AnnotationList
+from nkreader.tui.app import create_app
+from nkreader.tui.dialogs import DialogScreen, TagsDialog
+from nkreader.tui.reader import ReaderView
+
+ONE_SENTENCE = "Kim Jong Un visited the farm at Sinpo."
+TWO_SENTENCES = "The ministry announced new grain quotas. Officials in Hyesan disagreed."
+BODY = f"{ONE_SENTENCE}\n\n{TWO_SENTENCES}"
+
+
+def article_file(tmp_path: Path, body: str = BODY, title: str = "Farm visit") -> Path:
+    path = tmp_path / "article.txt"
+    path.write_text(f"{title}\n\n{body}\n", encoding="utf-8")
+    return path
+
+
+def stored(library: Library) -> list[dict]:
+    return [a for article in native_document(library)["articles"] for a in article["annotations"]]
+
+
+def notifications(app: object) -> list[str]:
+    return [str(n.message) for n in app._notifications]  # type: ignore[attr-defined]
+
+
+async def open_article(pilot) -> ReaderView:
+    await pilot.press("enter")
+    await pilot.pause()
+    await pilot.pause()
+    reader = pilot.app.screen.query_one(ReaderView)
+    assert reader.has_focus
+    return reader
+
+
+async def mark_both_first_sentences(pilot) -> None:
+    await pilot.press("c")  # the only sentence of the first paragraph
+    await pilot.pause()
+    await pilot.press("right_curly_bracket", "c")  # the first sentence of the second paragraph
+    await pilot.pause()
+
+
+def current_highlight(reader: ReaderView) -> str | None:
+    return next((h.key for h in reader.highlights if getattr(h, "current", False)), None)
+
+
+async def test_edit_keys_act_on_the_mark_under_the_cursor_shown_before_the_key(
+    library: Library, tmp_path: Path
+) -> None:
+    """Case 1: `c`, `}`, `c`, `N`, `}`, then `t`: the tag lands on the second mark, which was shown as
+    the current one (outlined in the reader, selected in the list) before `t` was pressed."""
+    import_paths(library, [article_file(tmp_path)])
+    async with create_app(library, keymap_path=tmp_path / "config.toml").run_test(size=(160, 50)) as pilot:
+        reader = await open_article(pilot)
+        await mark_both_first_sentences(pilot)
+        await pilot.press("N", "right_curly_bracket")
+        await pilot.pause()
+        second = next(a for a in library.annotations(1) if a.exact.startswith("The ministry"))
+        assert reader.cursor == second.start
+        assert current_highlight(reader) == second.uuid
+        assert pilot.app.screen.query_one(AnnotationList).highlighted_uuid == second.uuid
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.press(*"WHICH", "enter")
+        await pilot.pause()
+    tags = {a["exact"]: a["tags"] for a in stored(library)}
+    assert tags == {ONE_SENTENCE: [], "The ministry announced new grain quotas.": ["WHICH"]}
+
+
+async def test_on_the_blank_line_edit_keys_say_no_annotation_here(library: Library, tmp_path: Path) -> None:
+    """Case 1: the blank line after a one-sentence paragraph is not on its mark: `x` and `t` there
+    say "no annotation here", delete nothing and open no dialog."""
+    import_paths(library, [article_file(tmp_path)])
+    async with create_app(library, keymap_path=tmp_path / "config.toml").run_test(size=(160, 50)) as pilot:
+        reader = await open_article(pilot)
+        await mark_both_first_sentences(pilot)
+        await pilot.press("N")  # back on the first mark: it is the current one
+        await pilot.pause()
+        await pilot.press("down")  # the blank line between the paragraphs
+        await pilot.pause()
+        assert reader.cursor == len(ONE_SENTENCE) + 1
+        assert current_highlight(reader) is None
+        await pilot.press("x", "t")
+        await pilot.pause()
+        assert not isinstance(pilot.app.screen, DialogScreen)
+        assert sum("No annotation here" in n for n in notifications(pilot.app)) == 2
+    assert len(stored(library)) == 2
+
+
+async def test_keys_typed_while_the_tags_dialog_opens_go_to_the_dialog(
+    library: Library, tmp_path: Path
+) -> None:
+    """Case 2: `t` and `xinjiang` arrive in one burst (a paste, fast typing): the dialog holds
+    `xinjiang`, nothing is deleted, no second dialog opens."""
+    import_paths(library, [article_file(tmp_path)])
+    app = create_app(library, keymap_path=tmp_path / "config.toml")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_article(pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        driver = app._driver
+        assert driver is not None
+        for key in "txinjiang":  # queued at once: no pause between the keys
+            event = events.Key(key, key)
+            event.set_sender(app)
+            driver.send_message(event)
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, TagsDialog)
+        assert len(app.screen_stack) == 2
+        assert app.screen.query_one("#tags-input", Input).value == "xinjiang"
+        await pilot.press("enter")
+        await pilot.pause()
+    [mark] = stored(library)
+    assert mark["tags"] == ["xinjiang"]
+
+
+async def test_pilot_typing_right_after_t_goes_to_the_dialog(library: Library, tmp_path: Path) -> None:
+    """Case 2 with Pilot's own key presses, no pause between `t` and the word."""
+    import_paths(library, [article_file(tmp_path)])
+    app = create_app(library, keymap_path=tmp_path / "config.toml")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_article(pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press("t", *"xinjiang")
+        await pilot.pause()
+        assert isinstance(app.screen, TagsDialog)
+        assert len(app.screen_stack) == 2
+        assert app.screen.query_one("#tags-input", Input).value == "xinjiang"
+        await pilot.press("escape")
+        await pilot.pause()
+    [mark] = stored(library)
+    assert mark["tags"] == []
+
+
+ARTICLE_KEYS = ["x", "e", "t", "a", "V", "R", "m", "L", "n", "N"]
+
+
+async def test_article_keys_do_nothing_from_the_library_pane(library: Library, tmp_path: Path) -> None:
+    """Case 3: with the library pane focused, x e t a V R m L n N act on nothing and the footer does
+    not offer them."""
+    import_paths(library, [article_file(tmp_path)])
+    app = create_app(library, keymap_path=tmp_path / "config.toml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        reader = await open_article(pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        before = notifications(app)
+        await pilot.press("shift+tab")  # to the library pane
+        await pilot.pause()
+        assert app.screen.query_one("LibraryList").has_focus
+        footer = {key.description for key in app.screen.query(FooterKey)}
+        assert not footer & {"Delete", "Note", "Tags", "Speaker", "Next mark"}
+        for key in ARTICLE_KEYS:
+            await pilot.press(key)
+            await pilot.pause()
+            assert not isinstance(app.screen, DialogScreen), key
+        assert reader.cursor == 0
+        assert [n for n in notifications(app) if n not in before] == []
+    [mark] = stored(library)
+    assert mark["exact"] == ONE_SENTENCE
