@@ -189,8 +189,16 @@ def _terms(tokens: list[_Token]) -> list[_Token]:
     return [t for t in tokens if t.kind in ("term", "phrase") and not t.negated and t.text.strip()]
 
 
-def text_match(query: str, *, trigram: bool = True) -> tuple[TextMatch, list[_Token], bool]:
-    """How to match `query`: (match, its positive terms, substring semantics)."""
+def text_match(
+    query: str, *, trigram: bool = True, cjk_rows: bool | None = None
+) -> tuple[TextMatch, list[_Token], bool]:
+    """How to match `query`: (match, its positive terms, substring semantics).
+
+    `cjk_rows`: the trigram tables hold only the rows with CJK text (migration 0005; the
+    default when `trigram`), so a query that can match elsewhere also looks there by word.
+    """
+    if cjk_rows is None:
+        cjk_rows = trigram
     if not query or not query.strip():
         raise SearchError("empty query")
     tokens = _tokenize(query)
@@ -201,12 +209,15 @@ def text_match(query: str, *, trigram: bool = True) -> tuple[TextMatch, list[_To
     if not trigram or not _CJK.search(query):
         return TextMatch(fts=rendered), terms, False
     if all(len(t.text) >= 3 for t in terms):
-        return TextMatch(trigram=rendered), terms, True
+        # a simple query (every term required) has a CJK term every match contains; with OR or
+        # NOT a row without CJK text, which the trigram tables do not hold, may match too
+        beyond = None if _is_simple(tokens) or not cjk_rows else rendered
+        return TextMatch(trigram=rendered, beyond=beyond), terms, True
     if _is_simple(tokens):
         long = [t for t in terms if len(t.text) >= 3]
         short = tuple(t.text for t in terms if len(t.text) < 3)
         trigram_query = " ".join('"' + t.text.replace('"', '""') + '"' for t in long) or None
-        return TextMatch(trigram=trigram_query, substrings=short), terms, True
+        return TextMatch(trigram=trigram_query, substrings=short, cjk_rows=cjk_rows), terms, True
     return TextMatch(fts=rendered), terms, False
 
 
@@ -338,7 +349,9 @@ def search(
         raise SearchError(f"unknown scope {scope!r} (one of {', '.join(SCOPES)})")
     hits: list[SearchHit] = []
     with library.database.reading() as session:
-        match, terms, substrings = text_match(query, trigram=research.has_trigram(session))
+        match, terms, substrings = text_match(
+            query, trigram=research.has_trigram(session), cjk_rows=research.has_cjk_rows(session)
+        )
         patterns = _patterns(terms, substrings)
         fallback = _patterns(terms, True) if not substrings else []
         columns = _columns(query)

@@ -8,10 +8,12 @@ Other backends (PostgreSQL) get no FTS tables; search falls back to LIKE there.
 from __future__ import annotations
 
 FTS_TABLES = ("articles_fts", "annotations_fts", "articles_tri", "annotations_tri")
+CJK_TABLES = ("articles_cjk", "annotations_cjk")
+"""Ids of the rows with CJK text: the rows the trigram tables index (migration 0005)."""
 
 
 def is_fts_table(name: str) -> bool:
-    return any(name == t or name.startswith(t + "_") for t in FTS_TABLES)
+    return name in CJK_TABLES or any(name == t or name.startswith(t + "_") for t in FTS_TABLES)
 
 
 def _statements(suffix: str, tokenize: str, *, annotation_update: str) -> list[str]:
@@ -94,6 +96,8 @@ DROP_STATEMENTS = _drops("fts")
 # --------------------------------------------------------------------------- trigram (0004)
 # Substring search for scripts without spaces between words (Korean): `쌀값` inside `쌀값이`.
 # The trigram tokenizer needs SQLite 3.34; it matches any substring of 3 characters or more.
+# These statements are what migration 0004 made (every row indexed). Migration 0005 replaces
+# them with tables over the rows with CJK text only (its SQL is frozen in the migration).
 
 TRIGRAM_MIN_SQLITE = (3, 34, 0)
 TRIGRAM_TABLES = ("articles_tri", "annotations_tri")

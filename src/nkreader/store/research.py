@@ -46,7 +46,16 @@ class TextMatch:
     trigram: str | None = None
     """FTS5 query for the trigram tables (substrings of 3 characters or more)."""
     substrings: tuple[str, ...] = field(default_factory=tuple)
-    """Substrings (any length) each of which must occur somewhere in the indexed columns."""
+    """Substrings (any length) each of which must occur somewhere in the indexed columns.
+    Given only for a query with CJK text whose every term must occur."""
+    cjk_rows: bool = False
+    """Only rows with CJK text (listed in `*_cjk`, migration 0005) can match: scan only those
+    for `substrings` (a few hundred rows, not every body)."""
+    beyond: str | None = None
+    """With `trigram`: FTS5 query for the unicode61 tables, for the rows the trigram tables do
+    not hold (no CJK text). Set when the trigram query can match a row without CJK text (`OR`,
+    `NOT`): those rows are matched on words instead of substrings. Unset, every match must
+    contain a CJK term, and only rows with CJK text are looked at."""
 
 
 _TABLES = {
@@ -58,6 +67,7 @@ _TABLES = {
         ("n.exact", "n.note", "coalesce(n.speaker, '')", "n.tags"),
     ),
 }
+_CJK_ROWS = {"articles": "articles_cjk", "annotations": "annotations_cjk"}
 
 
 def has_trigram(session: Session) -> bool:
@@ -66,6 +76,16 @@ def has_trigram(session: Session) -> bool:
         return False
     found = session.execute(
         text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'articles_tri'")
+    ).first()
+    return found is not None
+
+
+def has_cjk_rows(session: Session) -> bool:
+    """Whether the trigram tables index only the rows with CJK text, listed in `*_cjk` (0005)."""
+    if session.get_bind().dialect.name != "sqlite":
+        return False
+    found = session.execute(
+        text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'articles_cjk'")
     ).first()
     return found is not None
 
@@ -89,12 +109,27 @@ def _match_sql(which: str, match: TextMatch, params: dict[str, object]) -> tuple
         conditions.append(f"{fts} MATCH :fts_q")
         params["fts_q"] = match.fts
         rank = f"{fts}.rank"
-    if match.trigram:
+    if match.trigram and match.beyond:
+        # substrings where the row has CJK text, words elsewhere (see TextMatch.beyond)
+        joins += (
+            f" JOIN (SELECT rowid AS id, rank FROM {tri} WHERE {tri} MATCH :tri_q"
+            f" UNION ALL SELECT rowid AS id, rank FROM {fts} WHERE {fts} MATCH :beyond_q"
+            f" AND rowid NOT IN (SELECT id FROM {_CJK_ROWS[which]})) m ON m.id = {alias}.id"
+        )
+        params["tri_q"] = match.trigram
+        params["beyond_q"] = match.beyond
+        if rank == "0.0":
+            rank = "m.rank"
+    elif match.trigram:
         joins += f" JOIN {tri} ON {tri}.rowid = {alias}.id"
         conditions.append(f"{tri} MATCH :tri_q")
         params["tri_q"] = match.trigram
         if rank == "0.0":
             rank = f"{tri}.rank"
+    elif match.substrings and match.cjk_rows:
+        # every term must occur and one has CJK text: only rows with CJK text can match, and
+        # the index of their ids drives the scan
+        conditions.append(f"{alias}.id IN (SELECT id FROM {_CJK_ROWS[which]})")
     for i, substring in enumerate(match.substrings):
         name = f"sub_{i}"
         params[name] = substring
@@ -129,7 +164,10 @@ def _ranked_ids(which: str, match: TextMatch, conditions_extra: list[str], param
     alone, without even a join.
     """
     fts, tri, alias, _columns = _TABLES[which]
-    only = (match.fts is None) != (match.trigram is None) and not match.substrings and not conditions_extra
+    only = (
+        (match.fts is None) != (match.trigram is None)
+        and not (match.substrings or match.beyond or conditions_extra)
+    )
     if only:
         table, key = (fts, "fts_q") if match.fts else (tri, "tri_q")
         params[key] = match.fts or match.trigram
