@@ -27,7 +27,10 @@ def main() -> int:
     folder = Path(sys.argv[1])
     extra = int(sys.argv[2]) if len(sys.argv) > 2 else 1024
     import nkreader.ingest.feed
-    import nkreader.ingest.webpage  # noqa: F401
+    import nkreader.ingest.jsonfile
+    import nkreader.ingest.markdown
+    import nkreader.ingest.plaintext
+    import nkreader.ingest.webpage  # noqa: F401  (readers are imported per format otherwise)
     from nkreader.ingest import IngestError, read_file  # everything imported before the cap
 
     with open("/proc/self/statm") as stream:

@@ -18,11 +18,6 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from nkreader.ingest.base import IngestError, ReadResult
-from nkreader.ingest.feed import read_feed
-from nkreader.ingest.jsonfile import read_json
-from nkreader.ingest.markdown import read_markdown
-from nkreader.ingest.plaintext import read_text
-from nkreader.ingest.webpage import read_html
 from nkreader.text.normalize import normalize_line
 
 __all__ = [
@@ -128,16 +123,29 @@ def read_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadResult:
 def read_bytes(data: bytes, fmt: str, *, origin: str) -> ReadResult:
     """Read the bytes of one document in format `fmt` (one of `FORMATS`); `origin` names it."""
     fallback_title = _title_from_origin(origin)
+    # each reader is imported when its format is first read: trafilatura and lxml (html),
+    # feedparser (feeds), markdown-it and yaml (markdown) cost 0.2-0.4 s to import, and a
+    # folder of .txt files needs none of them
     try:
         if fmt == "text":
+            from nkreader.ingest.plaintext import read_text
+
             return ReadResult([read_text(data, origin)], [])
         if fmt == "markdown":
+            from nkreader.ingest.markdown import read_markdown
+
             return ReadResult([read_markdown(data, origin, fallback_title)], [])
         if fmt == "html":
+            from nkreader.ingest.webpage import read_html
+
             return ReadResult([read_html(data, origin, fallback_title)], [])
         if fmt == "json":
+            from nkreader.ingest.jsonfile import read_json
+
             return read_json(data, origin)
         if fmt == "feed":
+            from nkreader.ingest.feed import read_feed
+
             return read_feed(data, origin)
     except IngestError as error:
         error.path = origin
