@@ -3,12 +3,16 @@ leaks past a dialog that is opening or reaches the open article from the library
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from textual import events
 from textual.widgets import Input
 from textual.widgets._footer import FooterKey
 
+from nkreader.domain import Kind
 from nkreader.services.exporting import native_document
 from nkreader.services.importing import import_paths
 from nkreader.services.library import Library
@@ -172,3 +176,81 @@ async def test_article_keys_do_nothing_from_the_library_pane(library: Library, t
         assert [n for n in notifications(app) if n not in before] == []
     [mark] = stored(library)
     assert mark["exact"] == ONE_SENTENCE
+
+
+UPDATED_LEAD = (
+    "Editor's note: this report was updated on Aug. 23 with the ministry's figures and a correction "
+    "to the name of the farm.\n\n"
+)
+
+
+def import_update_in_another_process(db: Path, path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "nkreader", "--db", str(db), "import", "--update", "-q", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
+    assert result.returncode == 0, result.stderr
+
+
+async def test_a_mark_is_stored_on_the_text_on_screen_after_another_process_updates_it(
+    db_path: Path, tmp_path: Path
+) -> None:
+    """Case 5: another process runs `import --update` on the open article (the text moves by ~130
+    characters); `s` + `p` right away never stores a mark at offsets of the old text: the app shows
+    the new text with its highlights first, and the mark then lands on the sentence on screen."""
+    library = Library.open(str(db_path))
+    path = article_file(tmp_path)
+    import_paths(library, [path])
+    first = library.annotate(1, Kind.CLAIM, 0, len(ONE_SENTENCE))
+    async with create_app(library, keymap_path=tmp_path / "config.toml").run_test(size=(160, 50)) as pilot:
+        reader = await open_article(pilot)
+        await pilot.press("right_curly_bracket")  # on "The ministry announced …"
+        await pilot.pause()
+        path.write_text(f"Farm visit\n\n{UPDATED_LEAD}{BODY}\n", encoding="utf-8")
+        import_update_in_another_process(db_path, path)
+        await pilot.press("s", "p")
+        await pilot.pause()
+        new_body = library.article(1).body
+        assert new_body.startswith("Editor's note")
+        assert reader.body == new_body  # the new text is on screen
+        moved = {h.key: (h.start, h.end) for h in reader.highlights}
+        assert moved[first.uuid] == (len(UPDATED_LEAD), len(UPDATED_LEAD) + len(ONE_SENTENCE))
+        for annotation in library.annotations(1):  # whatever was stored is the text it names
+            assert new_body[annotation.start : annotation.end] == annotation.exact
+        assert reader.cursor == new_body.index("The ministry")  # the cursor stayed on its words
+        await pilot.press("s", "p")  # pressed again, on the text now shown
+        await pilot.pause()
+    [policy] = [a for a in library.annotations(1) if a.kind is Kind.POLICY]
+    assert policy.exact == "The ministry announced new grain quotas."
+    assert policy.start == new_body.index("The ministry")
+    library.close()
+
+
+async def test_the_command_palette_shows_remapped_keys(library: Library, tmp_path: Path) -> None:
+    """The palette is built from the bindings: remapping `annotate.tags` to T shows T there, and
+    the command runs the binding's action (the tags dialog opens)."""
+    import_paths(library, [article_file(tmp_path)])
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[keymap]\n"annotate.tags" = "T"\n"reader.select_sentence" = "ctrl+l"\n', encoding="utf-8"
+    )
+    app = create_app(library, keymap_path=config)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_article(pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        commands = {c.title: c.help for c in app.get_system_commands(app.screen)}
+        assert commands["Edit tags"].endswith("(key: T)")
+        assert commands["Select the sentence"] == "Sentence (key: ^l)"
+        assert commands["Delete annotation"].endswith("(key: x)")
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Edit tags")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, TagsDialog)

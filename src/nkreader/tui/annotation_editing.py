@@ -36,6 +36,9 @@ class AnnotationEditing(PaneScreen):
     def current_annotation(self) -> Annotation | None:
         raise NotImplementedError
 
+    def ensure_text_current(self) -> bool:
+        raise NotImplementedError
+
     def update_status(self) -> None:
         raise NotImplementedError
 
@@ -60,6 +63,8 @@ class AnnotationEditing(PaneScreen):
     # ------------------------------------------------------------------ helpers
 
     def _require_annotation(self) -> Annotation | None:
+        if not self.ensure_text_current():
+            return None
         annotation = self.current_annotation()
         if annotation is None:
             self.app.bell()
@@ -136,6 +141,8 @@ class AnnotationEditing(PaneScreen):
 
     def action_reattach(self) -> None:
         """Move the annotation last chosen (in the list, or with n/N) onto the selection."""
+        if not self.ensure_text_current():
+            return
         chosen = self.session.find(self.session.chosen_uuid)
         selection = self.reader.selection
         if chosen is None or selection is None:
@@ -279,6 +286,8 @@ class AnnotationEditing(PaneScreen):
         self._step(self.session.redo, "Redid", "Nothing to redo.")
 
     def _step(self, step: Callable[[], Change | None], verb: str, nothing: str) -> None:
+        if self.session.article_id is not None and not self.ensure_text_current():
+            return
         try:
             change = step()
         except StoreError as exc:

@@ -16,11 +16,11 @@ from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.screen import Screen
 
-from nkreader.domain import Kind
 from nkreader.services import StoreError
 from nkreader.services.library import Library
 from nkreader.tui.annotation_list import AnnotationList
 from nkreader.tui.browser_screen import AnnotationTable, BrowserScreen
+from nkreader.tui.commands import binding_commands
 from nkreader.tui.dialogs import PromptDialog
 from nkreader.tui.help import HelpGroups, HelpRow, HelpScreen
 from nkreader.tui.keymap import config_path, load_keymap, unknown_ids
@@ -155,13 +155,11 @@ class NkReaderApp(ModalKeyHold):
 
     def help_groups(self) -> HelpGroups:
         """Key and description per binding, with the user's remaps applied."""
-        keymap = self._keymap
         groups: HelpGroups = []
         for group, bindings in self.binding_sources():
             rows: list[HelpRow] = []
             for binding in bindings:
-                keys = keymap.get(binding.id, binding.key) if binding.id else binding.key
-                shown = ", ".join(self.get_key_display(Binding(k.strip(), "")) for k in keys.split(","))
+                shown = self.keys_of(binding)
                 rows.append(
                     (shown, binding.tooltip or binding.description or binding.action, binding.id or "")
                 )
@@ -195,56 +193,19 @@ class NkReaderApp(ModalKeyHold):
                 "Import the sample articles", "Bundled fictional articles", self.action_import_samples
             )
         yield SystemCommand(
-            "Search the library", "Articles and annotations (key: ctrl+f)", screen.action_search
-        )
-        yield SystemCommand(
-            "Browse every annotation",
-            "Filter, sort and jump to any annotation of the library (key: ctrl+o)",
-            screen.action_browse,
-        )
-        yield SystemCommand(
             "Speakers", "Speakers, their aliases and counts; merge and add aliases", self.action_speakers
         )
         yield SystemCommand(
             "Overview", "Counts per kind, source and month; the most quoted speakers", self.action_overview
         )
-        yield SystemCommand("Help: every key, grouped", "Key: ?", self.action_help)
-        yield SystemCommand("Dark or light theme", "Key: f5", self.action_toggle_dark)
-        for kind in Kind:
-            yield SystemCommand(
-                f"Mark as {kind.label.lower()}",
-                f"Mark the selection, or the sentence under the cursor (key: {kind.key})",
-                lambda kind=kind: screen.query_one(ReaderPane).action_tag(kind.value),
-            )
-        reader = screen.reader
-        actions = [
-            ("Select the sentence", "s", reader.action_select_sentence),
-            ("Select the paragraph", "S", reader.action_select_paragraph),
-            ("Start or end a selection", "v", reader.action_select_toggle),
-            ("Clear the selection", "escape", reader.clear_selection),
-            ("Go to the top of the article", "g", lambda: reader.action_move("top")),
-            ("Go to the end of the article", "G", lambda: reader.action_move("bottom")),
-            ("Find in article", "/", lambda: screen.query_one(ReaderPane).action_find()),
-            ("Next annotation", "n", screen.action_next_annotation),
-            ("Previous annotation", "N", screen.action_previous_annotation),
-            ("Edit note", "e", screen.action_edit_note),
-            ("Edit tags", "t", screen.action_edit_tags),
-            ("Set speaker", "a", screen.action_edit_speaker),
-            ("Delete annotation", "x", screen.action_delete),
-            ("Re-attach the annotation to the selection", "R", screen.action_reattach),
-            ("Set the claim's status", "V", screen.action_set_status),
-            ("Mark the annotation as a link source", "m", screen.action_mark_link_source),
-            ("Link the marked annotation to this one", "L", screen.action_link),
-            ("Undo", "u", screen.action_undo),
-            ("Redo", "ctrl+r", screen.action_redo),
-            ("Show or hide the library pane", "ctrl+b", screen.action_toggle_library),
-            ("Show or hide the annotations pane", "ctrl+n", screen.action_toggle_annotations),
-            ("Next pane", "tab", screen.action_focus_next_pane),
-            ("Previous pane", "shift+tab", screen.action_focus_previous_pane),
-            ("Filter the library", "/ in the library", screen.action_filter_library),
-        ]
-        for title, key, callback in actions:
-            yield SystemCommand(title, f"Key: {key}", callback)
+        owners: list[DOMNode] = [self, screen, screen.reader, screen.query_one(ReaderPane)]
+        owners.extend(screen.query(LibraryPane))
+        yield from binding_commands(self, owners, self.keys_of)
+
+    def keys_of(self, binding: Binding) -> str:
+        """The keys `binding` has now (the user's remaps applied), as the footer shows them."""
+        keys = self._keymap.get(binding.id, binding.key) if binding.id else binding.key
+        return ", ".join(self.get_key_display(Binding(k.strip(), "")) for k in keys.split(","))
 
     def action_speakers(self) -> None:
         self.push_screen(SpeakersScreen(self.library))

@@ -28,7 +28,7 @@ from nkreader.tui.library_list import LibraryList, LibraryPane
 from nkreader.tui.reader import ReaderView
 from nkreader.tui.reader_pane import ArticleHeader, ReaderPane
 from nkreader.tui.safe import excerpt, safe_text
-from nkreader.tui.session import ArticleSession, read_links
+from nkreader.tui.session import ArticleSession, TextMoved, follow_offset, read_links
 from nkreader.tui.status_line import StatusLine, status_text
 from nkreader.tui.welcome import WelcomePanel
 
@@ -152,6 +152,8 @@ class MainScreen(AnnotationEditing):
         self.session = ArticleSession(library)
         self.history = self.session.history
         self._seen_version: int | None = None
+        self._text_checked: int | None = None
+        """The change token when the open article's text was last found to be the stored one."""
         self._links_generation = 0
         self._links_pending = False
         self.links_loaded = 0
@@ -231,10 +233,11 @@ class MainScreen(AnnotationEditing):
         try:
             rows = self.library.summaries()
             annotations = self.library.annotations(article_id) if article_id is not None else None
+            changed = self.session.stored_text_if_changed() if article_id is not None else None
         except StoreError:
             return
         links = read_links(self.library, annotations or [])
-        self.app.call_from_thread(self._apply_refresh, rows, article_id, annotations, links)
+        self.app.call_from_thread(self._apply_refresh, rows, article_id, annotations, links, changed)
 
     def _apply_refresh(
         self,
@@ -242,14 +245,65 @@ class MainScreen(AnnotationEditing):
         article_id: int | None,
         annotations: list[Annotation] | None,
         links: dict[str, list[LinkView]] | None = None,
+        changed: Article | None = None,
     ) -> None:
         self._show_library(rows, self.query_one(LibraryPane).highlighted_id)
         session = self.session
-        if annotations is not None and session.article_id is not None and session.article_id == article_id:
-            links = links or {}
-            if annotations != session.annotations or links != session.links:
-                session.links = links
-                self._show_annotations(annotations, None)
+        if annotations is None or session.article_id is None or session.article_id != article_id:
+            return
+        if changed is not None and session.article is not None:
+            if changed.content_hash != session.article.content_hash:
+                self._show_new_text(changed, annotations)
+            return
+        links = links or {}
+        if annotations != session.annotations or links != session.links:
+            session.links = links
+            self._show_annotations(annotations, None)
+
+    # ------------------------------------------------------------------ the open article's text
+
+    def ensure_text_current(self) -> bool:
+        """Before a key that writes: True if the text on screen is still the stored one.
+
+        Otherwise (another process ran `import --update` on it) the new text is shown with its
+        re-anchored highlights, the user is told, and False: the key does nothing, so no mark
+        is ever stored at offsets of a text the analyst is not looking at.
+        """
+        session = self.session
+        if session.article_id is None:
+            return False
+        try:
+            token = self.library.change_token()
+            if token is not None and token == self._text_checked:
+                return True  # nothing committed since the text was last compared
+            changed = session.stored_text_if_changed()
+            annotations = self.library.annotations(session.article_id) if changed is not None else []
+        except StoreError:
+            return True  # the write itself will say what is wrong with the store
+        self._text_checked = token
+        if changed is None:
+            return True
+        self._show_new_text(changed, annotations)
+        self.app.bell()
+        self.notify(
+            "This article's text was updated in another window: it is shown again with its marks. "
+            "Nothing was stored; check the passage and press the key again.",
+            severity="warning",
+            markup=False,
+            timeout=8,
+        )
+        return False
+
+    def _show_new_text(self, article: Article, annotations: list[Annotation]) -> None:
+        """Replace the text on screen with the stored one, keeping the cursor near where it was."""
+        cursor = follow_offset(self.session.body, article.body, self.reader.cursor)
+        self.session.reload_article(article, annotations)
+        self._text_checked = None
+        self.query_one(ArticleHeader).show_article(article)
+        self.reader.load(article.body, self.session.highlights(), cursor=cursor)
+        self.annotation_list.set_annotations(annotations, self.session.links)
+        self._show_annotations(annotations, None)
+        self._load_links()
 
     # ------------------------------------------------------------------ library
 
@@ -377,7 +431,7 @@ class MainScreen(AnnotationEditing):
 
     @on(ReaderPane.TagRequested)
     def _tag_requested(self, event: ReaderPane.TagRequested) -> None:
-        if self.session.article_id is None:
+        if not self.ensure_text_current():
             return
         duplicate = self.session.duplicate_of(event.kind, event.start, event.end)
         if duplicate is not None:
@@ -387,6 +441,10 @@ class MainScreen(AnnotationEditing):
             return
         try:
             created = self.session.mark(event.kind, event.start, event.end)
+        except TextMoved:
+            self._text_checked = None
+            self.ensure_text_current()
+            return
         except (StoreError, InvalidSpan) as exc:
             self.notify(safe_text(str(exc)), severity="error", markup=False)
             return

@@ -31,7 +31,20 @@ from nkreader.services.links import LinkError, link, links_of, unlink
 from nkreader.services.register import set_status
 from nkreader.text.highlights import Highlight
 
-__all__ = ["ArticleSession", "read_links"]
+__all__ = ["ArticleSession", "TextMoved", "follow_offset", "read_links"]
+
+
+def follow_offset(old: str, new: str, offset: int) -> int:
+    """Where `offset` of text `old` is in text `new`: the nearest place the text after it (up to
+    40 characters) is found again, else the same offset (clamped)."""
+    for size in (40, 12):
+        probe = old[offset : offset + size]
+        if not probe.strip():
+            break
+        found = [i for i in (new.find(probe), new.rfind(probe)) if i >= 0]
+        if found:
+            return min(found, key=lambda i: abs(i - offset))
+    return min(offset, len(new))
 
 
 def _orphaned(annotation: Annotation) -> bool:
@@ -50,6 +63,10 @@ def read_links(library: Library, annotations: list[Annotation]) -> dict[str, lis
         if views:
             found[annotation.uuid] = views
     return found
+
+
+class TextMoved(StoreError):
+    """The stored text of the open article is no longer the one on screen: nothing was written."""
 
 
 class ArticleSession:
@@ -90,6 +107,22 @@ class ArticleSession:
         self.saved_position = position
         self.links = {}
         return position
+
+    def stored_text_if_changed(self) -> Article | None:
+        """The open article as the store holds it now, if its text is no longer the one shown
+        (another process ran `import --update`); None while it is the same. Raises StoreError."""
+        if self.article is None or self.article.id is None:
+            return None
+        stored = self.library.article(self.article.id)
+        return stored if stored.content_hash != self.article.content_hash else None
+
+    def reload_article(self, article: Article, annotations: list[Annotation]) -> None:
+        """Show `article`'s new text with its (re-anchored) annotations; the link cache is re-read."""
+        self.article = article
+        self.annotations = annotations
+        self.links = {}
+        if self.link_source is not None and all(a.uuid != self.link_source.uuid for a in annotations):
+            self.link_source = None
 
     def save_position(self, position: int) -> None:
         """Remember where the reader is (only when it moved). Raises StoreError."""
@@ -238,9 +271,17 @@ class ArticleSession:
     # ------------------------------------------------------------------ changes (each stored first)
 
     def mark(self, kind: Kind, start: int, end: int) -> Annotation:
-        """Store a new annotation on the open article. Raises StoreError, InvalidSpan."""
+        """Store a new annotation on the open article. Raises StoreError, InvalidSpan, TextMoved.
+
+        The offsets are those of the text on screen: if the stored text is another one by the
+        time the mark is written (an update committed between the check and the write), the
+        mark is taken back at once and TextMoved says so.
+        """
         assert self.article is not None and self.article.id is not None
         created = self.library.annotate(self.article.id, kind, start, end)
+        if created.exact != self.body[start:end]:
+            self.library.delete(created.uuid)
+            raise TextMoved("the article's text changed before the mark was stored")
         self.history.created(created, f"mark {kind.label.lower()}")
         self.apply_stored(created)
         return created
