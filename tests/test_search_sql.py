@@ -70,7 +70,9 @@ def filled(library: Library, tmp_path) -> Library:
     for summary in library.summaries()[:20]:
         body = library.article(summary.id).body
         for start in range(0, min(len(body), 400), 80):
-            library.annotate(summary.id, Kind.CLAIM, start, min(len(body), start + 60), note="market Pyongyang")
+            library.annotate(
+                summary.id, Kind.CLAIM, start, min(len(body), start + 60), note="market Pyongyang"
+            )
     return library
 
 

@@ -46,9 +46,7 @@ def _hits(library: Library) -> dict[str, list[tuple]]:
     found = {}
     for query in KOREAN_QUERIES:
         hits = search(library, query, limit=200)
-        found[query] = [
-            (h.kind, h.article_id, h.annotation_uuid, h.offset, tuple(h.snippet)) for h in hits
-        ]
+        found[query] = [(h.kind, h.article_id, h.annotation_uuid, h.offset, tuple(h.snippet)) for h in hits]
     return found
 
 
@@ -56,7 +54,9 @@ def _mark_some(library: Library) -> None:
     for summary in library.summaries():
         body = library.article(summary.id).body
         for start in range(0, min(len(body), 3000), 300):
-            library.annotate(summary.id, Kind.QUOTE, start, start + 120, note="인민 경제 verify", speaker="김정은")
+            library.annotate(
+                summary.id, Kind.QUOTE, start, start + 120, note="인민 경제 verify", speaker="김정은"
+            )
 
 
 def test_korean_results_are_identical_before_and_after_the_index_change(tmp_path: Path) -> None:
@@ -66,7 +66,9 @@ def test_korean_results_are_identical_before_and_after_the_index_change(tmp_path
     migrate.upgrade(database.engine, "0004")
     database.close()
     with sqlite3.connect(db) as raw:
-        assert raw.execute("SELECT count(*) FROM sqlite_master WHERE name = 'articles_cjk'").fetchone() == (0,)
+        assert raw.execute("SELECT count(*) FROM sqlite_master WHERE name = 'articles_cjk'").fetchone() == (
+            0,
+        )
     # the library as 0004 left it: the importer and the annotations write through 0004's triggers
     library = _open_at(db)
     import_paths(library, sorted(corpus.glob("20*.txt")))
@@ -110,7 +112,9 @@ def test_triggers_keep_the_cjk_rows_on_insert_update_and_delete(library: Library
         with sqlite3.connect(db) as raw:
             return {r[0] for r in raw.execute("SELECT id FROM articles_cjk")}
 
-    korean = {i for t, i in ids.items() if any("\uac00" <= ch <= "\ud7af" for ch in library.article(i).body + t)}
+    korean = {
+        i for t, i in ids.items() if any("\uac00" <= ch <= "\ud7af" for ch in library.article(i).body + t)
+    }
     assert korean and cjk() == korean
     english = next(i for i in ids.values() if i not in korean)
     with sqlite3.connect(db) as raw:  # any writer: the CLI, another tool

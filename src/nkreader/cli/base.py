@@ -118,6 +118,9 @@ def main(ctx: click.Context, db: str | None) -> None:
 
 @friendly_errors
 def run_app(ctx: click.Context) -> None:
+    from nkreader.tui.startup import hold_collector
+
+    hold_collector()  # released by the app once its first screen is painted
     library = open_library(ctx)
     # The app is for marking: a read-only or locked library is reported here, before the screen
     # is taken over, not at the first annotation.

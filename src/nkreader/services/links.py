@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from nkreader.domain import Link, LinkType, LinkView, new_uuid, utcnow
 from nkreader.services.library import Library
 from nkreader.store import repository as repo
@@ -62,3 +64,16 @@ def links_of(library: Library, annotation_uuid: str) -> list[LinkView]:
             LinkView(link=link, direction=direction, other=other, other_article_title=title)
             for link, direction, other, title in research.link_views(session, annotation_uuid)
         ]
+
+
+def links_of_many(library: Library, annotation_uuids: Sequence[str]) -> dict[str, list[LinkView]]:
+    """`links_of` for many annotations (an open article's) in one read: by annotation uuid,
+    only those with links."""
+    with library.database.reading() as session:
+        return {
+            uuid: [
+                LinkView(link=link, direction=direction, other=other, other_article_title=title)
+                for link, direction, other, title in views
+            ]
+            for uuid, views in research.link_views_for(session, annotation_uuids).items()
+        }

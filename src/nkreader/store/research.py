@@ -164,9 +164,8 @@ def _ranked_ids(which: str, match: TextMatch, conditions_extra: list[str], param
     alone, without even a join.
     """
     fts, tri, alias, _columns = _TABLES[which]
-    only = (
-        (match.fts is None) != (match.trigram is None)
-        and not (match.substrings or match.beyond or conditions_extra)
+    only = (match.fts is None) != (match.trigram is None) and not (
+        match.substrings or match.beyond or conditions_extra
     )
     if only:
         table, key = (fts, "fts_q") if match.fts else (tri, "tri_q")
@@ -549,6 +548,56 @@ def link_views(session: Session, annotation_uuid: str) -> list[tuple[Link, str, 
         link = Link(row.id, row.uuid, source_uuid, target_uuid, LinkType(row.type), row.created_at)
         views.append((link, "out" if out else "in", annotation_from_row(other), titles[other.article_id]))
     return views
+
+
+def link_views_for(
+    session: Session, annotation_uuids: Sequence[str]
+) -> dict[str, list[tuple[Link, str, Annotation, str]]]:
+    """`link_views` of many annotations at once (an open article's), in three queries whatever
+    their number: the links touching any of them, the annotations at their other ends, and
+    those annotations' article titles. One `link_views` per annotation took 706 ms for 1,000."""
+    found: dict[str, list[tuple[Link, str, Annotation, str]]] = {}
+    if not annotation_uuids:
+        return found
+    ids: dict[int, str] = {}
+    uuids = list(dict.fromkeys(annotation_uuids))
+    for offset in range(0, len(uuids), 500):  # SQLite's bound-parameter limit
+        chunk = uuids[offset : offset + 500]
+        ids.update(
+            session.query(AnnotationRow.id, AnnotationRow.uuid).filter(AnnotationRow.uuid.in_(chunk)).all()
+        )
+    if not ids:
+        return found
+    mine = sorted(ids)
+    links = (
+        session.query(LinkRow)
+        .filter(LinkRow.source_id.in_(mine) | LinkRow.target_id.in_(mine))
+        .order_by(LinkRow.id)
+        .all()
+    )
+    ends = {row.source_id for row in links} | {row.target_id for row in links}
+    rows = {row.id: row for row in session.query(AnnotationRow).filter(AnnotationRow.id.in_(ends or {-1}))}
+    titles = dict(
+        session.execute(
+            text("SELECT id, title FROM articles WHERE id IN :ids").bindparams(
+                bindparam("ids", expanding=True)
+            ),
+            {"ids": sorted({row.article_id for row in rows.values()}) or [-1]},
+        ).all()
+    )
+    annotations = {row_id: annotation_from_row(row) for row_id, row in rows.items()}
+    for row in links:
+        for me, other_id, direction in (
+            (row.source_id, row.target_id, "out"),
+            (row.target_id, row.source_id, "in"),
+        ):
+            if me not in ids or other_id not in rows:
+                continue
+            source, target = rows[row.source_id].uuid, rows[row.target_id].uuid
+            link = Link(row.id, row.uuid, source, target, LinkType(row.type), row.created_at)
+            other = annotations[other_id]
+            found.setdefault(ids[me], []).append((link, direction, other, titles[other.article_id]))
+    return found
 
 
 def link_between(session: Session, a_uuid: str, b_uuid: str, type_: LinkType) -> str | None:

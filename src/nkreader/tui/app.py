@@ -105,6 +105,12 @@ class NkReaderApp(ModalKeyHold):
         for warning in warnings:
             self.notify(safe_text(warning), severity="warning", markup=False, timeout=8)
 
+    def on_ready(self) -> None:
+        """The first frame (the library list) is on the screen: the collector runs again."""
+        from nkreader.tui.startup import release_collector
+
+        release_collector()
+
     def on_app_focus(self) -> None:
         """Back from another window: pick up what another process changed meanwhile."""
         if self.screen_stack and isinstance(self.screen_stack[0], MainScreen):

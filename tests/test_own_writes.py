@@ -1,0 +1,44 @@
+"""The app's own writes never make it re-read everything: saving the reading position (every 5 s
+while reading) is not taken for another process's change. A real change by another process
+still is."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from conftest import SAMPLES
+from nkreader.services.importing import import_paths
+from nkreader.services.library import Library
+from nkreader.tui.app import create_app
+
+
+async def test_saving_the_position_does_not_trigger_a_reload(library: Library, tmp_path: Path) -> None:
+    import_paths(library, [SAMPLES])
+    app = create_app(library, keymap_path=tmp_path / "none.toml")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.main
+        reloads: list[int | None] = []
+        screen._refresh_from_store = lambda article_id: reloads.append(article_id)  # type: ignore[method-assign]
+        for _ in range(3):
+            await pilot.press("down", "down", "j")
+            await pilot.pause()
+            before = screen.session.saved_position
+            screen._save_position()
+            assert screen.session.saved_position != before  # the position was written
+            screen.poll_changes()
+        assert reloads == []
+        # another process's commit is still picked up, even when a save follows it
+        db = library.database.path
+        assert db is not None
+        with sqlite3.connect(db) as other:
+            other.execute(
+                "UPDATE articles SET title = title || ' (edited)' WHERE id = ?", (screen.session.article_id,)
+            )
+        await pilot.press("j")
+        await pilot.pause()
+        screen._save_position()
+        screen.poll_changes()
+        assert reloads == [screen.session.article_id]
