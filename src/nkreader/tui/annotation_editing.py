@@ -15,6 +15,7 @@ from nkreader.services.history import Change
 from nkreader.services.library import InvalidSpan, Library
 from nkreader.services.links import LinkError
 from nkreader.services.speakers import completions as speaker_completions
+from nkreader.tui.cues import passage_preview
 from nkreader.tui.dialogs import ConfirmDialog, NoteDialog, SpeakerDialog, TagsDialog
 from nkreader.tui.link_dialog import LinkTypeDialog, StatusDialog
 from nkreader.tui.modal import push_modal
@@ -199,7 +200,7 @@ class AnnotationEditing(PaneScreen):
         self.session.link_source = annotation
         self.update_status()
         self.notify(
-            f"Marked for a link: {excerpt(annotation.exact, 50)}\nGo to another annotation and press L.",
+            f"Marked for a link: {passage_preview(annotation.exact, 50)}\nGo to another annotation and press L.",
             markup=False,
             timeout=4,
         )
@@ -229,7 +230,7 @@ class AnnotationEditing(PaneScreen):
             self._refresh_links(select=target.uuid)
             self.notify(f"Linked: marked annotation {made.type.value} this one.", markup=False, timeout=3)
 
-        context = f"{excerpt(source.exact, 60)}  →  {excerpt(target.exact, 60)}"
+        context = f"{passage_preview(source.exact, 60)}  →  {passage_preview(target.exact, 60)}"
         push_modal(self.app, LinkTypeDialog(context=context), save)
 
     def _refresh_links(self, select: str | None = None) -> None:

@@ -13,23 +13,24 @@ import gc
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Input, Static
 
 from nkreader.domain import Annotation, Article, ArticleSummary, LinkView
 from nkreader.services import StoreError
 from nkreader.services.library import InvalidSpan, Library
-from nkreader.tui.annotation_editing import AnnotationEditing
 from nkreader.tui.annotation_list import AnnotationList
 from nkreader.tui.library_list import LibraryList, LibraryPane
+from nkreader.tui.main_bindings import MAIN_BINDINGS
 from nkreader.tui.reader import ReaderView
 from nkreader.tui.reader_pane import ArticleHeader, ReaderPane
 from nkreader.tui.safe import excerpt, safe_text
-from nkreader.tui.session import ArticleSession, TextMoved, follow_offset, read_links
+from nkreader.tui.session import ArticleSession, TextMoved
 from nkreader.tui.status_line import StatusLine, status_text
+from nkreader.tui.store_sync import StoreSync
 from nkreader.tui.welcome import WelcomePanel
 
 __all__ = ["CHANGE_POLL_SECONDS", "MainScreen"]
@@ -37,10 +38,6 @@ __all__ = ["CHANGE_POLL_SECONDS", "MainScreen"]
 CHANGE_POLL_SECONDS = 2.0
 """How often the screen asks whether another process (an app, a CLI import) changed the library."""
 
-# Why the keys that open a dialog are priority bindings: a plain binding runs only after the key
-# has gone to the focused widget and come back, and by then the keys typed after it have gone to
-# the reader too. A priority binding opens the dialog before the next key is looked at, and the
-# app holds that key for the dialog (tui/modal.py).
 ARTICLE_ACTIONS = frozenset(
     {
         "next_annotation",
@@ -55,109 +52,17 @@ ARTICLE_ACTIONS = frozenset(
         "link",
     }
 )
-"""Actions on the open article: offered only while one is open."""
+"""Actions on the open article: offered only while one is open, and not from the library pane."""
 
 
-class MainScreen(AnnotationEditing):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "n", "next_annotation", "Next mark", id="annotate.next", tooltip="Jump to the next annotation"
-        ),
-        Binding("N", "previous_annotation", "Prev mark", show=False, id="annotate.previous"),
-        Binding(
-            "e",
-            "edit_note",
-            "Note",
-            id="annotate.note",
-            tooltip="Edit the note of this annotation",
-            priority=True,
-        ),
-        Binding(
-            "t",
-            "edit_tags",
-            "Tags",
-            id="annotate.tags",
-            tooltip="Edit the tags of this annotation",
-            priority=True,
-        ),
-        Binding(
-            "a", "edit_speaker", "Speaker", id="annotate.speaker", tooltip="Set who said it", priority=True
-        ),
-        Binding(
-            "x",
-            "delete",
-            "Delete",
-            id="annotate.delete",
-            tooltip="Delete this annotation (u undoes)",
-            priority=True,
-        ),
-        Binding(
-            "R",
-            "reattach",
-            "Re-attach",
-            show=False,
-            id="annotate.reattach",
-            tooltip="Put the chosen annotation (an orphan after an update) on the selected text",
-        ),
-        Binding(
-            "V",
-            "set_status",
-            "Status",
-            show=False,
-            id="annotate.status",
-            tooltip="Set the claim's status: unverified, corroborated, disputed, refuted",
-            priority=True,
-        ),
-        Binding(
-            "m",
-            "mark_link_source",
-            "Mark for link",
-            show=False,
-            id="annotate.link_mark",
-            tooltip="Mark this annotation as the source of a link (then L on another)",
-        ),
-        Binding(
-            "L",
-            "link",
-            "Link",
-            show=False,
-            id="annotate.link",
-            tooltip="Link the marked annotation to this one (corroborates, contradicts, same as, cites)",
-            priority=True,
-        ),
-        Binding("u", "undo", "Undo", id="annotate.undo", tooltip="Undo the last change to annotations"),
-        Binding("ctrl+r", "redo", "Redo", show=False, id="annotate.redo"),
-        Binding("tab", "focus_next_pane", "Next pane", show=False, id="pane.next"),
-        Binding("shift+tab", "focus_previous_pane", "Previous pane", show=False, id="pane.previous"),
-        Binding("ctrl+b", "toggle_library", "Library", show=False, id="pane.toggle_library"),
-        Binding("ctrl+n", "toggle_annotations", "Annotations", show=False, id="pane.toggle_annotations"),
-        Binding("i", "import_samples", "Import samples", show=False, id="library.import_samples"),
-        Binding(
-            "ctrl+f", "search", "Search", id="app.search", tooltip="Search the whole library", priority=True
-        ),
-        Binding(
-            "ctrl+o",
-            "browse",
-            "Browse",
-            show=False,
-            id="app.browser",
-            tooltip="Browse every annotation of the library: filter, sort, jump",
-            priority=True,
-        ),
-    ]
+class MainScreen(StoreSync):
+    BINDINGS: ClassVar[list[BindingType]] = MAIN_BINDINGS
 
     def __init__(self, library: Library) -> None:
         super().__init__()
         self.library = library
         self.session = ArticleSession(library)
         self.history = self.session.history
-        self._seen_version: int | None = None
-        self._text_checked: int | None = None
-        """The change token when the open article's text was last found to be the stored one."""
-        self._links_generation = 0
-        self._links_pending = False
-        self.links_loaded = 0
-        """How many times the links were read and shown (tests wait on it)."""
 
     # ------------------------------------------------------------------ the session, as tests and the app see it
 
@@ -210,100 +115,6 @@ class MainScreen(AnnotationEditing):
         self.set_interval(5.0, self._save_position)
         self._seen_version = self.library.change_token()
         self.set_interval(CHANGE_POLL_SECONDS, self.poll_changes)
-
-    # ------------------------------------------------------------------ other processes
-
-    def _note_own_change(self) -> None:
-        """What is shown now includes the store's latest state: no refresh is due for it."""
-        self._seen_version = self.library.change_token()
-
-    def poll_changes(self) -> None:
-        """Re-read the library list and the open article's marks if another process committed."""
-        try:
-            version = self.library.change_token()
-        except StoreError:
-            return  # the next poll tries again; a failing store is reported by the next action
-        if version is None or version == self._seen_version:
-            return
-        self._seen_version = version
-        self._refresh_from_store(self.session.article_id)
-
-    @work(thread=True, exclusive=True, group="refresh")
-    def _refresh_from_store(self, article_id: int | None) -> None:
-        try:
-            rows = self.library.summaries()
-            annotations = self.library.annotations(article_id) if article_id is not None else None
-            changed = self.session.stored_text_if_changed() if article_id is not None else None
-        except StoreError:
-            return
-        links = read_links(self.library, annotations or [])
-        self.app.call_from_thread(self._apply_refresh, rows, article_id, annotations, links, changed)
-
-    def _apply_refresh(
-        self,
-        rows: list[ArticleSummary],
-        article_id: int | None,
-        annotations: list[Annotation] | None,
-        links: dict[str, list[LinkView]] | None = None,
-        changed: Article | None = None,
-    ) -> None:
-        self._show_library(rows, self.query_one(LibraryPane).highlighted_id)
-        session = self.session
-        if annotations is None or session.article_id is None or session.article_id != article_id:
-            return
-        if changed is not None and session.article is not None:
-            if changed.content_hash != session.article.content_hash:
-                self._show_new_text(changed, annotations)
-            return
-        links = links or {}
-        if annotations != session.annotations or links != session.links:
-            session.links = links
-            self._show_annotations(annotations, None)
-
-    # ------------------------------------------------------------------ the open article's text
-
-    def ensure_text_current(self) -> bool:
-        """Before a key that writes: True if the text on screen is still the stored one.
-
-        Otherwise (another process ran `import --update` on it) the new text is shown with its
-        re-anchored highlights, the user is told, and False: the key does nothing, so no mark
-        is ever stored at offsets of a text the analyst is not looking at.
-        """
-        session = self.session
-        if session.article_id is None:
-            return False
-        try:
-            token = self.library.change_token()
-            if token is not None and token == self._text_checked:
-                return True  # nothing committed since the text was last compared
-            changed = session.stored_text_if_changed()
-            annotations = self.library.annotations(session.article_id) if changed is not None else []
-        except StoreError:
-            return True  # the write itself will say what is wrong with the store
-        self._text_checked = token
-        if changed is None:
-            return True
-        self._show_new_text(changed, annotations)
-        self.app.bell()
-        self.notify(
-            "This article's text was updated in another window: it is shown again with its marks. "
-            "Nothing was stored; check the passage and press the key again.",
-            severity="warning",
-            markup=False,
-            timeout=8,
-        )
-        return False
-
-    def _show_new_text(self, article: Article, annotations: list[Annotation]) -> None:
-        """Replace the text on screen with the stored one, keeping the cursor near where it was."""
-        cursor = follow_offset(self.session.body, article.body, self.reader.cursor)
-        self.session.reload_article(article, annotations)
-        self._text_checked = None
-        self.query_one(ArticleHeader).show_article(article)
-        self.reader.load(article.body, self.session.highlights(), cursor=cursor)
-        self.annotation_list.set_annotations(annotations, self.session.links)
-        self._show_annotations(annotations, None)
-        self._load_links()
 
     # ------------------------------------------------------------------ library
 
@@ -362,31 +173,6 @@ class MainScreen(AnnotationEditing):
         self._save_position()
 
     # ------------------------------------------------------------------ showing the session
-
-    def _load_links(self) -> None:
-        """Read the open article's links in a thread (a few hundred annotations take a moment) and
-        show them when they come; an answer for an article no longer open, or superseded, is dropped."""
-        article_id = self.session.article_id
-        if article_id is None:
-            return
-        self._links_generation += 1
-        self._links_pending = True
-        self._read_links_in_thread(self._links_generation, article_id, list(self.session.annotations))
-
-    @work(thread=True, group="links")
-    def _read_links_in_thread(self, generation: int, article_id: int, annotations: list[Annotation]) -> None:
-        links = read_links(self.library, annotations)
-        self.app.call_from_thread(self._apply_links, generation, article_id, links)
-
-    def _apply_links(self, generation: int, article_id: int, links: dict[str, list[LinkView]]) -> None:
-        if generation != self._links_generation or not self.is_attached:
-            return
-        self._links_pending = False
-        if self.session.article_id != article_id:
-            return
-        self.session.links = links
-        self.links_loaded += 1
-        self.annotation_list.set_annotations(self.session.annotations, links)
 
     def _stored(self, annotation: Annotation, *, gone: bool = False) -> None:
         """Show one annotation as the session now holds it (after `session.apply_stored`)."""
