@@ -35,8 +35,11 @@ from nkreader.services.annotation_import import AnnotationFileError, import_docu
 from nkreader.services.exporting import native_document, render
 from nkreader.services.importing import import_paths
 from nkreader.services.library import Library, content_hash
-from nkreader.store import repository as repo
+from nkreader.store import articles as article_store
+from nkreader.store.annotations import add_annotation
+from nkreader.store.articles import insert_article
 from nkreader.store.database import Database
+from nkreader.store.links import add_link
 from nkreader.text.normalize import normalize_line, normalize_text
 
 # --------------------------------------------------------------------------- helpers
@@ -56,7 +59,7 @@ def run(db: Path, *args: str) -> tuple[int, str, str]:
 def add_article(library: Library, body: str, **fields: object) -> Article:
     draft = ArticleDraft(title=str(fields.pop("title", "A title")), body=body, **fields)  # type: ignore[arg-type]
     with library.database.writing() as session:
-        return repo.add_article(session, draft, content_hash(body))
+        return article_store.add_article(session, draft, content_hash(body))
 
 
 BODY = (
@@ -317,14 +320,14 @@ def test_random_libraries_survive_export_import_export(
             uuids = []
             with source.database.writing() as session:
                 for article, annotations in content:
-                    stored = repo.insert_article(session, article)
+                    stored = insert_article(session, article)
                     assert stored.id == article.id
                     for annotation in annotations:
-                        repo.add_annotation(session, replace(annotation, article_id=stored.id))
+                        add_annotation(session, replace(annotation, article_id=stored.id))
                         uuids.append(annotation.uuid)
                 for a, b, link_type in link_picks:
                     if uuids:
-                        repo.add_link(
+                        add_link(
                             session,
                             Link(
                                 None,
@@ -450,9 +453,7 @@ def test_own_w3c_export_restores_the_annotations(library: Library, other: Librar
     claim = library.annotate(article.id, Kind.CLAIM, 0, 40, note="A note", tags=["t1", "t2"])  # type: ignore[arg-type]
     claim = library.edit(claim, status=Status.REFUTED)
     with library.database.writing() as session:
-        repo.add_link(
-            session, Link(None, new_uuid(), claim.uuid, policy.uuid, LinkType.CONTRADICTS, utcnow())
-        )
+        add_link(session, Link(None, new_uuid(), claim.uuid, policy.uuid, LinkType.CONTRADICTS, utcnow()))
     document = json.loads(render(library, "w3c").text)
     mine = add_article(other, BODY, url=URL)
     report = import_document(other, document)

@@ -12,7 +12,7 @@ from nkreader.domain import ArticleDraft, Kind
 from nkreader.services.exporting import native_document
 from nkreader.services.importing import import_paths
 from nkreader.services.library import Library, content_hash
-from nkreader.store import repository as repo
+from nkreader.store import articles as article_store
 from nkreader.text.segment import sentence_at
 from nkreader.tui.app import create_app
 from nkreader.tui.help import HelpScreen
@@ -27,7 +27,7 @@ MIXED = SAMPLES / "hyesan-slogans-mixed.md"
 def add_article(library: Library, title: str, body: str, **fields: object) -> int:
     draft = ArticleDraft(title=title, body=body, **fields)  # type: ignore[arg-type]
     with library.database.writing() as session:
-        return repo.add_article(session, draft, content_hash(body)).id  # type: ignore[return-value]
+        return article_store.add_article(session, draft, content_hash(body)).id  # type: ignore[return-value]
 
 
 def exported_annotations(library: Library) -> list[dict]:

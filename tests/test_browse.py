@@ -14,7 +14,8 @@ from nkreader.services.browse import SORTS, browse
 from nkreader.services.library import Library, content_hash
 from nkreader.services.links import link
 from nkreader.services.speakers import add_alias
-from nkreader.store import repository as repo
+from nkreader.store.articles import add_article
+from nkreader.store.bulk import add_annotations, add_articles
 
 ARTICLES = 1_000
 ANNOTATIONS = 100_000
@@ -74,7 +75,7 @@ def big(tmp_path_factory: pytest.TempPathFactory):
     drafts, specs = generated()
     t0 = time.perf_counter()
     with library.database.writing() as session:
-        ids = repo.add_articles(session, [(d, content_hash(d.body)) for d in drafts])
+        ids = add_articles(session, [(d, content_hash(d.body)) for d in drafts])
         annotations = []
         for n, spec in enumerate(specs):
             body = drafts[spec["article"]].body
@@ -96,7 +97,7 @@ def big(tmp_path_factory: pytest.TempPathFactory):
                     updated_at=spec["created"],
                 )
             )
-        repo.add_annotations(session, annotations, reindex=True)
+        add_annotations(session, annotations, reindex=True)
     build_seconds = time.perf_counter() - t0
     add_alias(library, "Kim Jong Un", "Kim Jong-un")
     add_alias(library, "Kim Jong Un", "김정은")
@@ -229,10 +230,9 @@ def test_small_library(library: Library, db_path: Path) -> None:
 def test_speaker_and_source_filters_match_part_of_the_name_in_any_case(library) -> None:
     from nkreader.domain import ArticleDraft, Kind
     from nkreader.services.library import content_hash
-    from nkreader.store import repository as repo
 
     with library.database.writing() as session:
-        article = repo.add_article(
+        article = add_article(
             session,
             ArticleDraft(title="T", body="One. Two.", source="KCNA (translation)"),
             content_hash("One. Two."),

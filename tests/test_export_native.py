@@ -11,7 +11,7 @@ from nkreader.domain import ArticleDraft, Kind
 from nkreader.export import native
 from nkreader.services.exporting import native_document, write_atomic
 from nkreader.services.library import Library, content_hash
-from nkreader.store import repository as repo
+from nkreader.store.articles import add_article
 
 
 def add(library: Library, title: str, body: str) -> int:
@@ -19,7 +19,7 @@ def add(library: Library, title: str, body: str) -> int:
         title=title, body=body, source="Yalu Ledger", published=date(2026, 3, 1), language="en"
     )
     with library.database.writing() as session:
-        return repo.add_article(session, draft, content_hash(body)).id  # type: ignore[return-value]
+        return add_article(session, draft, content_hash(body)).id  # type: ignore[return-value]
 
 
 def test_export_validates_and_offsets_check(library: Library) -> None:

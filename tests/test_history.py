@@ -5,13 +5,13 @@ from __future__ import annotations
 from nkreader.domain import ArticleDraft, Kind
 from nkreader.services.history import History
 from nkreader.services.library import Library, content_hash
-from nkreader.store import repository as repo
+from nkreader.store.articles import add_article
 
 
 def make_article(library: Library) -> int:
     body = "One sentence here. Another one there."
     with library.database.writing() as session:
-        return repo.add_article(session, ArticleDraft(title="T", body=body), content_hash(body)).id  # type: ignore[return-value]
+        return add_article(session, ArticleDraft(title="T", body=body), content_hash(body)).id  # type: ignore[return-value]
 
 
 def states(library: Library, article_id: int) -> list[tuple[str, str | None, str]]:

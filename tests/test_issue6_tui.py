@@ -18,7 +18,8 @@ from nkreader.services.importing import import_paths
 from nkreader.services.library import Library, content_hash
 from nkreader.services.links import links_of
 from nkreader.services.speakers import speakers
-from nkreader.store import repository as repo
+from nkreader.store.articles import add_article
+from nkreader.store.bulk import add_articles
 from nkreader.store.models import AnnotationRow
 from nkreader.text.segment import sentence_at
 from nkreader.tui.annotation_list import AnnotationList
@@ -163,7 +164,7 @@ async def test_a_bad_query_shows_its_error_inline_and_esc_closes(library: Librar
 async def test_search_results_show_hostile_titles_literally(library: Library, tmp_path: Path) -> None:
     body = "Market prices rose in Hyesan again."
     with library.database.writing() as session:
-        repo.add_article(
+        add_article(
             session, ArticleDraft(title="[@click=app.quit]Prices[/nope]", body=body), content_hash(body)
         )
     async with app_for(library, tmp_path).run_test(size=(120, 40)) as pilot:
@@ -306,7 +307,7 @@ def big_library_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 published=date(2024, 1 + a % 12, 1),
             )
             drafts.append((draft, content_hash(body)))
-        ids = repo.add_articles(session, drafts)
+        ids = add_articles(session, drafts)
         rows = []
         for a, (article, (draft, _)) in enumerate(zip(ids, drafts, strict=True)):
             position = 0

@@ -12,13 +12,13 @@ from nkreader.domain import ArticleDraft, Kind
 from nkreader.services.library import Library, content_hash
 from nkreader.services.overview import overview
 from nkreader.services.speakers import add_alias
-from nkreader.store import repository as repo
+from nkreader.store.articles import add_article
 
 
 def add(library: Library, title: str, source: str | None, published: date | None) -> int:
     body = f"{title}: a body long enough to mark a few passages in it."
     with library.database.writing() as session:
-        return repo.add_article(
+        return add_article(
             session,
             ArticleDraft(title=title, body=body, source=source, published=published),
             content_hash(body),

@@ -111,11 +111,11 @@ def test_offsets_are_exact_code_points(samples: Library) -> None:
     # text with characters outside the BMP before the match: code points, not UTF-16 or bytes
     from nkreader.domain import ArticleDraft
     from nkreader.services.library import content_hash
-    from nkreader.store import repository as repo
+    from nkreader.store.articles import add_article
 
     body = "😀😀 emoji first. Then the Needle appears, and a needle again."
     with samples.database.writing() as session:
-        repo.add_article(session, ArticleDraft(title="Emoji", body=body), content_hash(body))
+        add_article(session, ArticleDraft(title="Emoji", body=body), content_hash(body))
     hit = next(h for h in search(samples, "needle") if h.article_title == "Emoji")
     assert hit.offset == body.index("Needle")
     assert matched(hit) == ["Needle", "needle"]
@@ -124,11 +124,11 @@ def test_offsets_are_exact_code_points(samples: Library) -> None:
 def test_snippet_is_one_line_from_the_stored_text(samples: Library) -> None:
     from nkreader.domain import ArticleDraft
     from nkreader.services.library import content_hash
-    from nkreader.store import repository as repo
+    from nkreader.store.articles import add_article
 
     body = "First paragraph.\n\n[bold]markup[/bold] stays text and the keyword is here.\n\n" + "x " * 200
     with samples.database.writing() as session:
-        repo.add_article(session, ArticleDraft(title="Markup", body=body), content_hash(body))
+        add_article(session, ArticleDraft(title="Markup", body=body), content_hash(body))
     hit = next(h for h in search(samples, "keyword") if h.article_title == "Markup")
     text = snippet_text(hit)
     assert "\n" not in text
@@ -181,11 +181,11 @@ def test_cli_search(samples: Library, db_path: Path) -> None:
 def test_cli_search_never_parses_markup(library: Library, db_path: Path) -> None:
     from nkreader.domain import ArticleDraft
     from nkreader.services.library import content_hash
-    from nkreader.store import repository as repo
+    from nkreader.store.articles import add_article
 
     body = "The [bold red]needle[/] and [link=x]more[/link] are plain text."
     with library.database.writing() as session:
-        repo.add_article(session, ArticleDraft(title="[b]Title[/b]", body=body), content_hash(body))
+        add_article(session, ArticleDraft(title="[b]Title[/b]", body=body), content_hash(body))
     result = run(db_path, "needle")
     assert result.exit_code == 0
     assert "[bold red]needle[/]" in result.output

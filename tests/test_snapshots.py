@@ -13,7 +13,7 @@ import pytest
 
 from nkreader.domain import ArticleDraft, Kind
 from nkreader.services.library import Library, content_hash
-from nkreader.store import repository as repo
+from nkreader.store.articles import add_article
 from nkreader.tui.app import create_app
 
 FIXED = datetime(2026, 1, 15, 9, 30, tzinfo=UTC)
@@ -42,7 +42,7 @@ def build_library(db: Path) -> Library:
     ]
     with library.database.writing() as session:
         ids = [
-            repo.add_article(
+            add_article(
                 session,
                 ArticleDraft(title=t, body=b, source=s, published=d, language="en"),
                 content_hash(b),

@@ -10,10 +10,12 @@ import pytest
 from nkreader.domain import ArticleDraft, Kind
 from nkreader.services.library import InvalidSpan, Library, content_hash
 from nkreader.store import migrate
-from nkreader.store import repository as repo
+from nkreader.store.articles import add_article
 from nkreader.store.database import Database
 from nkreader.store.engine import default_db_path, resolve_db_url
 from nkreader.store.errors import StoreCorrupt, StoreTooNew, StoreUnavailable
+from nkreader.store.models import ArticleRow
+from nkreader.store.stats import count_annotations_by_kind
 
 BODY = "First paragraph says one thing. It says another.\n\nSecond paragraph: 김정은 위원장이 말했다."
 
@@ -21,7 +23,7 @@ BODY = "First paragraph says one thing. It says another.\n\nSecond paragraph: �
 def add(library: Library, body: str = BODY, **fields: object) -> int:
     draft = ArticleDraft(title=str(fields.pop("title", "A title")), body=body, **fields)  # type: ignore[arg-type]
     with library.database.writing() as session:
-        return repo.add_article(session, draft, content_hash(body)).id  # type: ignore[return-value]
+        return add_article(session, draft, content_hash(body)).id  # type: ignore[return-value]
 
 
 def test_nothing_is_created_at_import_time(isolated_environment: Path) -> None:
@@ -142,9 +144,9 @@ def test_deleting_an_article_cascades(library: Library) -> None:
     article_id = add(library)
     library.annotate(article_id, Kind.CLAIM, 0, 5)
     with library.database.writing() as session:
-        session.execute(repo.ArticleRow.__table__.delete())  # type: ignore[attr-defined]
+        session.execute(ArticleRow.__table__.delete())  # type: ignore[attr-defined]
     with library.database.reading() as session:
-        assert repo.count_annotations_by_kind(session) == {k: 0 for k in Kind}
+        assert count_annotations_by_kind(session) == {k: 0 for k in Kind}
 
 
 def test_newer_schema_is_refused_and_left_alone(db_path: Path) -> None:
@@ -175,7 +177,7 @@ def test_uncreatable_folder_is_reported(tmp_path: Path) -> None:
 def test_failed_write_rolls_back(library: Library) -> None:
     article_id = add(library)
     with pytest.raises(RuntimeError), library.database.writing() as session:
-        repo.add_article(session, ArticleDraft(title="x", body="half"), content_hash("half"))
+        add_article(session, ArticleDraft(title="x", body="half"), content_hash("half"))
         raise RuntimeError("boom")
     assert [r.id for r in library.summaries()] == [article_id]
 

@@ -24,7 +24,7 @@ from helpers.pty_app import PtyApp
 from nkreader.cli import main
 from nkreader.domain import ArticleDraft, Kind
 from nkreader.services.library import Library, content_hash
-from nkreader.store import repository as repo
+from nkreader.store.articles import add_article
 
 ESC, BEL, ST = "\x1b", "\x07", "\x1b\\"
 CLIPBOARD = "cHduZWQ="  # base64 of "pwned"
@@ -107,7 +107,7 @@ def stored_directly(db: Path) -> None:
             published=date(2031, 1, 1),
         )
         with library.database.writing() as session:
-            article = repo.add_article(session, draft, content_hash(BODY))
+            article = add_article(session, draft, content_hash(BODY))
         start = BODY.index("Visible")
         library.annotate(
             article.id, Kind.QUOTE, start, start + len("Visible"), note=NOTE, speaker=SPEAKER, tags=[TAG]

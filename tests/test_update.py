@@ -10,10 +10,12 @@ from click.testing import CliRunner
 
 from nkreader.cli import main
 from nkreader.domain import AnchorState, Kind
+from nkreader.services import updating
 from nkreader.services.importing import Outcome, store_draft
 from nkreader.services.library import InvalidSpan, Library
 from nkreader.store import migrate
-from nkreader.store import repository as repo
+from nkreader.store.annotations import update_annotation
+from nkreader.store.articles import revisions_for
 from nkreader.store.database import Database
 
 URL = "https://example.org/yalu-ledger/2026/08/hyesan-rice"
@@ -130,7 +132,7 @@ def test_update_replaces_text_keeps_revision_and_reanchors(
     assert orphan.prefix.endswith("The won also lost ground. ")
     assert 0 <= orphan.start <= orphan.end <= len(UPDATED)
     with library.database.reading() as session:
-        [revision] = repo.revisions_for(session, article_id)
+        [revision] = revisions_for(session, article_id)
     assert revision.body == TEXT and revision.content_hash == before.content_hash
     assert revision.stored_at == before.updated_at and revision.replaced_at == after.updated_at
     with library.database.engine.connect() as connection:  # full-text search follows the new text
@@ -164,7 +166,7 @@ def test_orphan_can_be_reattached_and_fuzzy_stays_until_then(
     assert marks["fuzzy"].anchor_state is AnchorState.FUZZY
     assert marks["orphan"].anchor_state is AnchorState.ORPHANED
     with library.database.reading() as session:
-        assert len(repo.revisions_for(session, article_id)) == 2
+        assert len(revisions_for(session, article_id)) == 2
 
     start = third.index("The won also lost ground.")
     reattached = library.reattach(uuids["orphan"], start, start + len("The won also lost ground."))
@@ -194,8 +196,8 @@ def test_one_article_update_is_one_transaction(
             raise RuntimeError("disk pulled out")
         return original(session, annotation)
 
-    original = repo.update_annotation
-    monkeypatch.setattr(repo, "update_annotation", failing)
+    original = update_annotation
+    monkeypatch.setattr(updating, "update_annotation", failing)
     from nkreader.domain import ArticleDraft
 
     draft = ArticleDraft(title=before.title, body=UPDATED, url=URL, origin=before.origin)
@@ -205,7 +207,7 @@ def test_one_article_update_is_one_transaction(
     assert library.article(article_id).body == TEXT
     assert {a.anchor_state for a in library.annotations(article_id)} == {AnchorState.ANCHORED}
     with library.database.reading() as session:
-        assert repo.revisions_for(session, article_id) == []
+        assert revisions_for(session, article_id) == []
     event = store_draft(library, draft, update=True)
     assert event.outcome is Outcome.UPDATED and event.article_id == article_id
     library.close()
@@ -221,6 +223,6 @@ def test_revisions_migration_upgrades_an_existing_library(db_path: Path) -> None
     library = Library.open(str(db_path))  # upgraded on open, a backup made first
     assert migrate.current_revision(library.database.engine) == migrate.head_revision()
     with library.database.reading() as session:
-        assert repo.revisions_for(session, 1) == []
+        assert revisions_for(session, 1) == []
     library.close()
     assert list(db_path.parent.glob("library.before-0001-*.db"))

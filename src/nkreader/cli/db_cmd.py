@@ -44,8 +44,8 @@ def db_path_command(ctx: click.Context) -> None:
 def db_check_command(ctx: click.Context) -> None:
     """Check integrity, schema version and counts."""
     from nkreader.store import migrate
-    from nkreader.store import repository as repo
     from nkreader.store.errors import StoreCorrupt
+    from nkreader.store.stats import count_annotations_by_kind, count_articles
 
     library = open_library(ctx)
     database = library.database
@@ -54,8 +54,8 @@ def db_check_command(ctx: click.Context) -> None:
     click.echo(f"schema:     {database.revision()} (this version: {migrate.head_revision()})")
     try:
         with database.reading() as session:
-            articles = repo.count_articles(session)
-            counts = repo.count_annotations_by_kind(session)
+            articles = count_articles(session)
+            counts = count_annotations_by_kind(session)
     except StoreCorrupt:
         click.echo("articles:   cannot be counted (damaged)")
     else:

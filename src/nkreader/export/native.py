@@ -4,7 +4,7 @@ Each article carries its full stored text, so every annotation's offsets can be
 verified against it; `format`/`version` let later versions read older files.
 
 Two ways to the same document: `build_document` from domain objects, and
-`document_from_rows` straight from the store's export rows (`repository.export_*_rows`),
+`document_from_rows` straight from the store's export rows (`store.export_rows.export_*_rows`),
 which skips the ORM objects, the domain objects and the datetime round trips; 100,000
 annotations take a fraction of the time. Tests keep the two identical.
 """
@@ -144,7 +144,7 @@ def stored_date(value: str | date | None) -> str | None:
 
 
 def annotation_records(rows: Iterable[Sequence[Any]]) -> dict[int, list[dict[str, Any]]]:
-    """Export records of annotation rows (`repository.EXPORT_ANNOTATION_COLUMNS`), grouped by
+    """Export records of annotation rows (`store.mappers.EXPORT_ANNOTATION_COLUMNS`), grouped by
     article id, in row order."""
     grouped: dict[int, list[dict[str, Any]]] = {}
     tags_of: dict[Any, list[str]] = {"[]": [], None: []}  # stored JSON text -> list (many repeat)
@@ -223,7 +223,7 @@ def annotation_records(rows: Iterable[Sequence[Any]]) -> dict[int, list[dict[str
 
 
 def article_record_from_row(row: Sequence[Any], annotations: list[dict[str, Any]]) -> dict[str, Any]:
-    """The export record of an article row (`repository.EXPORT_ARTICLE_COLUMNS`; without `body`
+    """The export record of an article row (`store.mappers.EXPORT_ARTICLE_COLUMNS`; without `body`
     when the row has no body column), with its annotation records."""
     record: dict[str, Any] = {
         "uuid": row[1],

@@ -41,7 +41,14 @@ from nkreader.domain import (
 from nkreader.export.native_reader import AnnotationFileError, NativeArticle, is_native, read_native
 from nkreader.export.w3c_reader import ExternalAnnotation, read_w3c
 from nkreader.services.library import Library, content_hash
-from nkreader.store import repository as repo
+from nkreader.store.annotations import add_annotation, find_annotation, update_annotation
+from nkreader.store.articles import (
+    find_article_by_hash,
+    find_article_by_url,
+    find_article_by_uuid,
+    insert_article,
+)
+from nkreader.store.links import add_link, find_link
 from nkreader.text.anchoring import Quote, TextIndex
 from nkreader.text.normalize import normalize_line, normalize_text
 
@@ -193,16 +200,16 @@ def _merge(
     session: Any, incoming: Annotation, report: AnnotationImportReport, *, may_replace: bool = True
 ) -> None:
     """Add `incoming`, or replace the stored one with the same uuid if `incoming` is newer."""
-    existing = repo.find_annotation(session, incoming.uuid)
+    existing = find_annotation(session, incoming.uuid)
     if existing is None:
-        repo.add_annotation(session, incoming)
+        add_annotation(session, incoming)
         report.added += 1
     elif (
         may_replace
         and incoming.updated_at > existing.updated_at
         and replace(incoming, id=existing.id) != existing
     ):
-        repo.update_annotation(session, incoming)
+        update_annotation(session, incoming)
         report.updated += 1
     else:
         report.unchanged += 1
@@ -211,9 +218,9 @@ def _merge(
 def _merge_links(library: Library, links: Iterable[Link], report: AnnotationImportReport) -> None:
     with library.database.writing() as session:
         for link in links:
-            if repo.find_link(session, link.uuid) is not None:
+            if find_link(session, link.uuid) is not None:
                 report.links_unchanged += 1
-            elif repo.add_link(session, link) is not None:
+            elif add_link(session, link) is not None:
                 report.links_added += 1
             else:
                 report.links_unchanged += 1
@@ -232,13 +239,13 @@ def _import_native(library: Library, document: Any) -> AnnotationImportReport:
 
 
 def _match(session: Any, article: Article, has_body: bool) -> Article | None:
-    found = repo.find_article_by_uuid(session, article.uuid)
+    found = find_article_by_uuid(session, article.uuid)
     if found is None and article.url:
-        found = repo.find_article_by_url(session, [article.url])
+        found = find_article_by_url(session, [article.url])
     if found is None and has_body:
-        found = repo.find_article_by_hash(session, content_hash(article.body))
+        found = find_article_by_hash(session, content_hash(article.body))
     if found is None and article.content_hash:
-        found = repo.find_article_by_hash(session, article.content_hash)
+        found = find_article_by_hash(session, article.content_hash)
     return found
 
 
@@ -253,7 +260,7 @@ def _import_native_article(library: Library, item: NativeArticle, report: Annota
                     "library and the export has no text (exported with --no-text)"
                 )
                 return
-            article = repo.insert_article(session, _clean_article(exported))
+            article = insert_article(session, _clean_article(exported))
             report.articles_created += 1
         else:
             report.articles_matched += 1
@@ -289,8 +296,8 @@ def _url_variants(source: str) -> list[str]:
 
 def _w3c_article(session: Any, source: str) -> Article | None:
     if source.lower().startswith("urn:uuid:"):
-        return repo.find_article_by_uuid(session, source[9:].lower())
-    return repo.find_article_by_url(session, _url_variants(source))
+        return find_article_by_uuid(session, source[9:].lower())
+    return find_article_by_url(session, _url_variants(source))
 
 
 def _import_w3c(library: Library, document: Any) -> AnnotationImportReport:

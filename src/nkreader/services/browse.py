@@ -5,11 +5,13 @@ from __future__ import annotations
 from nkreader.domain import BrowseFilter, BrowseRow
 from nkreader.services.library import Library
 from nkreader.services.search import SearchError, text_match
-from nkreader.store import research
+from nkreader.store.browse import BROWSE_SORTS, browse_annotations
+from nkreader.store.fulltext import FtsQueryError, TextMatch, has_trigram
+from nkreader.store.speakers import speaker_spellings
 
 __all__ = ["SORTS", "BrowseFilter", "BrowseRow", "browse"]
 
-SORTS = research.BROWSE_SORTS
+SORTS = BROWSE_SORTS
 """published, kind, speaker, article, source, status, created."""
 
 
@@ -34,13 +36,13 @@ def browse(
         raise ValueError(f"unknown sort {sort!r} (one of {', '.join(SORTS)})")
     with library.database.reading() as session:
         speakers = (
-            research.speaker_spellings(session, filters.speaker.strip(), partial=True)
+            speaker_spellings(session, filters.speaker.strip(), partial=True)
             if filters.speaker and filters.speaker.strip()
             else None
         )
         match = None
         if filters.text and filters.text.strip():
-            match = _match(filters.text, research.has_trigram(session))
+            match = _match(filters.text, has_trigram(session))
         arguments = dict(
             kinds=sorted(filters.kinds) if filters.kinds else None,
             speakers=speakers,
@@ -55,14 +57,14 @@ def browse(
             limit=max(0, limit),
         )
         try:
-            return research.browse_annotations(session, match=match, **arguments)
-        except research.FtsQueryError:
+            return browse_annotations(session, match=match, **arguments)
+        except FtsQueryError:
             literal = _literal(filters.text or "")
-            match = _match(literal, research.has_trigram(session)) if literal else None
-            return research.browse_annotations(session, match=match, **arguments)
+            match = _match(literal, has_trigram(session)) if literal else None
+            return browse_annotations(session, match=match, **arguments)
 
 
-def _match(query: str, trigram: bool) -> research.TextMatch | None:
+def _match(query: str, trigram: bool) -> TextMatch | None:
     try:
         return text_match(query, trigram=trigram)[0]
     except SearchError:

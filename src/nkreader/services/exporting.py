@@ -15,8 +15,11 @@ from typing import Any
 from nkreader.domain import Kind, Link, utcnow
 from nkreader.export import csv, markdown, native, w3c
 from nkreader.services.library import Library
-from nkreader.store import repository as repo
+from nkreader.store.annotations import annotations_by_article
+from nkreader.store.bulk import collector_paused
 from nkreader.store.errors import NotFound
+from nkreader.store.export_rows import export_annotation_rows, export_article_rows, select_articles
+from nkreader.store.links import all_links, links_for
 
 BATCH = 500
 
@@ -64,7 +67,7 @@ def _links_among(session: Any, annotation_ids: list[int], uuids: set[str]) -> li
     """Links whose both ends are among the exported annotations, each once, by link id."""
     links: dict[str, Link] = {}
     for offset in range(0, len(annotation_ids), BATCH):
-        for link in repo.links_for(session, annotation_ids[offset : offset + BATCH]):
+        for link in links_for(session, annotation_ids[offset : offset + BATCH]):
             if link.source_uuid in uuids and link.target_uuid in uuids:
                 links.setdefault(link.uuid, link)
     return sorted(links.values(), key=lambda link: link.id or 0)
@@ -81,12 +84,12 @@ def snapshot(
     filters = _filters(article_ids, kinds, since)
     items: list[native.ArticleExport] = []
     with library.database.reading() as session:
-        articles = list(repo.select_articles(session, article_ids))
+        articles = list(select_articles(session, article_ids))
         _raise_if_missing(article_ids, {a.id for a in articles if a.id is not None})
         annotation_ids: list[int] = []
         for offset in range(0, len(articles), BATCH):
             batch = articles[offset : offset + BATCH]
-            grouped = repo.annotations_by_article(
+            grouped = annotations_by_article(
                 session, [a.id for a in batch if a.id is not None], kinds=kinds, since=since
             )
             for article in batch:
@@ -113,16 +116,16 @@ def native_document(
     store's rows (Core selects, stored values as they are) instead of through domain objects.
     """
     filters = _filters(article_ids, kinds, since)
-    with repo.collector_paused(), library.database.reading() as session:
-        article_rows = list(repo.export_article_rows(session, article_ids, include_body=include_text))
+    with collector_paused(), library.database.reading() as session:
+        article_rows = list(export_article_rows(session, article_ids, include_body=include_text))
         _raise_if_missing(article_ids, {row[0] for row in article_rows})
-        annotation_rows = repo.export_annotation_rows(session, article_ids, kinds=kinds, since=since)
+        annotation_rows = export_annotation_rows(session, article_ids, kinds=kinds, since=since)
         if filters:
             # a link is exported once, and only when both of its ends are in the export
             uuids = {row[2] for row in annotation_rows}
             links = _links_among(session, [row[0] for row in annotation_rows], uuids)
         else:
-            links = repo.all_links(session)  # every annotation is exported, so every link is
+            links = all_links(session)  # every annotation is exported, so every link is
         annotations = native.annotation_records(annotation_rows)
         del annotation_rows
         return native.document_from_rows(

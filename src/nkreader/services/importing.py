@@ -19,7 +19,8 @@ from nkreader.domain import Article, ArticleDraft
 from nkreader.ingest import DEFAULT_MAX_BYTES, IngestError, iter_input_files, read_file
 from nkreader.services.library import Library, content_hash
 from nkreader.services.updating import update_article
-from nkreader.store import repository as repo
+from nkreader.store.articles import add_article, find_article_by_url_or_origin, find_article_id_by_hash
+from nkreader.store.bulk import add_articles, articles_by_url_or_origin, existing_hashes
 from nkreader.store.errors import StoreError
 
 
@@ -81,12 +82,12 @@ def store_draft(library: Library, draft: ArticleDraft, *, update: bool = False) 
     origin = draft.origin or "?"
     digest = content_hash(draft.body)
     with library.database.writing() as session:
-        if repo.find_article_id_by_hash(session, digest) is not None:
+        if find_article_id_by_hash(session, digest) is not None:
             return ImportEvent(Outcome.DUPLICATE, origin, draft.title, "already in the library")
-        existing = repo.find_article_by_url_or_origin(session, draft.url, draft.origin)
+        existing = find_article_by_url_or_origin(session, draft.url, draft.origin)
         if existing is not None:
             return _changed(session, existing, draft, digest, update=update)
-        article = repo.add_article(session, draft, digest)
+        article = add_article(session, draft, digest)
         return ImportEvent(Outcome.IMPORTED, origin, draft.title, article_id=article.id)
 
 
@@ -127,8 +128,8 @@ def store_batch(
 
 def _store_batch(session: Any, drafts: Sequence[ArticleDraft], *, update: bool) -> list[ImportEvent]:
     digests = [content_hash(d.body) for d in drafts]
-    stored_hashes = repo.existing_hashes(session, digests)
-    known = repo.articles_by_url_or_origin(
+    stored_hashes = existing_hashes(session, digests)
+    known = articles_by_url_or_origin(
         session, [d.url for d in drafts if d.url], [d.origin for d in drafts if d.origin]
     )
     by_url = {a.url: a for a in known if a.url}
@@ -164,7 +165,7 @@ def _store_batch(session: Any, drafts: Sequence[ArticleDraft], *, update: bool) 
         batch_keys |= keys
         new.append((len(events), draft, digest))
         events.append(None)
-    ids = repo.add_articles(session, [(draft, digest) for _, draft, digest in new])
+    ids = add_articles(session, [(draft, digest) for _, draft, digest in new])
     for (position, draft, _), article_id in zip(new, ids, strict=True):
         events[position] = ImportEvent(
             Outcome.IMPORTED, draft.origin or "?", draft.title, article_id=article_id

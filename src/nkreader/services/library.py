@@ -23,8 +23,19 @@ from nkreader.domain import (
     new_uuid,
     utcnow,
 )
-from nkreader.store import repository as repo
+from nkreader.store.annotations import (
+    add_annotation,
+    annotations_for,
+    delete_annotation,
+    get_annotation,
+    known_tags,
+    update_annotation,
+)
+from nkreader.store.articles import get_article, quote_at, reading_position, set_reading_position
+from nkreader.store.browse import list_summaries, summary_of
 from nkreader.store.database import Database
+from nkreader.store.speakers import speaker_completions
+from nkreader.store.stats import count_articles
 
 
 def content_hash(body: str) -> str:
@@ -57,42 +68,40 @@ class Library:
 
     def summaries(self) -> list[ArticleSummary]:
         with self.database.reading() as session:
-            return repo.list_summaries(session)
+            return list_summaries(session)
 
     def summary(self, article_id: int) -> ArticleSummary:
         with self.database.reading() as session:
-            return repo.summary_of(session, article_id)
+            return summary_of(session, article_id)
 
     def article(self, article_id: int) -> Article:
         with self.database.reading() as session:
-            return repo.get_article(session, article_id)
+            return get_article(session, article_id)
 
     def is_empty(self) -> bool:
         with self.database.reading() as session:
-            return repo.count_articles(session) == 0
+            return count_articles(session) == 0
 
     def annotations(self, article_id: int) -> list[Annotation]:
         with self.database.reading() as session:
-            return repo.annotations_for(session, article_id)
+            return annotations_for(session, article_id)
 
     def open_article(self, article_id: int) -> tuple[Article, list[Annotation], int]:
         """Article, its annotations and the saved cursor, read in one consistent snapshot."""
         with self.database.reading() as session:
-            article = repo.get_article(session, article_id)
-            annotations = repo.annotations_for(session, article_id)
-            position = min(repo.reading_position(session, article_id), len(article.body))
+            article = get_article(session, article_id)
+            annotations = annotations_for(session, article_id)
+            position = min(reading_position(session, article_id), len(article.body))
             return article, annotations, position
 
     def known_speakers(self) -> list[str]:
         """Speakers for completion: canonical names, each followed by its aliases, most used first."""
-        from nkreader.services.speakers import _completions
-
         with self.database.reading() as session:
-            return _completions(session)
+            return speaker_completions(session)
 
     def known_tags(self) -> list[str]:
         with self.database.reading() as session:
-            return repo.known_tags(session)
+            return known_tags(session)
 
     def change_token(self) -> int | None:
         """A value that changes whenever another process (a second app, a CLI import) commits.
@@ -109,7 +118,7 @@ class Library:
 
     def save_position(self, article_id: int, offset: int) -> None:
         with self.database.writing() as session:
-            repo.set_reading_position(session, article_id, offset)
+            set_reading_position(session, article_id, offset)
 
     def annotate(
         self,
@@ -146,13 +155,13 @@ class Library:
                 created_at=now,
                 updated_at=now,
             )
-            return repo.add_annotation(session, annotation)
+            return add_annotation(session, annotation)
 
     def edit(self, annotation: Annotation, **changes: object) -> Annotation:
         """Store `annotation` with `changes` applied; `updated_at` moves on."""
         updated = replace(annotation, **changes, updated_at=utcnow())  # type: ignore[arg-type]
         with self.database.writing() as session:
-            return repo.update_annotation(session, updated)
+            return update_annotation(session, updated)
 
     def reattach(self, uuid: str, start: int, end: int) -> Annotation:
         """Put an annotation (an orphan, a doubtful fuzzy match) on body[start:end] of its article.
@@ -161,7 +170,7 @@ class Library:
         tags, speaker and the rest stay. Returns the stored annotation (record it for undo).
         """
         with self.database.writing() as session:
-            annotation = repo.get_annotation(session, uuid)
+            annotation = get_annotation(session, uuid)
             exact, prefix, suffix = _quote(session, annotation.article_id, start, end)
             if not exact.strip():
                 raise InvalidSpan("cannot attach an annotation to blank text")
@@ -175,26 +184,26 @@ class Library:
                 anchor_state=AnchorState.ANCHORED,
                 updated_at=utcnow(),
             )
-            return repo.update_annotation(session, moved)
+            return update_annotation(session, moved)
 
     def put(self, annotation: Annotation) -> Annotation:
         """Store exactly this state of an annotation (undo and redo restore old states)."""
         with self.database.writing() as session:
-            return repo.update_annotation(session, annotation)
+            return update_annotation(session, annotation)
 
     def delete(self, uuid: str) -> Annotation:
         with self.database.writing() as session:
-            return repo.delete_annotation(session, uuid)
+            return delete_annotation(session, uuid)
 
     def restore(self, annotation: Annotation) -> Annotation:
         """Bring back a deleted annotation with its uuid, times and fields unchanged."""
         with self.database.writing() as session:
-            return repo.add_annotation(session, replace(annotation, id=None))
+            return add_annotation(session, replace(annotation, id=None))
 
 
 def _quote(session: Any, article_id: int, start: int, end: int) -> tuple[str, str, str]:
     """The quote selector of body[start:end], refusing spans outside the body."""
-    length, prefix, exact, suffix = repo.quote_at(session, article_id, start, end, CONTEXT_CHARS)
+    length, prefix, exact, suffix = quote_at(session, article_id, start, end, CONTEXT_CHARS)
     if not (0 <= start < end <= length):
         raise InvalidSpan(f"span {start}..{end} is outside the article (length {length})")
     return exact, prefix, suffix

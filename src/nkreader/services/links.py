@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 from nkreader.domain import Link, LinkType, LinkView, new_uuid, utcnow
 from nkreader.services.library import Library
-from nkreader.store import repository as repo
-from nkreader.store import research
+from nkreader.store.annotations import find_annotation
+from nkreader.store.links import add_link, delete_link, find_link, link_between, link_views, link_views_for
 
 __all__ = ["LinkError", "LinkView", "link", "links_of", "restore_link", "unlink"]
 
@@ -26,13 +26,11 @@ def link(library: Library, source_uuid: str, target_uuid: str, type: LinkType) -
         raise LinkError("an annotation cannot be linked to itself")
     with library.database.writing() as session:
         for uuid in (source_uuid, target_uuid):
-            if repo.find_annotation(session, uuid) is None:
+            if find_annotation(session, uuid) is None:
                 raise LinkError(f"no annotation {uuid}")
-        if research.link_between(session, source_uuid, target_uuid, LinkType(type)) is not None:
+        if link_between(session, source_uuid, target_uuid, LinkType(type)) is not None:
             raise LinkError(f"these annotations are already linked ({LinkType(type).value})")
-        stored = repo.add_link(
-            session, Link(None, new_uuid(), source_uuid, target_uuid, LinkType(type), utcnow())
-        )
+        stored = add_link(session, Link(None, new_uuid(), source_uuid, target_uuid, LinkType(type), utcnow()))
         if stored is None:  # pragma: no cover - checked above, in the same transaction
             raise LinkError("the link could not be stored")
         return stored
@@ -41,17 +39,17 @@ def link(library: Library, source_uuid: str, target_uuid: str, type: LinkType) -
 def unlink(library: Library, link_uuid: str) -> Link:
     """Delete a link; returns it as it was (give it to `restore_link` to undo). LinkError if absent."""
     with library.database.writing() as session:
-        found = repo.find_link(session, link_uuid)
+        found = find_link(session, link_uuid)
         if found is None:
             raise LinkError(f"no link {link_uuid}")
-        research.delete_link(session, link_uuid)
+        delete_link(session, link_uuid)
         return found
 
 
 def restore_link(library: Library, link: Link) -> Link:
     """Bring back a deleted link with its uuid and time (undo of `unlink`)."""
     with library.database.writing() as session:
-        stored = repo.add_link(session, link)
+        stored = add_link(session, link)
         if stored is None:
             raise LinkError("the link's annotations are gone, or it is already there")
         return stored
@@ -62,7 +60,7 @@ def links_of(library: Library, annotation_uuid: str) -> list[LinkView]:
     with library.database.reading() as session:
         return [
             LinkView(link=link, direction=direction, other=other, other_article_title=title)
-            for link, direction, other, title in research.link_views(session, annotation_uuid)
+            for link, direction, other, title in link_views(session, annotation_uuid)
         ]
 
 
@@ -75,5 +73,5 @@ def links_of_many(library: Library, annotation_uuids: Sequence[str]) -> dict[str
                 LinkView(link=link, direction=direction, other=other, other_article_title=title)
                 for link, direction, other, title in views
             ]
-            for uuid, views in research.link_views_for(session, annotation_uuids).items()
+            for uuid, views in link_views_for(session, annotation_uuids).items()
         }

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from nkreader.domain import Overview
 from nkreader.services.library import Library
-from nkreader.services.speakers import stats
-from nkreader.store import research
+from nkreader.store.speakers import speaker_stats
+from nkreader.store.stats import overview_counts
 
 __all__ = ["Overview", "overview"]
 
@@ -15,8 +15,8 @@ TOP_SPEAKERS = 10
 def overview(library: Library) -> Overview:
     """Counts over the whole library, read in one snapshot."""
     with library.database.reading() as session:
-        counts = research.overview_counts(session)
-        speakers = stats(session)
+        counts = overview_counts(session)
+        speakers = speaker_stats(session)
     per_kind = counts["per_kind"]
     return Overview(
         per_kind=per_kind,  # type: ignore[arg-type]

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from nkreader.domain import Annotation, Status, utcnow
 from nkreader.services.library import Library
-from nkreader.store import repository as repo
+from nkreader.store.annotations import get_annotation, update_annotation
 
 __all__ = ["set_status"]
 
@@ -17,9 +17,7 @@ def set_status(library: Library, uuid: str, status: Status) -> Annotation:
     Read and written in one transaction. NotFound (a StoreError) when there is no such annotation.
     """
     with library.database.writing() as session:
-        annotation = repo.get_annotation(session, uuid)
+        annotation = get_annotation(session, uuid)
         if annotation.status is Status(status):
             return annotation
-        return repo.update_annotation(
-            session, replace(annotation, status=Status(status), updated_at=utcnow())
-        )
+        return update_annotation(session, replace(annotation, status=Status(status), updated_at=utcnow()))

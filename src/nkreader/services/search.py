@@ -19,8 +19,14 @@ from dataclasses import dataclass
 
 from nkreader.domain import Kind, SearchHit
 from nkreader.services.library import Library
-from nkreader.store import research
-from nkreader.store.research import TextMatch
+from nkreader.store.fulltext import (
+    FtsQueryError,
+    TextMatch,
+    has_cjk_rows,
+    has_trigram,
+    search_annotations,
+    search_articles,
+)
 
 __all__ = ["SCOPES", "SearchError", "SearchHit", "search", "text_match"]
 
@@ -350,7 +356,7 @@ def search(
     hits: list[SearchHit] = []
     with library.database.reading() as session:
         match, terms, substrings = text_match(
-            query, trigram=research.has_trigram(session), cjk_rows=research.has_cjk_rows(session)
+            query, trigram=has_trigram(session), cjk_rows=has_cjk_rows(session)
         )
         patterns = _patterns(terms, substrings)
         fallback = _patterns(terms, True) if not substrings else []
@@ -363,12 +369,12 @@ def search(
                 scope = "articles"
         try:
             if scope in ("all", "articles") and kind is None:
-                for row in research.search_articles(session, match, limit=limit):
+                for row in search_articles(session, match, limit=limit):
                     hits.append(_article_hit(row, patterns, fallback))
             if scope in ("all", "annotations"):
-                for row in research.search_annotations(session, match, kind=kind, limit=limit):
+                for row in search_annotations(session, match, kind=kind, limit=limit):
                     hits.append(_annotation_hit(row, patterns, fallback))
-        except research.FtsQueryError as exc:
+        except FtsQueryError as exc:
             reason = str(exc).removeprefix("fts5: ").replace('near ""', "at the end")
             raise SearchError(f"cannot search for {' '.join(query.split())!r}: {reason}") from None
     hits.sort(key=lambda h: -h.rank)

@@ -7,9 +7,15 @@ group them under the canonical name. Merging rewrites annotations to the kept na
 
 from __future__ import annotations
 
-from nkreader.domain import Kind, SpeakerStat
+from nkreader.domain import SpeakerStat
 from nkreader.services.library import Library
-from nkreader.store import research
+from nkreader.store.speakers import (
+    add_speaker_alias,
+    canonical_speaker,
+    merge_speakers,
+    speaker_completions,
+    speaker_stats,
+)
 
 __all__ = ["SpeakerError", "SpeakerStat", "add_alias", "canonical", "completions", "merge", "speakers"]
 
@@ -25,54 +31,23 @@ def _clean(name: str) -> str:
     return cleaned
 
 
-def stats(session: object) -> list[SpeakerStat]:
-    """Speaker statistics read in an open session (shared with the overview and completion)."""
-    groups = research.speaker_groups(session)  # type: ignore[arg-type]
-    owner = {alias: name for name, aliases in groups.items() for alias in aliases}
-    found: dict[str, SpeakerStat] = {}
-    for spelling, kind, count in research.speaker_usage(session):  # type: ignore[arg-type]
-        name = owner.get(spelling, spelling)
-        stat = found.get(name)
-        if stat is None:
-            stat = found[name] = SpeakerStat(name, list(groups.get(name, [])), 0, 0, 0, 0)
-        if kind == Kind.QUOTE.value:
-            stat.quotes += count
-        elif kind == Kind.POLICY.value:
-            stat.policies += count
-        elif kind == Kind.CLAIM.value:
-            stat.claims += count
-        stat.total += count
-    for name, aliases in groups.items():
-        if name not in found:
-            found[name] = SpeakerStat(name, list(aliases), 0, 0, 0, 0)
-    return sorted(found.values(), key=lambda s: (-s.total, s.name.casefold(), s.name))
-
-
 def speakers(library: Library) -> list[SpeakerStat]:
     """Every speaker used on annotations (and every registered one), grouped by canonical name,
     most used first."""
     with library.database.reading() as session:
-        return stats(session)
+        return speaker_stats(session)
 
 
 def completions(library: Library) -> list[str]:
     """Canonical names, each followed by its aliases, most used speaker first (for completion)."""
     with library.database.reading() as session:
-        return _completions(session)
-
-
-def _completions(session: object) -> list[str]:
-    names: list[str] = []
-    for stat in stats(session):
-        names.append(stat.name)
-        names.extend(stat.aliases)
-    return list(dict.fromkeys(names))
+        return speaker_completions(session)
 
 
 def canonical(library: Library, name: str) -> str:
     """The canonical name of any spelling of a speaker (the name itself when it is no alias)."""
     with library.database.reading() as session:
-        return research.canonical_speaker(session, name)
+        return canonical_speaker(session, name)
 
 
 def add_alias(library: Library, name: str, alias: str) -> str:
@@ -84,7 +59,7 @@ def add_alias(library: Library, name: str, alias: str) -> str:
     name, alias = _clean(name), _clean(alias)
     with library.database.writing() as session:
         try:
-            return research.add_speaker_alias(session, name, alias)
+            return add_speaker_alias(session, name, alias)
         except ValueError as exc:
             raise SpeakerError(str(exc)) from None
 
@@ -96,4 +71,4 @@ def merge(library: Library, keep: str, merge: str) -> int:
     if keep == merge:
         raise SpeakerError("cannot merge a speaker into itself")
     with library.database.writing() as session:
-        return research.merge_speakers(session, keep, merge)
+        return merge_speakers(session, keep, merge)

@@ -24,7 +24,8 @@ from nkreader.domain import (
     quote_context,
     utcnow,
 )
-from nkreader.store import repository as repo
+from nkreader.store.annotations import annotations_for, update_annotation
+from nkreader.store.articles import add_revision, replace_article_text
 from nkreader.text.anchoring import Quote, TextIndex
 
 
@@ -83,7 +84,7 @@ def update_article(session: Any, existing: Article, draft: ArticleDraft, digest:
     """
     assert existing.id is not None
     now = utcnow()
-    repo.add_revision(
+    add_revision(
         session,
         ArticleRevision(
             id=None,
@@ -97,11 +98,11 @@ def update_article(session: Any, existing: Article, draft: ArticleDraft, digest:
             replaced_at=now,
         ),
     )
-    article = repo.replace_article_text(session, existing.id, draft, digest, updated_at=now)
+    article = replace_article_text(session, existing.id, draft, digest, updated_at=now)
     result = UpdateResult(article)
-    before = repo.annotations_for(session, existing.id)
+    before = annotations_for(session, existing.id)
     for old, new in zip(before, reanchor_annotations(article.body, before, now), strict=True):
         result.states[new.anchor_state] += 1
         if new != old:
-            repo.update_annotation(session, new)
+            update_annotation(session, new)
     return result

@@ -1,0 +1,48 @@
+"""Counts over the whole library: articles, annotations per kind, per source and per month.
+Callers own the session."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from nkreader.domain import Kind
+from nkreader.store.models import AnnotationRow, ArticleRow
+
+
+def count_articles(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(ArticleRow)) or 0
+
+
+def count_annotations_by_kind(session: Session) -> dict[Kind, int]:
+    counts = {k: 0 for k in Kind}
+    for kind, count in session.execute(select(AnnotationRow.kind, func.count()).group_by(AnnotationRow.kind)):
+        counts[Kind(kind)] = count
+    return counts
+
+
+def overview_counts(session: Session) -> dict[str, object]:
+    """Counts per kind, per source, per month (articles) and the total of articles."""
+    per_kind = {k: 0 for k in Kind}
+    for kind, count in session.execute(text("SELECT kind, count(*) FROM annotations GROUP BY kind")):
+        per_kind[Kind(kind)] = count
+    per_source = [
+        (source or "", count)
+        for source, count in session.execute(
+            text(
+                "SELECT coalesce(source, ''), count(*) FROM articles GROUP BY coalesce(source, '') "
+                "ORDER BY count(*) DESC, coalesce(source, '')"
+            )
+        )
+    ]
+    per_month = [
+        (month, count)
+        for month, count in session.execute(
+            text(
+                "SELECT substr(coalesce(published, date(imported_at)), 1, 7) AS month, count(*) "
+                "FROM articles GROUP BY month ORDER BY month"
+            )
+        )
+    ]
+    articles = session.execute(text("SELECT count(*) FROM articles")).scalar() or 0
+    return {"per_kind": per_kind, "per_source": per_source, "per_month": per_month, "articles": articles}
