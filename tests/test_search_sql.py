@@ -11,7 +11,7 @@ from nkreader.domain import Kind
 from nkreader.services.importing import import_paths
 from nkreader.services.library import Library
 from nkreader.services.search import text_match
-from nkreader.store import research
+from nkreader.store import fulltext
 
 QUERIES = [
     "Pyongyang",
@@ -32,7 +32,7 @@ QUERIES = [
 def _reference_articles(session, match, limit):
     """The SQL before the reshape: bodies joined before ranking and limiting."""
     params: dict[str, object] = {"limit": limit}
-    joins, conditions, rank = research._match_sql("articles", match, params)
+    joins, conditions, rank = fulltext._match_sql("articles", match, params)
     order = f"{rank}, a.id DESC" if rank != "0.0" else "a.id DESC"
     sql = (
         f"SELECT a.id, {rank} AS rank FROM articles a{joins} "
@@ -43,7 +43,7 @@ def _reference_articles(session, match, limit):
 
 def _reference_annotations(session, match, kind, limit):
     params: dict[str, object] = {"limit": limit}
-    joins, conditions, rank = research._match_sql("annotations", match, params)
+    joins, conditions, rank = fulltext._match_sql("annotations", match, params)
     if kind is not None:
         conditions.append("n.kind = :kind")
         params["kind"] = kind.value
@@ -79,18 +79,18 @@ def filled(library: Library, tmp_path) -> Library:
 @pytest.mark.parametrize("limit", [1, 7, 100])
 def test_reshaped_search_sql_gives_identical_hits(filled: Library, limit: int) -> None:
     with filled.database.reading() as session:
-        trigram = research.has_trigram(session)
+        trigram = fulltext.has_trigram(session)
         for query in QUERIES:
             match, _terms, _sub = text_match(query, trigram=trigram)
-            got = [(r[0], r[4]) for r in research.search_articles(session, match, limit=limit)]
+            got = [(r[0], r[4]) for r in fulltext.search_articles(session, match, limit=limit)]
             assert got == _reference_articles(session, match, limit), query
             if query.startswith("title:"):
                 continue  # not a column of the annotations' table
             for kind in (None, Kind.CLAIM, Kind.QUOTE):
-                rows = research.search_annotations(session, match, kind=kind, limit=limit)
+                rows = fulltext.search_annotations(session, match, kind=kind, limit=limit)
                 got_n = [(r[0], r[12]) for r in rows]
                 assert got_n == _reference_annotations(session, match, kind, limit), (query, kind)
     # the comparison means something: the queries do find rows, and more than `limit` of them
     with filled.database.reading() as session:
         match, _t, _s = text_match("Pyongyang")
-        assert len(research.search_articles(session, match, limit=100)) > 7
+        assert len(fulltext.search_articles(session, match, limit=100)) > 7
