@@ -14,7 +14,7 @@ from nkreader.services import updating
 from nkreader.services.importing import Outcome, store_draft
 from nkreader.services.library import InvalidSpan, Library
 from nkreader.store import migrate
-from nkreader.store.annotations import update_annotation
+from nkreader.store.annotations import write_fields
 from nkreader.store.articles import revisions_for
 from nkreader.store.database import Database
 
@@ -190,14 +190,14 @@ def test_one_article_update_is_one_transaction(
     before = library.article(article_id)
     calls = []
 
-    def failing(session, annotation):
-        calls.append(annotation)
+    def failing(session, uuid, expected_version, values):
+        calls.append(uuid)
         if len(calls) == 2:
             raise RuntimeError("disk pulled out")
-        return original(session, annotation)
+        return original(session, uuid, expected_version, values)
 
-    original = update_annotation
-    monkeypatch.setattr(updating, "update_annotation", failing)
+    original = write_fields
+    monkeypatch.setattr(updating, "write_fields", failing)
     from nkreader.domain import ArticleDraft
 
     draft = ArticleDraft(title=before.title, body=UPDATED, url=URL, origin=before.origin)

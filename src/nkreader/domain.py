@@ -176,6 +176,9 @@ class Annotation:
     author: str | None = None
     created_at: datetime = field(default_factory=utcnow)
     updated_at: datetime = field(default_factory=utcnow)
+    version: int = 1
+    """Moves on by one with every stored change; a write names the version its editor saw
+    (`Library.update_fields`), so two windows never overwrite each other unseen."""
 
 
 @dataclass(slots=True)

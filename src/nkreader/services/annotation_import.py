@@ -207,7 +207,7 @@ def _merge(
     elif (
         may_replace
         and incoming.updated_at > existing.updated_at
-        and replace(incoming, id=existing.id) != existing
+        and replace(incoming, id=existing.id, version=existing.version) != existing
     ):
         update_annotation(session, incoming)
         report.updated += 1

@@ -1,27 +1,42 @@
-"""Undo and redo of annotation changes, each step stored before it is reported done.
+"""Undo and redo of annotation and link changes, each step stored before it is reported done.
 
-A change is kept as the states before and after it, so undoing it is storing
-the state before (re-creating a deleted annotation with its uuid, times and
-fields), and redoing it is storing the state after.
+A change is kept as the states before and after it. Undoing it stores the state before:
+a deleted annotation is re-created with its uuid, times and fields *and the links that went
+with it*; a removed link is made again; an edit writes back the fields it changed. Redoing
+stores the state after.
+
+Undo and redo of an edit are edits like any other (`Library.update_fields`): they write only
+the fields the change touched, over the version this history last stored, so a change another
+window made meanwhile to other fields is kept, and a clash is reported in `message`, never
+silently overwritten.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
-from nkreader.domain import Annotation
+from nkreader.domain import Annotation, Link, LinkType
+from nkreader.services import links as link_service
+from nkreader.services.edits import changed_fields
 from nkreader.services.library import Library
+from nkreader.store.errors import NotFound
+
+__all__ = ["LIMIT", "Change", "History", "LinkChange", "Step"]
 
 LIMIT = 500
 
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    """`before` None: a creation; `after` None: a deletion; both: an edit."""
+    """A change of one annotation. `before` None: a creation; `after` None: a deletion; both: an edit."""
 
     before: Annotation | None
     after: Annotation | None
     label: str
+    links: tuple[Link, ...] = ()
+    """The links a deletion removed with the annotation (undo brings them back)."""
+    fields: tuple[str, ...] = field(default=())
+    """The fields an edit changed (undo and redo write only these)."""
 
     @property
     def annotation(self) -> Annotation:
@@ -29,14 +44,46 @@ class Change:
         assert found is not None
         return found
 
+    @property
+    def annotation_uuid(self) -> str:
+        return self.annotation.uuid
+
+
+@dataclass(frozen=True, slots=True)
+class LinkChange:
+    """A link made (`removed` False) or removed (`removed` True)."""
+
+    link: Link
+    removed: bool
+    label: str
+
+    @property
+    def annotation_uuid(self) -> str:
+        """The link's source annotation (where the app goes to show the step)."""
+        return self.link.source_uuid
+
+
+Step = Change | LinkChange
+
 
 class History:
+    """The undo and redo stacks of one window. `message` tells what the last step could not do
+    exactly as recorded (links whose other end is gone, an edit merged with another window's)."""
+
     def __init__(self, library: Library) -> None:
         self.library = library
-        self._undo: list[Change] = []
-        self._redo: list[Change] = []
+        self._undo: list[Step] = []
+        self._redo: list[Step] = []
+        self.message = ""
 
-    def record(self, change: Change) -> None:
+    # ------------------------------------------------------------------ recording
+
+    def record(self, change: Step) -> None:
+        if isinstance(change, Change) and change.before is not None and change.after is not None:
+            if not change.fields:
+                change = replace(change, fields=tuple(changed_fields(change.before, change.after)))
+            if not change.fields:
+                return  # nothing changed: nothing to undo
         self._undo.append(change)
         del self._undo[:-LIMIT]
         self._redo.clear()
@@ -44,11 +91,41 @@ class History:
     def created(self, annotation: Annotation, label: str) -> None:
         self.record(Change(None, annotation, label))
 
-    def deleted(self, annotation: Annotation, label: str) -> None:
-        self.record(Change(annotation, None, label))
+    def deleted(self, annotation: Annotation, label: str, links: tuple[Link, ...] = ()) -> None:
+        """Record a deletion done elsewhere. Prefer `delete`, which also keeps its links."""
+        self.record(Change(annotation, None, label, links=tuple(links)))
 
     def edited(self, before: Annotation, after: Annotation, label: str) -> None:
         self.record(Change(before, after, label))
+
+    def linked(self, link: Link, label: str = "link") -> None:
+        self.record(LinkChange(link, removed=False, label=label))
+
+    def unlinked(self, link: Link, label: str = "unlink") -> None:
+        self.record(LinkChange(link, removed=True, label=label))
+
+    # ------------------------------------------------------------------ doing and recording
+
+    def delete(self, uuid: str, label: str = "delete") -> Change:
+        """Delete an annotation and its links, and record it so undo brings both back."""
+        removal = self.library.remove(uuid)
+        change = Change(removal.annotation, None, label, links=removal.links)
+        self.record(change)
+        return change
+
+    def link(self, source_uuid: str, target_uuid: str, type: LinkType, label: str = "link") -> Link:
+        """Link two annotations (`services.links.link`) and record it."""
+        made = link_service.link(self.library, source_uuid, target_uuid, type)
+        self.linked(made, label)
+        return made
+
+    def unlink(self, link_uuid: str, label: str = "unlink") -> Link:
+        """Remove a link (`services.links.unlink`) and record it so undo makes it again."""
+        gone = link_service.unlink(self.library, link_uuid)
+        self.unlinked(gone, label)
+        return gone
+
+    # ------------------------------------------------------------------ undo and redo
 
     @property
     def can_undo(self) -> bool:
@@ -58,30 +135,58 @@ class History:
     def can_redo(self) -> bool:
         return bool(self._redo)
 
-    def undo(self) -> Change | None:
-        """Store the state before the last change; returns the change undone."""
-        if not self._undo:
+    def undo(self) -> Step | None:
+        """Store the state before the last change; returns the change undone (None: nothing to undo)."""
+        return self._step(self._undo, self._redo, undo=True)
+
+    def redo(self) -> Step | None:
+        """Store the state after the last change undone; returns it (None: nothing to redo)."""
+        return self._step(self._redo, self._undo, undo=False)
+
+    def _step(self, source: list[Step], target: list[Step], *, undo: bool) -> Step | None:
+        self.message = ""
+        if not source:
             return None
-        change = self._undo[-1]
-        self._store(current=change.after, wanted=change.before)
-        self._undo.pop()
-        self._redo.append(change)
+        change = source[-1]
+        try:
+            done = self._apply(change, undo=undo)
+        except NotFound as exc:
+            source.pop()  # it can never be applied again: do not block the steps behind it
+            verb = "undo" if undo else "redo"
+            raise NotFound(f"cannot {verb} {change.label}: {exc.message}") from None
+        source.pop()
+        target.append(done)
         return change
 
-    def redo(self) -> Change | None:
-        if not self._redo:
-            return None
-        change = self._redo[-1]
-        self._store(current=change.before, wanted=change.after)
-        self._redo.pop()
-        self._undo.append(change)
-        return change
-
-    def _store(self, *, current: Annotation | None, wanted: Annotation | None) -> None:
-        if wanted is None:
+    def _apply(self, change: Step, *, undo: bool) -> Step:
+        """Store one step; returns the step as it now stands (fresh versions, links kept)."""
+        if isinstance(change, LinkChange):
+            return self._apply_link(change, undo=undo)
+        current, wanted = (change.after, change.before) if undo else (change.before, change.after)
+        if wanted is None:  # undo a creation / redo a deletion: delete, keeping its links
             assert current is not None
-            self.library.delete(current.uuid)
-        elif current is None:
-            self.library.restore(wanted)
-        else:
-            self.library.put(wanted)
+            removal = self.library.remove(current.uuid)
+            gone = removal.annotation
+            return replace(change, **{"after" if undo else "before": gone}, links=removal.links)
+        if current is None:  # undo a deletion / redo a creation: bring it back with its links
+            restored = self.library.restore(wanted, change.links)
+            self.message = restored.message
+            back = restored.annotation
+            return replace(change, **{"before" if undo else "after": back}, links=restored.links)
+        values = {name: getattr(wanted, name) for name in change.fields}
+        outcome = self.library.update_fields(current.uuid, current.version, values, seen=current)
+        self.message = outcome.message
+        now = outcome.annotation
+        other = replace(now, **{name: getattr(current, name) for name in change.fields})
+        return replace(change, before=now, after=other) if undo else replace(change, before=other, after=now)
+
+    def _apply_link(self, change: LinkChange, *, undo: bool) -> LinkChange:
+        make = change.removed == undo  # undo a removal, or redo a creation
+        try:
+            if make:
+                link_service.restore_link(self.library, change.link)
+            else:
+                link_service.unlink(self.library, change.link.uuid)
+        except link_service.LinkError as exc:
+            raise NotFound(str(exc)) from None
+        return change

@@ -8,8 +8,8 @@ ahead of what is stored.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from nkreader.domain import (
@@ -19,21 +19,28 @@ from nkreader.domain import (
     Article,
     ArticleSummary,
     Kind,
+    Link,
     Status,
     new_uuid,
     utcnow,
 )
+from nkreader.services import edits
+from nkreader.services.edits import EditOutcome
 from nkreader.store.annotations import (
     add_annotation,
+    annotation_id,
     annotations_for,
     delete_annotation,
+    find_annotation,
     get_annotation,
     known_tags,
-    update_annotation,
+    write_fields,
 )
 from nkreader.store.articles import get_article, quote_at, reading_position, set_reading_position
 from nkreader.store.browse import list_summaries, summary_of
 from nkreader.store.database import Database
+from nkreader.store.errors import NotFound, StoreError
+from nkreader.store.links import add_link, find_link, links_for
 from nkreader.store.speakers import speaker_completions
 from nkreader.store.stats import count_articles
 
@@ -157,48 +164,171 @@ class Library:
             )
             return add_annotation(session, annotation)
 
-    def edit(self, annotation: Annotation, **changes: object) -> Annotation:
-        """Store `annotation` with `changes` applied; `updated_at` moves on."""
-        updated = replace(annotation, **changes, updated_at=utcnow())  # type: ignore[arg-type]
-        with self.database.writing() as session:
-            return update_annotation(session, updated)
+    def update_fields(
+        self,
+        uuid: str,
+        expected_version: int,
+        changes: Mapping[str, object],
+        *,
+        seen: Annotation | None = None,
+    ) -> EditOutcome:
+        """Store the fields in `changes` (by `Annotation` field name) of the annotation `uuid`.
 
-    def reattach(self, uuid: str, start: int, end: int) -> Annotation:
+        `expected_version` is the version the editor showed, `seen` the annotation as it showed
+        it. If the annotation still has that version only the fields that differ are written
+        (and the version moves on; nothing is written when nothing differs). Otherwise another
+        window changed it meanwhile: it is read again and the edit merged field by field
+        (`services.edits`), and the outcome says what happened. One transaction; NotFound
+        when the annotation is gone (deleted elsewhere), ValueError for a field an edit may
+        not change.
+        """
+        wanted = edits.normalise(changes)
+        with self.database.writing() as session:
+            return store_fields(session, uuid, expected_version, wanted, seen)
+
+    def edit(self, annotation: Annotation, **changes: object) -> Annotation:
+        """Change fields of `annotation` as it was shown; returns the stored annotation.
+
+        `update_fields` with `annotation` as the version seen. A change of another window is
+        kept (merged in); if a change asked for here could not be stored because another
+        window changed the same field first, EditConflict (a StoreError) says so; use
+        `update_fields` to get the outcome instead.
+        """
+        outcome = self.update_fields(annotation.uuid, annotation.version, changes, seen=annotation)
+        if outcome.lost:
+            raise EditConflict(outcome)
+        return outcome.annotation
+
+    def reattach(self, uuid: str, start: int, end: int, *, expected_version: int | None = None) -> Annotation:
         """Put an annotation (an orphan, a doubtful fuzzy match) on body[start:end] of its article.
 
         Its exact text, prefix and suffix are taken from there and it is `anchored` again; note,
         tags, speaker and the rest stay. Returns the stored annotation (record it for undo).
+        With `expected_version`, EditConflict when another window moved it meanwhile.
         """
         with self.database.writing() as session:
-            annotation = get_annotation(session, uuid)
-            exact, prefix, suffix = _quote(session, annotation.article_id, start, end)
+            stored = get_annotation(session, uuid)
+            exact, prefix, suffix = _quote(session, stored.article_id, start, end)
             if not exact.strip():
                 raise InvalidSpan("cannot attach an annotation to blank text")
-            moved = replace(
-                annotation,
-                start=start,
-                end=end,
-                exact=exact,
-                prefix=prefix,
-                suffix=suffix,
-                anchor_state=AnchorState.ANCHORED,
-                updated_at=utcnow(),
-            )
-            return update_annotation(session, moved)
+            place = {
+                "start": start,
+                "end": end,
+                "exact": exact,
+                "prefix": prefix,
+                "suffix": suffix,
+                "anchor_state": AnchorState.ANCHORED,
+            }
+            version = stored.version if expected_version is None else expected_version
+            outcome = store_fields(session, uuid, version, place, None)
+            if outcome.lost:
+                raise EditConflict(outcome)
+            return outcome.annotation
 
     def put(self, annotation: Annotation) -> Annotation:
-        """Store exactly this state of an annotation (undo and redo restore old states)."""
-        with self.database.writing() as session:
-            return update_annotation(session, annotation)
+        """Store the editable fields of `annotation` as they are, over its version.
+
+        A field-level edit like any other: EditConflict when another window changed one of
+        those fields since that version.
+        """
+        wanted = {name: getattr(annotation, name) for name in edits.EDITABLE}
+        outcome = self.update_fields(annotation.uuid, annotation.version, wanted)
+        if outcome.lost:
+            raise EditConflict(outcome)
+        return outcome.annotation
 
     def delete(self, uuid: str) -> Annotation:
-        with self.database.writing() as session:
-            return delete_annotation(session, uuid)
+        """Delete an annotation (its links go with it); returns it as it was."""
+        return self.remove(uuid).annotation
 
-    def restore(self, annotation: Annotation) -> Annotation:
-        """Bring back a deleted annotation with its uuid, times and fields unchanged."""
+    def remove(self, uuid: str) -> Removal:
+        """Delete an annotation and its links in one transaction; returns both as they were,
+        so `restore` can bring back the annotation and its links (undo)."""
         with self.database.writing() as session:
-            return add_annotation(session, replace(annotation, id=None))
+            row_id = annotation_id(session, uuid)
+            links = links_for(session, [row_id]) if row_id is not None else []
+            return Removal(delete_annotation(session, uuid), tuple(links))
+
+    def restore(self, annotation: Annotation, links: Sequence[Link] = ()) -> Restored:
+        """Bring back a deleted annotation with its uuid, times and fields unchanged, and those
+        of its `links` whose other annotation still exists (in one transaction)."""
+        with self.database.writing() as session:
+            stored = add_annotation(session, replace(annotation, id=None))
+            back, missing = [], []
+            for link in links:
+                again = add_link(session, link)
+                if again is not None:
+                    back.append(again)
+                elif find_link(session, link.uuid) is None:
+                    missing.append(link)
+            return Restored(stored, tuple(back), tuple(missing))
+
+
+class EditConflict(StoreError):
+    """An edit of which a part was not stored: another window changed the same field first.
+
+    What was stored (the rest of the edit, the other window's changes) is in `outcome`.
+    """
+
+    def __init__(self, outcome: EditOutcome) -> None:
+        super().__init__(outcome.message)
+        self.outcome = outcome
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """A deleted annotation and the links that went with it."""
+
+    annotation: Annotation
+    links: tuple[Link, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Restored:
+    """An annotation brought back, the links brought back with it, and those that could not be
+    (their other annotation is gone too)."""
+
+    annotation: Annotation
+    links: tuple[Link, ...] = ()
+    missing: tuple[Link, ...] = ()
+
+    @property
+    def message(self) -> str:
+        """Empty when every link came back; otherwise what could not."""
+        if not self.missing:
+            return ""
+        n = len(self.missing)
+        return f"{n} link{'s' if n != 1 else ''} not restored: {'its' if n == 1 else 'their'} other annotation is gone"
+
+
+def store_fields(
+    session: Any, uuid: str, expected_version: int, wanted: Mapping[str, object], seen: Annotation | None
+) -> EditOutcome:
+    """`Library.update_fields` inside the caller's write transaction (for use cases that read
+    and write in one, such as `register.set_status`)."""
+    stored = find_annotation(session, uuid, for_update=True)
+    if stored is None:
+        raise NotFound(f"annotation {uuid} was deleted (in another window?); the change was not saved")
+    moved = stored.version != expected_version
+    if not moved:
+        values = edits.differing(stored, wanted)
+        saved = list(dict.fromkeys(edits.field_name(n) for n in wanted))
+        merged = edits.Merge(values=values, saved=saved)
+    else:
+        merged = edits.merge(seen, stored, wanted)
+    if merged.values:
+        values = {**merged.values, "updated_at": utcnow()}
+        if not write_fields(session, uuid, stored.version, values):  # pragma: no cover - row is locked
+            raise StoreError("the annotation changed while it was being saved; try again")
+        stored = get_annotation(session, uuid)
+    message = edits.describe(merged.saved, merged.conflicts, merged.others, moved=moved)
+    return EditOutcome(
+        annotation=stored,
+        saved=tuple(merged.saved),
+        conflicts=tuple(merged.conflicts),
+        merged_from_others=tuple(merged.others),
+        message=message,
+    )
 
 
 def _quote(session: Any, article_id: int, start: int, end: int) -> tuple[str, str, str]:

@@ -24,7 +24,8 @@ from nkreader.domain import (
     quote_context,
     utcnow,
 )
-from nkreader.store.annotations import annotations_for, update_annotation
+from nkreader.services.edits import changed_fields
+from nkreader.store.annotations import annotations_for, write_fields
 from nkreader.store.articles import add_revision, replace_article_text
 from nkreader.text.anchoring import Quote, TextIndex
 
@@ -104,5 +105,9 @@ def update_article(session: Any, existing: Article, draft: ArticleDraft, digest:
     for old, new in zip(before, reanchor_annotations(article.body, before, now), strict=True):
         result.states[new.anchor_state] += 1
         if new != old:
-            update_annotation(session, new)
+            # a field-level write over the version read in this transaction: the version moves
+            # on, so a window showing the annotation sees that it changed
+            write_fields(
+                session, old.uuid, old.version, {**changed_fields(old, new), "updated_at": new.updated_at}
+            )
     return result

@@ -6,16 +6,17 @@ in `export_rows`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
+from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
 from nkreader.domain import Annotation, Kind
 from nkreader.store.errors import NotFound
-from nkreader.store.mappers import annotation_from_row, annotation_values
+from nkreader.store.mappers import ANNOTATION_FIELDS, annotation_from_row, annotation_values, to_column
 from nkreader.store.models import AnnotationRow
 
 
@@ -61,8 +62,13 @@ def annotations_by_article(
     return grouped
 
 
-def _row(session: Session, uuid: str) -> AnnotationRow | None:
-    return session.scalars(select(AnnotationRow).where(AnnotationRow.uuid == uuid)).first()
+def _row(session: Session, uuid: str, *, for_update: bool = False) -> AnnotationRow | None:
+    # populate_existing: a row this session already holds is refreshed from the table, so a
+    # read after `write_fields` (a Core UPDATE) sees what was written
+    query = select(AnnotationRow).where(AnnotationRow.uuid == uuid).execution_options(populate_existing=True)
+    if for_update:
+        query = query.with_for_update()  # PostgreSQL: the row stays ours until commit (SQLite: no-op)
+    return session.scalars(query).first()
 
 
 def _row_or_missing(session: Session, uuid: str) -> AnnotationRow:
@@ -72,12 +78,19 @@ def _row_or_missing(session: Session, uuid: str) -> AnnotationRow:
     return row
 
 
+def annotation_id(session: Session, uuid: str) -> int | None:
+    """The row id of the annotation `uuid` (links refer to annotations by it), or None."""
+    return session.scalar(select(AnnotationRow.id).where(AnnotationRow.uuid == uuid))
+
+
 def get_annotation(session: Session, uuid: str) -> Annotation:
     return annotation_from_row(_row_or_missing(session, uuid))
 
 
-def find_annotation(session: Session, uuid: str) -> Annotation | None:
-    row = _row(session, uuid)
+def find_annotation(session: Session, uuid: str, *, for_update: bool = False) -> Annotation | None:
+    """The annotation with `uuid`, or None. `for_update`: locked until the transaction ends
+    (a read that a write in the same transaction depends on)."""
+    row = _row(session, uuid, for_update=for_update)
     return annotation_from_row(row) if row else None
 
 
@@ -89,12 +102,43 @@ def add_annotation(session: Session, annotation: Annotation) -> Annotation:
 
 
 def update_annotation(session: Session, annotation: Annotation) -> Annotation:
-    """Store every field of `annotation` over the stored one with its uuid."""
+    """Store every field of `annotation` over the stored one with its uuid; the version moves on.
+
+    For a caller that read the stored annotation in this same transaction (an annotation
+    import merging a newer copy). Editors write the fields they changed with `write_fields`.
+    """
     row = _row_or_missing(session, annotation.uuid)
-    for name, value in annotation_values(annotation).items():
-        setattr(row, name, value)
+    for name in ANNOTATION_FIELDS:
+        setattr(row, name, to_column(name, getattr(annotation, name)))
+    row.version = row.version + 1
     session.flush()
     return annotation_from_row(row)
+
+
+def write_fields(session: Session, uuid: str, expected_version: int, values: Mapping[str, object]) -> bool:
+    """Store `values` (fields of `Annotation` by name) on the annotation `uuid` if it still has
+    `expected_version`, and move its version on; False (nothing written) when it has another
+    version or is gone.
+
+    One conditional UPDATE: only the named columns are written, and a concurrent writer
+    (another process, another server session) cannot slip in between the test and the write.
+    """
+    unknown = set(values) - set(ANNOTATION_FIELDS)
+    if unknown:
+        raise ValueError(f"not annotation fields: {', '.join(sorted(unknown))}")
+    table = AnnotationRow.__table__
+    statement = (
+        update(table)
+        .where(table.c.uuid == uuid, table.c.version == expected_version)
+        .values(
+            {
+                **{name: to_column(name, value) for name, value in values.items()},
+                "version": table.c.version + 1,
+            }
+        )
+    )
+    result = cast(CursorResult[Any], session.execute(statement))
+    return result.rowcount == 1
 
 
 def delete_annotation(session: Session, uuid: str) -> Annotation:

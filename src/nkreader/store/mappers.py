@@ -202,6 +202,7 @@ def annotation_from_row(row: AnnotationRow) -> Annotation:
         author=row.author,
         created_at=row.created_at,
         updated_at=row.updated_at,
+        version=row.version,
     )
 
 
@@ -215,9 +216,10 @@ def to_column(name: str, value: Any) -> Any:
 
 
 def annotation_values(annotation: Annotation) -> dict[str, Any]:
-    """Column values of an annotation (without id); uuid included."""
+    """Column values of a new annotation row (without id): uuid and version included."""
     values = {name: to_column(name, getattr(annotation, name)) for name in ANNOTATION_FIELDS}
     values["uuid"] = annotation.uuid
+    values["version"] = annotation.version
     return values
 
 

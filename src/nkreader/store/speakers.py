@@ -7,7 +7,9 @@ transactions and user-facing errors (`services.speakers`).
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, text
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, bindparam, text
 from sqlalchemy.orm import Session
 
 from nkreader.domain import Kind, SpeakerStat, utcnow
@@ -163,12 +165,16 @@ def merge_speakers(session: Session, keep: str, merge: str) -> int:
         spellings = list(dict.fromkeys([*speaker_spellings(session, merge_name), merge]))
     if not spellings:
         return 0
-    changed = session.execute(
-        text("UPDATE annotations SET speaker = :keep, updated_at = :now WHERE speaker IN :names").bindparams(
-            bindparam("names", expanding=True)
-        ),
+    # every write to an annotation moves its version on (an open editor then merges, see
+    # services.edits), a merge included
+    result = session.execute(
+        text(
+            "UPDATE annotations SET speaker = :keep, updated_at = :now, version = version + 1 "
+            "WHERE speaker IN :names"
+        ).bindparams(bindparam("names", expanding=True)),
         {"keep": keep_name, "now": time_to_store(utcnow()), "names": spellings},
-    ).rowcount
+    )
+    changed = cast(CursorResult[Any], result).rowcount
     keep_id = _speaker_id(session, keep_name, create=True)
     if merge_name != keep_name:
         merge_id = _speaker_id(session, merge_name, create=False)
