@@ -23,7 +23,7 @@ import pytest
 from conftest import SAMPLES
 from nkreader.domain import AnchorState, quote_context
 from nkreader.ingest import iter_input_files, read_file
-from nkreader.text.anchoring import Anchor, Quote, TextIndex, fold, reanchor
+from nkreader.text.anchoring import Anchor, Quote, TextIndex, fold, locate
 from nkreader.text.segment import sentence_spans
 
 ANCHORED, MOVED, FUZZY, ORPHANED = (
@@ -201,7 +201,7 @@ CURATED = [
 @pytest.mark.parametrize("case", CURATED, ids=lambda c: c.name)
 def test_curated_edit_cases(case: Case) -> None:
     quote = quote_of(case.body, case.passage, case.marked)
-    anchor = reanchor(case.new_body, quote)
+    anchor = locate(case.new_body, quote)
     assert anchor.state is case.state, anchor
     if case.text is None:
         assert anchor.start <= anchor.end <= len(case.new_body)
@@ -229,7 +229,7 @@ def test_folding_maps_offsets_back() -> None:
 
 def test_orphan_keeps_offsets_clamped() -> None:
     quote = Quote(50, 60, "gone forever", "", "")
-    anchor = reanchor("short", quote)
+    anchor = locate("short", quote)
     assert anchor == Anchor(5, 5, ORPHANED, 0.0)
 
 
@@ -441,7 +441,7 @@ def test_acceptance_rates_on_generated_corpus(capsys: pytest.CaptureFixture[str]
     landed: dict[str, list[bool]] = {"outside": [], "inside": [], "gone": []}
     wrong: list[Generated] = []
     for case in corpus:
-        anchor = reanchor(case.new, case.quote)
+        anchor = locate(case.new, case.quote)
         assert isinstance(anchor, Anchor)  # none dropped: every annotation gets an answer
         assert 0 <= anchor.start <= anchor.end <= len(case.new)
         if case.intended is None:
@@ -516,13 +516,15 @@ def test_one_megabyte_body_with_200_annotations_is_fast(
 
 def test_paragraph_added_at_the_top_moves_no_cue() -> None:
     """Ten marks, one paragraph added above them all: offsets follow, none is flagged `moved`."""
-    sentences = [f"Sentence number {n} reports that prices rose by {n * 7} won in the market." for n in range(10)]
+    sentences = [
+        f"Sentence number {n} reports that prices rose by {n * 7} won in the market." for n in range(10)
+    ]
     body = "\n\n".join(sentences)
     quotes = [quote_of(body, s, 0) for s in sentences]
     new_body = "A new opening paragraph was added by the editors.\n\n" + body
-    anchors = [reanchor(new_body, q) for q in quotes]
+    anchors = [locate(new_body, q) for q in quotes]
     assert [a.state for a in anchors] == [ANCHORED] * 10
     assert [new_body[a.start : a.end] for a in anchors] == sentences
     # a passage whose own surroundings changed is still flagged
     edited = new_body.replace(sentences[4], "Meanwhile, " + sentences[4])
-    assert reanchor(edited, quotes[4]).state is MOVED
+    assert locate(edited, quotes[4]).state is MOVED

@@ -29,7 +29,6 @@ from typing import Any
 from urllib.parse import unquote, urldefrag
 
 from nkreader.domain import (
-    CONTEXT_CHARS,
     AnchorState,
     Annotation,
     Article,
@@ -49,7 +48,7 @@ from nkreader.store.articles import (
     insert_article,
 )
 from nkreader.store.links import add_link, find_link
-from nkreader.text.anchoring import Quote, TextIndex
+from nkreader.text.anchoring import TextIndex, reanchor
 from nkreader.text.normalize import normalize_line, normalize_text
 
 __all__ = ["AnnotationFileError", "AnnotationImportReport", "import_annotation_file", "import_document"]
@@ -164,36 +163,10 @@ def _clean_article(article: Article) -> Article:
 
 
 def _place(index: TextIndex, annotation: Annotation, report: AnnotationImportReport) -> Annotation:
-    """The annotation on `index.body`: kept as is where its text still is, else re-anchored."""
-    body = index.body
-    if annotation.exact and body[annotation.start : annotation.end] == annotation.exact:
-        return annotation
-    anchor = index.locate(
-        Quote(annotation.start, annotation.end, annotation.exact, annotation.prefix, annotation.suffix)
-    )
-    report.anchors[anchor.state] += 1
-    if anchor.orphaned:
-        return replace(
-            annotation,
-            start=anchor.start,
-            end=anchor.end,
-            prefix=annotation.prefix[-CONTEXT_CHARS:],
-            suffix=annotation.suffix[:CONTEXT_CHARS],
-            anchor_state=AnchorState.ORPHANED,
-        )
-    exact, prefix, suffix = quote_context(body, anchor.start, anchor.end)
-    state = anchor.state
-    if annotation.anchor_state is AnchorState.FUZZY and state is not AnchorState.ORPHANED:
-        state = AnchorState.FUZZY
-    return replace(
-        annotation,
-        start=anchor.start,
-        end=anchor.end,
-        exact=exact,
-        prefix=prefix,
-        suffix=suffix,
-        anchor_state=state,
-    )
+    """The annotation on `index.body` (`text.anchoring.reanchor`, the rule `import --update` uses too)."""
+    placed = reanchor(index, annotation)
+    report.anchors[placed.anchor_state] += 1
+    return placed
 
 
 def _merge(

@@ -21,13 +21,12 @@ from nkreader.domain import (
     Article,
     ArticleDraft,
     ArticleRevision,
-    quote_context,
     utcnow,
 )
 from nkreader.services.edits import changed_fields
 from nkreader.store.annotations import annotations_for, write_fields
 from nkreader.store.articles import add_revision, replace_article_text
-from nkreader.text.anchoring import Quote, TextIndex
+from nkreader.text.anchoring import reanchor_many
 
 
 @dataclass(slots=True)
@@ -43,39 +42,13 @@ class UpdateResult:
 
 
 def reanchor_annotations(body: str, annotations: Sequence[Annotation], now: datetime) -> list[Annotation]:
-    """Each annotation placed on `body`: new offsets, quote and anchor state.
-
-    An orphan keeps its exact text, prefix and suffix (what it was made on) and its offsets,
-    clamped to the body. A `fuzzy` annotation stays `fuzzy` until someone re-attaches it, even
-    if a later text holds its passage exactly: nobody has checked the approximate match yet.
-    `updated_at` moves on for the annotations that changed.
-    """
-    index = TextIndex(body)
-    placed: dict[str, Annotation] = {}
-    for annotation in sorted(annotations, key=lambda a: (a.start, a.end)):
-        anchor = index.locate(
-            Quote(annotation.start, annotation.end, annotation.exact, annotation.prefix, annotation.suffix)
-        )
-        if anchor.orphaned:
-            moved = replace(annotation, start=anchor.start, end=anchor.end, anchor_state=AnchorState.ORPHANED)
-        else:
-            exact, prefix, suffix = quote_context(body, anchor.start, anchor.end)
-            state = anchor.state
-            if annotation.anchor_state is AnchorState.FUZZY and state is not AnchorState.FUZZY:
-                state = AnchorState.FUZZY
-            moved = replace(
-                annotation,
-                start=anchor.start,
-                end=anchor.end,
-                exact=exact,
-                prefix=prefix,
-                suffix=suffix,
-                anchor_state=state,
-            )
-        if moved != annotation:
-            moved = replace(moved, updated_at=now)
-        placed[annotation.uuid] = moved
-    return [placed[a.uuid] for a in annotations]
+    """Each annotation placed on `body` (`text.anchoring.reanchor_many`, the one re-anchoring
+    rule); `updated_at` moves on for the annotations that changed."""
+    placed = reanchor_many(body, annotations)
+    return [
+        new if new == old else replace(new, updated_at=now)
+        for old, new in zip(annotations, placed, strict=True)
+    ]
 
 
 def update_article(session: Any, existing: Article, draft: ArticleDraft, digest: str) -> UpdateResult:

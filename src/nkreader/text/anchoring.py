@@ -29,11 +29,11 @@ import re
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz.distance import Indel, Levenshtein
 
-from nkreader.domain import AnchorState
+from nkreader.domain import CONTEXT_CHARS, AnchorState, Annotation, quote_context
 
 __all__ = [
     "FUZZY_BUDGET",
@@ -41,8 +41,10 @@ __all__ = [
     "Quote",
     "TextIndex",
     "fold",
+    "locate",
+    "locate_all",
     "reanchor",
-    "reanchor_all",
+    "reanchor_many",
 ]
 
 FUZZY_BUDGET = 0.25
@@ -325,7 +327,7 @@ class TextIndex:
 
     It learns from each passage it places how far text has shifted there, and expects the next
     passage near its old place plus the shift of its nearest placed neighbour: give it the
-    annotations in text order (`reanchor_all` does).
+    annotations in text order (`locate_all` and `reanchor_many` do).
     """
 
     def __init__(self, body: str) -> None:
@@ -545,16 +547,69 @@ class TextIndex:
         return s, e
 
 
-def reanchor(body: str, quote: Quote) -> Anchor:
+def locate(body: str, quote: Quote) -> Anchor:
     """Where `quote`'s passage is in `body`; for many quotes on one body use `TextIndex`."""
     return TextIndex(body).locate(quote)
 
 
-def reanchor_all(body: str, quotes: Iterable[Quote]) -> list[Anchor]:
-    """Re-anchor many quotes on one body; answers in the order given (worked out in text order)."""
+def locate_all(body: str, quotes: Iterable[Quote]) -> list[Anchor]:
+    """Locate many quotes on one body; answers in the order given (worked out in text order)."""
     quotes = list(quotes)
     index = TextIndex(body)
     anchors: dict[int, Anchor] = {}
     for i in sorted(range(len(quotes)), key=lambda i: (quotes[i].start, quotes[i].end)):
         anchors[i] = index.locate(quotes[i])
     return [anchors[i] for i in range(len(quotes))]
+
+
+# --------------------------------------------------------------------------- annotations
+
+
+def reanchor(text: str | TextIndex, annotation: Annotation) -> Annotation:
+    """The one re-anchoring rule: `annotation` placed on a (new) text, with new offsets, quote
+    selector and anchor state. Used by `import --update` and by annotation imports alike.
+
+    - found (anchored, moved, fuzzy): offsets, exact text, prefix and suffix are taken from the
+      new text; an annotation that was `fuzzy` stays `fuzzy` (nobody has checked that
+      approximate match yet), even if this text holds its passage exactly;
+    - orphaned: it keeps its exact text and quote context (what it was made on, the context cut
+      to `CONTEXT_CHARS`) and its offsets are clamped to the text, so it can be re-attached.
+
+    Nothing else changes (note, tags, times: the caller moves `updated_at` on if it stores it).
+    For many annotations on one text, pass one `TextIndex` (or use `reanchor_many`).
+    """
+    index = text if isinstance(text, TextIndex) else TextIndex(text)
+    anchor = index.locate(
+        Quote(annotation.start, annotation.end, annotation.exact, annotation.prefix, annotation.suffix)
+    )
+    if anchor.orphaned:
+        return replace(
+            annotation,
+            start=anchor.start,
+            end=anchor.end,
+            prefix=annotation.prefix[-CONTEXT_CHARS:],
+            suffix=annotation.suffix[:CONTEXT_CHARS],
+            anchor_state=AnchorState.ORPHANED,
+        )
+    exact, prefix, suffix = quote_context(index.body, anchor.start, anchor.end)
+    state = AnchorState.FUZZY if annotation.anchor_state is AnchorState.FUZZY else anchor.state
+    return replace(
+        annotation,
+        start=anchor.start,
+        end=anchor.end,
+        exact=exact,
+        prefix=prefix,
+        suffix=suffix,
+        anchor_state=state,
+    )
+
+
+def reanchor_many(text: str | TextIndex, annotations: Iterable[Annotation]) -> list[Annotation]:
+    """`reanchor` for every annotation on one text; answers in the order given (worked out in
+    text order, so the index's caches serve neighbours)."""
+    items = list(annotations)
+    index = text if isinstance(text, TextIndex) else TextIndex(text)
+    placed: dict[int, Annotation] = {}
+    for i in sorted(range(len(items)), key=lambda i: (items[i].start, items[i].end)):
+        placed[i] = reanchor(index, items[i])
+    return [placed[i] for i in range(len(items))]

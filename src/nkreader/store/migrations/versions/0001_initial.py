@@ -10,13 +10,84 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from nkreader.store.fts import CREATE_STATEMENTS, DROP_STATEMENTS
-from nkreader.store.models import UTCDateTime
-
 revision = "0001"
 down_revision = None
 branch_labels = None
 depends_on = None
+
+# Frozen: what this migration creates, written out here rather than imported from live code
+# (`nkreader.store.fts`, `nkreader.store.models`), so that a later change there cannot change
+# what an old migration makes. Times are stored as naive UTC DATETIME (the live `UTCDateTime`
+# type only converts values; its DDL is DATETIME's).
+UTCDateTime = sa.DateTime
+
+# The FTS5 tables and their triggers (the live ones: `nkreader.store.fts`).
+CREATE_STATEMENTS = [
+    """
+    CREATE VIRTUAL TABLE articles_fts USING fts5(
+        title, source, body,
+        content='articles', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 2'
+    )
+    """,
+    """
+    CREATE TRIGGER articles_fts_ai AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_fts(rowid, title, source, body)
+        VALUES (new.id, new.title, coalesce(new.source, ''), new.body);
+    END
+    """,
+    """
+    CREATE TRIGGER articles_fts_ad AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_fts(articles_fts, rowid, title, source, body)
+        VALUES ('delete', old.id, old.title, coalesce(old.source, ''), old.body);
+    END
+    """,
+    """
+    CREATE TRIGGER articles_fts_au AFTER UPDATE OF title, source, body ON articles BEGIN
+        INSERT INTO articles_fts(articles_fts, rowid, title, source, body)
+        VALUES ('delete', old.id, old.title, coalesce(old.source, ''), old.body);
+        INSERT INTO articles_fts(rowid, title, source, body)
+        VALUES (new.id, new.title, coalesce(new.source, ''), new.body);
+    END
+    """,
+    """
+    CREATE VIRTUAL TABLE annotations_fts USING fts5(
+        exact, note, speaker, tags,
+        content='annotations', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 2'
+    )
+    """,
+    """
+    CREATE TRIGGER annotations_fts_ai AFTER INSERT ON annotations BEGIN
+        INSERT INTO annotations_fts(rowid, exact, note, speaker, tags)
+        VALUES (new.id, new.exact, new.note, coalesce(new.speaker, ''), new.tags);
+    END
+    """,
+    """
+    CREATE TRIGGER annotations_fts_ad AFTER DELETE ON annotations BEGIN
+        INSERT INTO annotations_fts(annotations_fts, rowid, exact, note, speaker, tags)
+        VALUES ('delete', old.id, old.exact, old.note, coalesce(old.speaker, ''), old.tags);
+    END
+    """,
+    """
+    CREATE TRIGGER annotations_fts_au AFTER UPDATE ON annotations BEGIN
+        INSERT INTO annotations_fts(annotations_fts, rowid, exact, note, speaker, tags)
+        VALUES ('delete', old.id, old.exact, old.note, coalesce(old.speaker, ''), old.tags);
+        INSERT INTO annotations_fts(rowid, exact, note, speaker, tags)
+        VALUES (new.id, new.exact, new.note, coalesce(new.speaker, ''), new.tags);
+    END
+    """,
+]
+DROP_STATEMENTS = [
+    "DROP TRIGGER IF EXISTS annotations_fts_au",
+    "DROP TRIGGER IF EXISTS annotations_fts_ad",
+    "DROP TRIGGER IF EXISTS annotations_fts_ai",
+    "DROP TABLE IF EXISTS annotations_fts",
+    "DROP TRIGGER IF EXISTS articles_fts_au",
+    "DROP TRIGGER IF EXISTS articles_fts_ad",
+    "DROP TRIGGER IF EXISTS articles_fts_ai",
+    "DROP TABLE IF EXISTS articles_fts",
+]
 
 
 def upgrade() -> None:

@@ -10,12 +10,16 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from nkreader.store.models import UTCDateTime
-
 revision = "0002"
 down_revision = "0001"
 branch_labels = None
 depends_on = None
+
+# Frozen: what this migration creates, written out here rather than imported from live code
+# (`nkreader.store.fts`, `nkreader.store.models`), so that a later change there cannot change
+# what an old migration makes. Times are stored as naive UTC DATETIME (the live `UTCDateTime`
+# type only converts values; its DDL is DATETIME's).
+UTCDateTime = sa.DateTime
 
 
 def upgrade() -> None:

@@ -18,12 +18,82 @@ import sqlite3
 import sqlalchemy as sa
 from alembic import op
 
-from nkreader.store.fts import TRIGRAM_CREATE_STATEMENTS, TRIGRAM_DROP_STATEMENTS, TRIGRAM_MIN_SQLITE
-
 revision = "0004"
 down_revision = "0003"
 branch_labels = None
 depends_on = None
+
+# Frozen: the trigram tables and triggers as this migration creates them, written out here
+# rather than imported from `nkreader.store.fts`, so a later change there cannot change them.
+TRIGRAM_MIN_SQLITE = (3, 34, 0)
+TRIGRAM_CREATE_STATEMENTS = [
+    """
+    CREATE VIRTUAL TABLE articles_tri USING fts5(
+        title, source, body,
+        content='articles', content_rowid='id',
+        tokenize='trigram'
+    )
+    """,
+    """
+    CREATE TRIGGER articles_tri_ai AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_tri(rowid, title, source, body)
+        VALUES (new.id, new.title, coalesce(new.source, ''), new.body);
+    END
+    """,
+    """
+    CREATE TRIGGER articles_tri_ad AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_tri(articles_tri, rowid, title, source, body)
+        VALUES ('delete', old.id, old.title, coalesce(old.source, ''), old.body);
+    END
+    """,
+    """
+    CREATE TRIGGER articles_tri_au AFTER UPDATE OF title, source, body ON articles BEGIN
+        INSERT INTO articles_tri(articles_tri, rowid, title, source, body)
+        VALUES ('delete', old.id, old.title, coalesce(old.source, ''), old.body);
+        INSERT INTO articles_tri(rowid, title, source, body)
+        VALUES (new.id, new.title, coalesce(new.source, ''), new.body);
+    END
+    """,
+    """
+    CREATE VIRTUAL TABLE annotations_tri USING fts5(
+        exact, note, speaker, tags,
+        content='annotations', content_rowid='id',
+        tokenize='trigram'
+    )
+    """,
+    """
+    CREATE TRIGGER annotations_tri_ai AFTER INSERT ON annotations BEGIN
+        INSERT INTO annotations_tri(rowid, exact, note, speaker, tags)
+        VALUES (new.id, new.exact, new.note, coalesce(new.speaker, ''), new.tags);
+    END
+    """,
+    """
+    CREATE TRIGGER annotations_tri_ad AFTER DELETE ON annotations BEGIN
+        INSERT INTO annotations_tri(annotations_tri, rowid, exact, note, speaker, tags)
+        VALUES ('delete', old.id, old.exact, old.note, coalesce(old.speaker, ''), old.tags);
+    END
+    """,
+    """
+    CREATE TRIGGER annotations_tri_au AFTER UPDATE OF exact, note, speaker, tags ON annotations BEGIN
+        INSERT INTO annotations_tri(annotations_tri, rowid, exact, note, speaker, tags)
+        VALUES ('delete', old.id, old.exact, old.note, coalesce(old.speaker, ''), old.tags);
+        INSERT INTO annotations_tri(rowid, exact, note, speaker, tags)
+        VALUES (new.id, new.exact, new.note, coalesce(new.speaker, ''), new.tags);
+    END
+    """,
+    "INSERT INTO articles_tri(articles_tri) VALUES ('rebuild')",
+    "INSERT INTO annotations_tri(annotations_tri) VALUES ('rebuild')",
+]
+TRIGRAM_DROP_STATEMENTS = [
+    "DROP TRIGGER IF EXISTS annotations_tri_au",
+    "DROP TRIGGER IF EXISTS annotations_tri_ad",
+    "DROP TRIGGER IF EXISTS annotations_tri_ai",
+    "DROP TABLE IF EXISTS annotations_tri",
+    "DROP TRIGGER IF EXISTS articles_tri_au",
+    "DROP TRIGGER IF EXISTS articles_tri_ad",
+    "DROP TRIGGER IF EXISTS articles_tri_ai",
+    "DROP TABLE IF EXISTS articles_tri",
+]
 
 
 def upgrade() -> None:
