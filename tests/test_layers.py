@@ -1,4 +1,4 @@
-"""DESIGN §2 layering, checked on the source: each layer imports only what it may."""
+"""Layering (docs/ARCHITECTURE.md §Layers), checked on the source: each layer imports only what it may."""
 
 from __future__ import annotations
 
@@ -55,3 +55,22 @@ def test_layer_imports(path: Path) -> None:
             target = name.split(".")[1]
             if target in ALLOWED and target != layer:
                 assert target in ALLOWED[layer], f"{layer} may not import {target} ({path.name}: {name})"
+
+
+def test_import_linter_contracts_mirror_this_table() -> None:
+    """`lint-imports` (in the README's test command) checks the same rules, on every import
+    including indirect ones' first step: pyproject's contracts must say what ALLOWED says."""
+    import tomllib
+
+    config = tomllib.loads((PACKAGE.parent.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    contracts = config["tool"]["importlinter"]["contracts"]
+    forbidden = {
+        c["source_modules"][0].removeprefix("nkreader."): {
+            m.removeprefix("nkreader.") for m in c["forbidden_modules"] if m.startswith("nkreader.")
+        }
+        for c in contracts
+        if c["type"] == "forbidden"
+    }
+    assert set(forbidden) == set(ALLOWED)
+    for layer, allowed in ALLOWED.items():
+        assert forbidden[layer] == set(ALLOWED) - allowed - {layer}, layer

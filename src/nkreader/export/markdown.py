@@ -28,7 +28,7 @@ def escape(text: str) -> str:
 
 
 def _block_quote(text: str) -> str:
-    lines = []
+    lines: list[str] = []
     for paragraph in text.split("\n\n"):
         if lines:
             lines.append(">")

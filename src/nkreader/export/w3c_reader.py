@@ -179,8 +179,9 @@ def _annotation(item: Mapping[str, Any], label: str) -> ExternalAnnotation:
         kinds = _types(selector)
         if "TextQuoteSelector" in kinds and found.exact is None and isinstance(selector.get("exact"), str):
             found.exact = selector["exact"]
-            found.prefix = selector.get("prefix") if isinstance(selector.get("prefix"), str) else ""
-            found.suffix = selector.get("suffix") if isinstance(selector.get("suffix"), str) else ""
+            prefix, suffix = selector.get("prefix"), selector.get("suffix")
+            found.prefix = prefix if isinstance(prefix, str) else ""
+            found.suffix = suffix if isinstance(suffix, str) else ""
         elif "TextPositionSelector" in kinds and found.start is None:
             start, end = selector.get("start"), selector.get("end")
             if isinstance(start, int) and isinstance(end, int) and 0 <= start <= end:

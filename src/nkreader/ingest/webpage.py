@@ -117,7 +117,7 @@ def read_html(data: bytes, origin: str, fallback_title: str) -> ArticleDraft:
         with_metadata=True,
         date_extraction_params={"extensive_search": False, "original_date": True},
     )
-    if document is None or document.body is None:
+    if document is None or isinstance(document, dict) or document.body is None:  # dict: as_dict=True only
         raise IngestError("no article text found in the page")
     title = metadata(document.title)
     paragraphs = [p for p in (normalize_text(p) for p in tree_paragraphs(document.body)) if p]

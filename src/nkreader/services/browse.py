@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from nkreader.domain import BrowseFilter, BrowseRow
 from nkreader.services.library import Library
 from nkreader.services.search import SearchError, text_match
@@ -43,7 +45,7 @@ def browse(
         match = None
         if filters.text and filters.text.strip():
             match = _match(filters.text, has_trigram(session))
-        arguments = dict(
+        arguments: dict[str, Any] = dict(
             kinds=sorted(filters.kinds) if filters.kinds else None,
             speakers=speakers,
             tag=filters.tag or None,

@@ -167,12 +167,16 @@ class History:
             assert current is not None
             removal = self.library.remove(current.uuid)
             gone = removal.annotation
-            return replace(change, **{"after" if undo else "before": gone}, links=removal.links)
+            if undo:
+                return replace(change, after=gone, links=removal.links)
+            return replace(change, before=gone, links=removal.links)
         if current is None:  # undo a deletion / redo a creation: bring it back with its links
             restored = self.library.restore(wanted, change.links)
             self.message = restored.message
             back = restored.annotation
-            return replace(change, **{"before" if undo else "after": back}, links=restored.links)
+            if undo:
+                return replace(change, before=back, links=restored.links)
+            return replace(change, after=back, links=restored.links)
         values = {name: getattr(wanted, name) for name in change.fields}
         outcome = self.library.update_fields(current.uuid, current.version, values, seen=current)
         self.message = outcome.message

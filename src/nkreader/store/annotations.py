@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import CursorResult, Table, func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
@@ -126,7 +126,7 @@ def write_fields(session: Session, uuid: str, expected_version: int, values: Map
     unknown = set(values) - set(ANNOTATION_FIELDS)
     if unknown:
         raise ValueError(f"not annotation fields: {', '.join(sorted(unknown))}")
-    table = AnnotationRow.__table__
+    table = cast(Table, AnnotationRow.__table__)
     statement = (
         update(table)
         .where(table.c.uuid == uuid, table.c.version == expected_version)

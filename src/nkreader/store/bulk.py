@@ -88,7 +88,7 @@ def add_annotations(session: Session, annotations: Sequence[Annotation], *, rein
     if not (reindex and session.get_bind().dialect.name == "sqlite"):
         session.execute(insert(AnnotationRow), rows)
         return len(rows)
-    triggers = dict(
+    triggers: dict[str, str] = dict(
         session.execute(
             text(
                 "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'annotations' "

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from operator import itemgetter
-from typing import Any
 
 from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
@@ -44,7 +43,7 @@ def select_articles(session: Session, article_ids: Sequence[int] | None = None) 
 
 def export_article_rows(
     session: Session, article_ids: Sequence[int] | None = None, *, include_body: bool = True
-) -> Iterator[Row[Any]]:
+) -> Iterator[Row]:
     """Articles in export order (oldest id first) as rows of `EXPORT_ARTICLE_COLUMNS` (without
     `body` unless `include_body`), streamed in batches to bound memory."""
     names = EXPORT_ARTICLE_COLUMNS if include_body else EXPORT_ARTICLE_COLUMNS[:-1]
@@ -60,7 +59,7 @@ def export_annotation_rows(
     *,
     kinds: Iterable[Kind] | None = None,
     since: date | None = None,
-) -> list[Row[Any]]:
+) -> list[Row]:
     """Annotations (of the given articles, or all) as rows of `EXPORT_ANNOTATION_COLUMNS`, in
     export order: by article id, then start, end and id."""
     query = select(*stored_columns(AnnotationRow, EXPORT_ANNOTATION_COLUMNS))
@@ -74,7 +73,7 @@ def export_annotation_rows(
         # would fetch each row from a random page of the table (~40% slower for 100,000).
         return sorted(connection.execute(query).all(), key=itemgetter(1, 4, 5, 0))  # article, start, end, id
     query = query.order_by(AnnotationRow.article_id, AnnotationRow.start, AnnotationRow.end, AnnotationRow.id)
-    rows: list[Row[Any]] = []
+    rows: list[Row] = []
     ids = sorted(set(article_ids))
     for offset in range(0, len(ids), 500):
         rows.extend(connection.execute(query.where(AnnotationRow.article_id.in_(ids[offset : offset + 500]))))

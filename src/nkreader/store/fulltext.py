@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import Row, text
 from sqlalchemy.exc import OperationalError
@@ -171,7 +172,7 @@ def _ranked_ids(which: str, match: TextMatch, conditions_extra: list[str], param
     )
 
 
-def search_articles(session: Session, match: TextMatch, *, limit: int) -> list[Row]:
+def search_articles(session: Session, match: TextMatch, *, limit: int) -> list[tuple[Any, ...]]:
     """Rows (id, title, source, published, rank, body), best first (rank: bm25, lower is better)."""
     params: dict[str, object] = {"limit": limit}
     kept = _ranked_ids("articles", match, [], params)
@@ -183,7 +184,9 @@ def search_articles(session: Session, match: TextMatch, *, limit: int) -> list[R
     return [_with_date(row, 3) for row in rows]
 
 
-def search_annotations(session: Session, match: TextMatch, *, kind: Kind | None, limit: int) -> list[Row]:
+def search_annotations(
+    session: Session, match: TextMatch, *, kind: Kind | None, limit: int
+) -> list[tuple[Any, ...]]:
     """Rows (id, uuid, kind, start, exact, note, speaker, tags, article_id, title, source,
     published, rank), best first."""
     params: dict[str, object] = {"limit": limit}
@@ -201,7 +204,7 @@ def search_annotations(session: Session, match: TextMatch, *, kind: Kind | None,
     return [_with_date(row, 11) for row in _run(session, sql, params)]
 
 
-def _with_date(row: Row, index: int) -> tuple:
+def _with_date(row: Row, index: int) -> tuple[Any, ...]:
     values = list(row)
     if isinstance(values[index], str):
         values[index] = date.fromisoformat(values[index])

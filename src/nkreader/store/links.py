@@ -46,7 +46,7 @@ def find_link(session: Session, uuid: str) -> Link | None:
 def add_link(session: Session, link: Link) -> Link | None:
     """Store a link between two stored annotations; None when an end is missing or the same
     link (same ends and type) is already there."""
-    ids = dict(
+    ids: dict[str, int] = dict(
         session.execute(
             select(AnnotationRow.uuid, AnnotationRow.id).where(
                 AnnotationRow.uuid.in_([link.source_uuid, link.target_uuid])
@@ -87,7 +87,7 @@ def link_views(session: Session, annotation_uuid: str) -> list[tuple[Link, str, 
     others = {
         row.id: row for row in session.query(AnnotationRow).filter(AnnotationRow.id.in_(other_ids or {-1}))
     }
-    titles = dict(
+    titles: dict[int, str] = dict(
         session.execute(
             text("SELECT id, title FROM articles WHERE id IN :ids").bindparams(
                 bindparam("ids", expanding=True)
@@ -158,7 +158,7 @@ def link_views_for(
 
 def link_between(session: Session, a_uuid: str, b_uuid: str, type_: LinkType) -> str | None:
     """The uuid of a link of `type_` between the two annotations, in either direction."""
-    ids = dict(
+    ids: dict[str, int] = dict(
         session.execute(
             text("SELECT uuid, id FROM annotations WHERE uuid IN (:a, :b)"), {"a": a_uuid, "b": b_uuid}
         ).all()

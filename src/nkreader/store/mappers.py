@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Row, String, Text, select, type_coerce
+from sqlalchemy import String, Text, select, type_coerce
 from sqlalchemy.sql import Select
 
 from nkreader.domain import (
@@ -237,7 +237,7 @@ def link_select() -> Select[Any]:
     )
 
 
-def link_from_row(r: Row[Any] | Sequence[Any]) -> Link:
+def link_from_row(r: Sequence[Any]) -> Link:
     """A link from a row of `link_select()`."""
     return Link(id=r[0], uuid=r[1], source_uuid=r[2], target_uuid=r[3], type=LinkType(r[4]), created_at=r[5])
 
