@@ -9,6 +9,10 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # rich.progress is imported only when a bar is shown
+    from rich.progress import Progress, TaskID
 
 
 def printable(text: str) -> str:
@@ -21,8 +25,8 @@ class progress_bar:
 
     def __init__(self, *, enabled: bool) -> None:
         self.enabled = enabled and sys.stderr.isatty()
-        self._progress = None
-        self._task = None
+        self._progress: Progress | None = None
+        self._task: TaskID | None = None
 
     def __enter__(self) -> Callable[[int, int, Path], None]:
         if self.enabled:

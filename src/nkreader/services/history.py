@@ -50,20 +50,21 @@ class Change:
 
 
 @dataclass(frozen=True, slots=True)
-class LinkChange:
-    """A link made (`removed` False) or removed (`removed` True)."""
+class LinkChange(Change):
+    """A link made (`removed` False) or removed (`removed` True). `before` and `after` are the
+    link's source annotation as it was then (where the app goes to show the step)."""
 
-    link: Link
-    removed: bool
-    label: str
+    link: Link | None = None
+    removed: bool = False
 
     @property
     def annotation_uuid(self) -> str:
-        """The link's source annotation (where the app goes to show the step)."""
+        assert self.link is not None
         return self.link.source_uuid
 
 
-Step = Change | LinkChange
+Step = Change
+"""What undo and redo return: a `Change`, or a `LinkChange` (a subclass)."""
 
 
 class History:
@@ -79,7 +80,7 @@ class History:
     # ------------------------------------------------------------------ recording
 
     def record(self, change: Step) -> None:
-        if isinstance(change, Change) and change.before is not None and change.after is not None:
+        if not isinstance(change, LinkChange) and change.before is not None and change.after is not None:
             if not change.fields:
                 change = replace(change, fields=tuple(changed_fields(change.before, change.after)))
             if not change.fields:
@@ -99,10 +100,14 @@ class History:
         self.record(Change(before, after, label))
 
     def linked(self, link: Link, label: str = "link") -> None:
-        self.record(LinkChange(link, removed=False, label=label))
+        self.record(self._link_change(link, label, removed=False))
 
     def unlinked(self, link: Link, label: str = "unlink") -> None:
-        self.record(LinkChange(link, removed=True, label=label))
+        self.record(self._link_change(link, label, removed=True))
+
+    def _link_change(self, link: Link, label: str, *, removed: bool) -> LinkChange:
+        source = self.library.find(link.source_uuid)
+        return LinkChange(source, source, label, link=link, removed=removed)
 
     # ------------------------------------------------------------------ doing and recording
 
@@ -186,6 +191,7 @@ class History:
 
     def _apply_link(self, change: LinkChange, *, undo: bool) -> LinkChange:
         make = change.removed == undo  # undo a removal, or redo a creation
+        assert change.link is not None
         try:
             if make:
                 link_service.restore_link(self.library, change.link)

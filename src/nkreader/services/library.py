@@ -93,6 +93,11 @@ class Library:
         with self.database.reading() as session:
             return annotations_for(session, article_id)
 
+    def find(self, uuid: str) -> Annotation | None:
+        """The annotation `uuid` as stored now, or None (deleted)."""
+        with self.database.reading() as session:
+            return find_annotation(session, uuid)
+
     def open_article(self, article_id: int) -> tuple[Article, list[Annotation], int]:
         """Article, its annotations and the saved cursor, read in one consistent snapshot."""
         with self.database.reading() as session:
