@@ -1,4 +1,4 @@
-"""Layering (docs/ARCHITECTURE.md §Layers), checked on the source: each layer imports only what it may."""
+"""Layering (docs/ARCHITECTURE.md §2), checked on the source: each layer imports only what it may."""
 
 from __future__ import annotations
 

@@ -39,7 +39,7 @@ class Kind(enum.StrEnum):
 
     @property
     def key(self) -> str:
-        """Default key that tags the selection with this kind (DESIGN §5)."""
+        """Default key that tags the selection with this kind (docs/ARCHITECTURE.md §5)."""
         return _KIND_KEYS[self]
 
     @property

@@ -1,4 +1,4 @@
-"""The native JSON export (DESIGN §6): a complete, self-checking backup of what was marked.
+"""The native JSON export (docs/ARCHITECTURE.md §6): a complete, self-checking backup of what was marked.
 
 Each article carries its full stored text, so every annotation's offsets can be
 verified against it; `format`/`version` let later versions read older files.

@@ -1,4 +1,4 @@
-"""Read a native JSON export back (DESIGN §6) into domain objects, checking it as it goes.
+"""Read a native JSON export back (docs/ARCHITECTURE.md §6) into domain objects, checking it as it goes.
 
 Pure: takes the parsed JSON document, returns `NativeFile` or raises `AnnotationFileError` with a
 one-line reason naming the place (`articles[2].annotations[0]: "start" must be an integer`).

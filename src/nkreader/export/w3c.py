@@ -1,4 +1,4 @@
-"""W3C Web Annotation export (DESIGN §6): one `AnnotationCollection`, its annotations embedded.
+"""W3C Web Annotation export (docs/ARCHITECTURE.md §6): one `AnnotationCollection`, its annotations embedded.
 
 The collection holds one embedded `AnnotationPage` (`first`) whose `items` are the annotations,
 in export order (article, then start offset). Each annotation:

@@ -1,4 +1,4 @@
-"""Decoding and normalization of imported text (DESIGN §4).
+"""Decoding and normalization of imported text (docs/ARCHITECTURE.md §4).
 
 Every body the store keeps has gone through `normalize_text`; annotation offsets refer to the
 result, so the function is deterministic and idempotent. It also makes untrusted text safe to
@@ -222,7 +222,7 @@ _DOUBLE_SPACES = re.compile("  +")
 
 
 def normalize_text(text: str) -> str:
-    """Normalize a body (DESIGN §4); idempotent.
+    """Normalize a body (docs/ARCHITECTURE.md §4); idempotent.
 
     Escape sequences and control characters are removed, line breaks of every kind become `\\n`
     (U+2029 a paragraph break), the text is put in NFC, runs of horizontal whitespace become

@@ -501,7 +501,7 @@ class LibraryFilter(Input):
     """The filter field above the list: ``down`` goes to the list, ``enter`` opens the highlighted
     match (the pane posts the list's ``ArticleChosen``), ``escape`` clears and leaves.
 
-    It is left out of the Tab order (Tab moves between panes, DESIGN §5): it becomes focusable only
+    It is left out of the Tab order (Tab moves between panes, docs/ARCHITECTURE.md §5): it becomes focusable only
     while in use — when ``/``/``f`` is pressed or it is clicked — and drops out again on blur.
     """
 

@@ -1,6 +1,6 @@
 """The article reader: wrapped text with a cursor, a selection and annotation highlights.
 
-`ReaderView` is a Line-API `ScrollView` (DESIGN §7). Like Textual's `TextArea` over
+`ReaderView` is a Line-API `ScrollView` (docs/ARCHITECTURE.md §7). Like Textual's `TextArea` over
 `WrappedDocument` and `DocumentNavigator`, the maths lives in pure modules: the wrap table and
 offset ↔ cell conversions in `nkreader.text.layout`, the target of each movement in
 `nkreader.text.navigation`, the drawing of one line in `nkreader.tui.reader_render`. The widget
