@@ -115,7 +115,7 @@ class AnnotationRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
-    """Moves on by one with every write (migration 0005): editors store only over the version they saw."""
+    """Moves on by one with every write (migration 0006): editors store only over the version they saw."""
 
     article: Mapped[ArticleRow] = relationship(back_populates="annotations")
 

@@ -7,8 +7,8 @@ the annotation still has that version, otherwise the services reload it and merg
 Frozen SQL: this migration imports no nkreader code, so a later change to the models cannot
 change what it creates.
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-01
 """
 
@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = "0005"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
