@@ -59,6 +59,32 @@ def _mark_some(library: Library) -> None:
             )
 
 
+def _mark_some_at_0004(db: Path) -> None:
+    """`_mark_some` in SQL: today's code writes columns (the annotation version, 0006) that a
+    library left at 0004 does not have yet."""
+    import uuid
+
+    with sqlite3.connect(db) as raw:
+        for article_id, body in raw.execute("SELECT id, body FROM articles ORDER BY id").fetchall():
+            for start in range(0, min(len(body), 3000), 300):
+                end = min(start + 120, len(body))
+                raw.execute(
+                    'INSERT INTO annotations (uuid, article_id, kind, start, "end", exact, prefix, suffix, note, '
+                    "tags, speaker, status, anchor_state, author, created_at, updated_at) VALUES "
+                    "(?, ?, 'quote', ?, ?, ?, ?, ?, '인민 경제 verify', '[]', '김정은', 'unverified', 'anchored', "
+                    "NULL, '2026-12-01 00:00:00.000000', '2026-12-01 00:00:00.000000')",
+                    (
+                        str(uuid.uuid4()),
+                        article_id,
+                        start,
+                        end,
+                        body[start:end],
+                        body[max(0, start - 32) : start],
+                        body[end : end + 32],
+                    ),
+                )
+
+
 def test_korean_results_are_identical_before_and_after_the_index_change(tmp_path: Path) -> None:
     corpus = shared_folder("corpora", "nk-new-year-addresses")
     db = tmp_path / "library.db"
@@ -73,10 +99,10 @@ def test_korean_results_are_identical_before_and_after_the_index_change(tmp_path
     library = _open_at(db)
     import_paths(library, sorted(corpus.glob("20*.txt")))
     import_paths(library, [SAMPLES])
-    _mark_some(library)
+    _mark_some_at_0004(db)
     before = _hits(library)
     assert all(before.values()), {q: len(v) for q, v in before.items()}
-    migrate.upgrade(library.database.engine)
+    migrate.upgrade(library.database.engine, "0005")
     assert migrate.current_revision(library.database.engine) == "0005"
     after = _hits(library)
     assert after == before
