@@ -133,7 +133,7 @@ def link_views_for(
     )
     ends = {row.source_id for row in links} | {row.target_id for row in links}
     rows = {row.id: row for row in session.query(AnnotationRow).filter(AnnotationRow.id.in_(ends or {-1}))}
-    titles = dict(
+    titles: dict[int, str] = dict(
         session.execute(
             text("SELECT id, title FROM articles WHERE id IN :ids").bindparams(
                 bindparam("ids", expanding=True)
