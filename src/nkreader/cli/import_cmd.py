@@ -16,6 +16,7 @@ from nkreader.cli.base import (
     open_library,
 )
 from nkreader.cli.output import printable, progress_bar
+from nkreader.cli.types import SIZE_MB
 
 
 @main.command("import")
@@ -23,7 +24,7 @@ from nkreader.cli.output import printable, progress_bar
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--max-size",
-    type=click.FloatRange(min=0.001),
+    type=SIZE_MB,
     default=20.0,
     show_default=True,
     help="Refuse files larger than this many megabytes.",
@@ -52,7 +53,7 @@ def import_command(
     """
     from nkreader.services.importing import ImportEvent, Outcome, import_paths
 
-    library = open_library(ctx)
+    library = open_library(ctx, create=True)
     missing = [p for p in paths if not p.exists()]
     present = [p for p in paths if p.exists()]
 
@@ -100,7 +101,7 @@ def import_annotations_command(ctx: click.Context, file: Path) -> None:
     """
     from nkreader.services.annotation_import import AnnotationFileError, import_annotation_file
 
-    library = open_library(ctx)
+    library = open_library(ctx, create=True)
     try:
         report = import_annotation_file(library, file)
     except AnnotationFileError as exc:

@@ -41,6 +41,8 @@ def is_native(document: object) -> bool:
 
 
 _MISSING = object()
+MAX_INTEGER = 2**63 - 1
+"""The largest integer SQLite stores: ids and offsets past it are refused, not overflowed."""
 
 
 class _Reader:
@@ -65,6 +67,13 @@ class _Reader:
             names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
             names = names.replace("str", "text").replace("int", "an integer").replace("list", "a list")
             raise self.fail(key, f"must be {names}")
+        return value
+
+    def integer(self, key: str, minimum: int, *, optional: bool = False) -> Any:
+        """An integer in minimum..MAX_INTEGER (what the store can hold), or None if optional."""
+        value = self.get(key, int, optional=optional)
+        if value is not None and not minimum <= value <= MAX_INTEGER:
+            raise self.fail(key, f"must be between {minimum} and {MAX_INTEGER}")
         return value
 
     def text(self, key: str) -> str:
@@ -107,7 +116,7 @@ class _Reader:
 
 def read_annotation(where: str, data: object) -> Annotation:
     r = _Reader(where, data)
-    start, end = r.get("start", int), r.get("end", int)
+    start, end = r.integer("start", 0), r.integer("end", 0)
     if not 0 <= start <= end:
         raise AnnotationFileError(f"{where}: the span {start}..{end} is not a span")
     tags = r.get("tags", list, optional=True, default=[])
@@ -139,7 +148,7 @@ def read_annotation(where: str, data: object) -> Annotation:
 def read_article(where: str, data: object) -> NativeArticle:
     r = _Reader(where, data)
     body = r.get("body", str, optional=True)
-    article_id = r.get("id", int, optional=True)
+    article_id = r.integer("id", 1, optional=True)
     article = Article(
         id=article_id,
         uuid=r.uuid("uuid"),

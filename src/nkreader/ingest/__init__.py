@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from nkreader.ingest.base import IngestError, ReadResult
+from nkreader.ingest.files import FileRefused, read_limited
 from nkreader.text.normalize import normalize_line
 
 __all__ = [
@@ -106,17 +107,9 @@ def read_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadResult:
     origin = str(path)
     fmt = _format_of(path)
     try:
-        if not path.is_file():
-            raise IngestError("not a file" if path.exists() else "no such file", origin)
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise IngestError(f"file is too large ({_size(size)}; the limit is {_size(max_bytes)})", origin)
-        with path.open("rb") as stream:
-            data = stream.read(max_bytes + 1)
-    except OSError as error:
-        raise IngestError(f"cannot read the file: {error.strerror or error}", origin) from None
-    if len(data) > max_bytes:  # grew since stat, or a special file that reports no size
-        raise IngestError(f"file is too large (over {_size(max_bytes)})", origin)
+        data = read_limited(path, max_bytes)
+    except FileRefused as error:
+        raise IngestError(str(error), origin) from None
     return read_bytes(data, fmt, origin=origin)
 
 

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
-import secrets
-import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -15,6 +11,21 @@ from typing import Any
 from nkreader.domain import Kind, Link, utcnow
 from nkreader.export import csv, markdown, native, w3c
 from nkreader.services.library import Library
+from nkreader.services.output_files import library_files, write_atomic, write_output
+
+__all__ = [
+    "FORMATS",
+    "SUFFIXES",
+    "Rendered",
+    "Snapshot",
+    "export_file",
+    "export_native_file",
+    "native_document",
+    "render",
+    "snapshot",
+    "write_atomic",
+    "write_output",
+]
 from nkreader.store import repository as repo
 from nkreader.store.errors import NotFound
 
@@ -167,34 +178,6 @@ def render(
     return Rendered(text, len(taken.items), taken.annotation_count)
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write to a temporary file beside `path`, then rename: a reader never sees half a file.
-
-    The file gets the permissions the user's umask gives new files (or those of the file it
-    replaces), not the owner-only ones of a temporary file.
-    """
-    path = path.expanduser()
-    directory = path.parent if str(path.parent) else Path(".")
-    while True:
-        temporary = directory / f".{path.name}.{secrets.token_hex(6)}.tmp"
-        try:
-            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-            break
-        except FileExistsError:
-            continue
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            with contextlib.suppress(OSError):
-                os.chmod(handle.fileno(), stat.S_IMODE(path.stat().st_mode))
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def export_native_file(library: Library, target: Path, **filters: Any) -> tuple[int, int]:
     """Write the native JSON export to `target` atomically; returns (articles, annotations)."""
     return export_file(library, target, "json", **filters)
@@ -203,5 +186,5 @@ def export_native_file(library: Library, target: Path, **filters: Any) -> tuple[
 def export_file(library: Library, target: Path, fmt: str = "json", **filters: Any) -> tuple[int, int]:
     """Write the export in `fmt` to `target` atomically; returns (articles, annotations)."""
     rendered = render(library, fmt, **filters)
-    write_atomic(target, rendered.text)
+    write_output(target, rendered.text, protected=library_files(library.database.path))
     return rendered.articles, rendered.annotations

@@ -253,8 +253,11 @@ def import_paths(
 
 
 def _absolute_origin(path: Path, origin: str | None) -> str:
-    """Origins are absolute paths (plus '#n' for entries), so re-importing from elsewhere matches."""
-    suffix = ""
-    if origin and "#" in origin:
-        suffix = origin[origin.rindex("#") :]
+    """Origins are absolute paths (plus '#n' for entries), so re-importing from elsewhere matches.
+
+    The entry suffix is what the reader appended to `str(path)`; a '#' inside the path itself
+    (a folder named `dir#x`) is part of the path, not an entry number.
+    """
+    given = str(path)
+    suffix = origin[len(given) :] if origin and origin.startswith(given) else ""
     return str(path.resolve()) + suffix
