@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 from conftest import ROOT, SAMPLES
 from nkreader.cli import main
-from nkreader.domain import ArticleDraft
+from nkreader.domain import Annotation, ArticleDraft, Kind, new_uuid
 from nkreader.services.library import Library, content_hash
 from nkreader.store import repository as repo
 
@@ -193,7 +193,23 @@ def hostile_library(db: Path) -> int:
         draft = ArticleDraft(title=HOSTILE, body=body)
         with library.database.writing() as session:  # as another tool (or an old version) stored it
             article_id = repo.add_article(session, draft, content_hash(body)).id
-        assert article_id is not None
+            assert article_id is not None
+            start = body.index("Title")
+            repo.add_annotation(
+                session,
+                Annotation(
+                    None,
+                    new_uuid(),
+                    article_id,
+                    Kind.QUOTE,
+                    start,
+                    start + len(HOSTILE),
+                    HOSTILE,
+                    note=f"note {HOSTILE}",
+                    tags=[HOSTILE],
+                    speaker=HOSTILE,
+                ),
+            )
         return article_id
     finally:
         library.close()

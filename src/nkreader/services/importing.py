@@ -75,19 +75,10 @@ ProgressCallback = Callable[[int, int, Path], None]
 
 
 def store_draft(library: Library, draft: ArticleDraft, *, update: bool = False) -> ImportEvent:
-    """One article, one transaction: a duplicate is reported, not stored; so is a changed article
-    (same URL or origin, other text) unless `update`, which replaces its text and re-anchors its
-    annotations (`services.updating`)."""
-    origin = draft.origin or "?"
-    digest = content_hash(draft.body)
+    """One article, one transaction: a batch of one, so a single import and a batch follow the
+    same duplicate rule (`_store_batch`) and always pick the same known article."""
     with library.database.writing() as session:
-        if repo.find_article_id_by_hash(session, digest) is not None:
-            return ImportEvent(Outcome.DUPLICATE, origin, draft.title, "already in the library")
-        existing = repo.find_article_by_url_or_origin(session, draft.url, draft.origin)
-        if existing is not None:
-            return _changed(session, existing, draft, digest, update=update)
-        article = repo.add_article(session, draft, digest)
-        return ImportEvent(Outcome.IMPORTED, origin, draft.title, article_id=article.id)
+        return _store_batch(session, [draft], update=update)[0]
 
 
 BATCH_ARTICLES = 200
@@ -131,8 +122,15 @@ def _store_batch(session: Any, drafts: Sequence[ArticleDraft], *, update: bool) 
     known = repo.articles_by_url_or_origin(
         session, [d.url for d in drafts if d.url], [d.origin for d in drafts if d.origin]
     )
-    by_url = {a.url: a for a in known if a.url}
-    by_origin = {a.origin: a for a in known if a.origin}
+    # The duplicate rule: same text is a duplicate; else the article with the same URL, else the
+    # one with the same origin, is this article changed; among several, the oldest (lowest id).
+    by_url: dict[str, Article] = {}
+    by_origin: dict[str, Article] = {}
+    for article in sorted(known, key=lambda a: a.id or 0):
+        if article.url:
+            by_url.setdefault(article.url, article)
+        if article.origin:
+            by_origin.setdefault(article.origin, article)
     events: list[ImportEvent | None] = []
     new: list[tuple[int, ArticleDraft, str]] = []
     batch_hashes: set[str] = set()
