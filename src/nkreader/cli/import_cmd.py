@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -54,8 +55,9 @@ def import_command(
     from nkreader.services.importing import ImportEvent, Outcome, import_paths
 
     library = open_library(ctx, create=True)
-    missing = [p for p in paths if not p.exists()]
-    present = [p for p in paths if p.exists()]
+    # a dangling symlink or a loop is there (lexists), and read_file says which it is
+    missing = [p for p in paths if not os.path.lexists(p)]
+    present = [p for p in paths if os.path.lexists(p)]
 
     def show(event: ImportEvent) -> None:
         if event.outcome is Outcome.FAILED:
@@ -64,6 +66,8 @@ def import_command(
             click.echo(f"changed {printable(event.origin)}: {printable(event.reason or '')}", err=True)
         elif event.outcome is Outcome.UPDATED:
             click.echo(f"updated {printable(event.origin)}: {printable(event.reason or '')}", err=True)
+        elif event.outcome is Outcome.IMPORTED and event.reason:
+            click.echo(f"imported {printable(event.origin)}: {printable(event.reason)}", err=True)
         elif not quiet and event.outcome is Outcome.DUPLICATE:
             click.echo(f"skipped {printable(event.origin)}: {event.reason}", err=True)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from nkreader.domain import Article, ArticleDraft
-from nkreader.ingest import DEFAULT_MAX_BYTES, IngestError, iter_input_files, read_file
+from nkreader.ingest import DEFAULT_MAX_BYTES, IngestError, input_entries, read_file
 from nkreader.services.library import Library, content_hash
 from nkreader.services.updating import update_article
 from nkreader.store import repository as repo
@@ -209,8 +209,10 @@ def import_paths(
     text) gets the new text.
     """
     report = ImportReport()
-    files = list(iter_input_files(paths))
+    entries = list(input_entries(paths))
+    files = [path for path, _ in entries]
     pending: list[ArticleDraft] = []
+    pending_notes: list[list[str]] = []
     started = time.monotonic()
 
     def record(event: ImportEvent) -> None:
@@ -221,14 +223,22 @@ def import_paths(
     def flush() -> None:
         nonlocal started
         if pending:
-            for event in store_batch(library, pending, update=update):
+            events = store_batch(library, pending, update=update)
+            for event, notes in zip(events, pending_notes, strict=True):
+                if notes and event.outcome in (Outcome.IMPORTED, Outcome.UPDATED):
+                    event.reason = "; ".join(([event.reason] if event.reason else []) + notes)
                 record(event)
             pending.clear()
+            pending_notes.clear()
         started = time.monotonic()
 
-    for index, path in enumerate(files):
+    for index, (path, refusal) in enumerate(entries):
         if progress is not None:
             progress(index, len(files), path)
+        if refusal is not None:
+            flush()
+            record(ImportEvent(Outcome.FAILED, str(path), reason=refusal))
+            continue
         try:
             result = read_file(path, max_bytes=max_bytes)
         except IngestError as exc:
@@ -239,9 +249,10 @@ def import_paths(
             flush()
         for error in result.errors:
             record(ImportEvent(Outcome.FAILED, str(path), reason=error))
-        for draft in result.drafts:
+        for number, draft in enumerate(result.drafts):
             draft.origin = _absolute_origin(path, draft.origin)
             pending.append(draft)
+            pending_notes.append(result.notes.get(number, []))
         if len(pending) >= BATCH_ARTICLES or time.monotonic() - started > BATCH_SECONDS:
             flush()
     flush()
