@@ -10,8 +10,8 @@ import json
 import os
 import pty
 import select
-import stat
 import sqlite3
+import stat
 import subprocess
 import sys
 from pathlib import Path
