@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from nkreader.domain import Kind, SpeakerStat
 from nkreader.services.library import Library
-from nkreader.store import research
+from nkreader.store import research, speaker_names
 
 __all__ = ["SpeakerError", "SpeakerStat", "add_alias", "canonical", "completions", "merge", "speakers"]
 
@@ -96,4 +96,8 @@ def merge(library: Library, keep: str, merge: str) -> int:
     if keep == merge:
         raise SpeakerError("cannot merge a speaker into itself")
     with library.database.writing() as session:
+        canonical = research.canonical_speaker(session, keep)
+        if canonical != keep and canonical == research.canonical_speaker(session, merge):
+            # KEEP is already an alias of OTHER's speaker: make KEEP the name that speaker has
+            return speaker_names.promote_alias(session, keep, research.speaker_spellings(session, canonical))
         return research.merge_speakers(session, keep, merge)
