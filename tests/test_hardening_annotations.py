@@ -244,3 +244,54 @@ def test_single_and_batch_imports_pick_the_same_article(library: Library) -> Non
     )[0]
     assert single.outcome is batch.outcome is Outcome.CHANGED
     assert single.reason == batch.reason and "article 1 " in (single.reason or "")
+
+
+# ------------------------------------------------------------------ item 4
+
+
+def test_the_native_export_restores_revisions_and_speaker_aliases(db_path: Path, tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text("---\ntitle: Rice\nurl: https://x.org/rice\n---\n\nRice rose to 7,000 won.\n")
+    run(db_path, "import", str(page))
+    page.write_text("---\ntitle: Rice\nurl: https://x.org/rice\n---\n\nRice rose to 7,500 won.\n")
+    code, _, err = run(db_path, "import", "--update", str(page))
+    assert code == 0, err
+    library = Library.open(str(db_path))
+    try:
+        from nkreader.services import speakers as speaker_service
+
+        speaker_service.add_alias(library, "Kim Jong Un", "김정은")
+    finally:
+        library.close()
+    backup = tmp_path / "backup.json"
+    assert run(db_path, "export", "-o", str(backup))[0] == 0
+    restored_db = tmp_path / "restored.db"
+    code, out, err = run(restored_db, "import-annotations", str(backup))
+    assert code == 0, err
+    assert "earlier texts 1 added" in out and "speaker aliases 1 added" in out
+    restored = Library.open(str(restored_db))
+    try:
+        with restored.database.reading() as session:
+            revisions = repo.revisions_for(session, 1)
+        assert [r.body for r in revisions] == ["Rice rose to 7,000 won."]
+        with restored.database.reading() as session:
+            from nkreader.store import research
+
+            assert research.canonical_speaker(session, "김정은") == "Kim Jong Un"
+    finally:
+        restored.close()
+    again = tmp_path / "again.json"
+    assert run(restored_db, "export", "-o", str(again))[0] == 0
+
+    def comparable(path: Path) -> dict:
+        document = json.loads(path.read_text())
+        document.pop("exported_at")
+        for article in document["articles"]:
+            article.pop("id")
+            article.pop("imported_at")
+            article.pop("updated_at")
+        return document
+
+    assert comparable(again) == comparable(backup)
+    code, out, _ = run(restored_db, "import-annotations", str(backup))  # twice: nothing changes
+    assert code == 0 and "earlier texts" not in out and "aliases" not in out

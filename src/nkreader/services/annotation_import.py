@@ -41,6 +41,7 @@ from nkreader.export.native_reader import AnnotationFileError, NativeArticle, is
 from nkreader.export.w3c_reader import ExternalAnnotation, read_w3c
 from nkreader.ingest.files import FileRefused, read_limited
 from nkreader.services.library import Library, content_hash
+from nkreader.services.restore_history import merge_revisions, merge_speakers
 from nkreader.store import repository as repo
 from nkreader.text.anchoring import Quote, TextIndex
 from nkreader.text.normalize import normalize_line, normalize_text
@@ -61,13 +62,22 @@ class AnnotationImportReport:
     unchanged: int = 0
     links_added: int = 0
     links_unchanged: int = 0
+    revisions_added: int = 0
+    aliases_added: int = 0
     anchors: dict[AnchorState, int] = field(default_factory=lambda: dict.fromkeys(AnchorState, 0))
     """States of the annotations placed on a text other than the one they were made on."""
     skipped: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
-        return bool(self.articles_created or self.added or self.updated or self.links_added)
+        return bool(
+            self.articles_created
+            or self.added
+            or self.updated
+            or self.links_added
+            or self.revisions_added
+            or self.aliases_added
+        )
 
     def summary(self) -> str:
         text = (
@@ -75,6 +85,10 @@ class AnnotationImportReport:
             f"annotations {self.added} added, {self.updated} updated, {self.unchanged} unchanged; "
             f"links {self.links_added} added"
         )
+        if self.revisions_added:
+            text += f"; earlier texts {self.revisions_added} added"
+        if self.aliases_added:
+            text += f"; speaker aliases {self.aliases_added} added"
         placed = {s: n for s, n in self.anchors.items() if n}
         if placed:
             text += "; re-anchored: " + ", ".join(f"{n} {s.value}" for s, n in placed.items())
@@ -240,6 +254,8 @@ def _import_native(library: Library, document: Any) -> AnnotationImportReport:
     for item in parsed.articles:
         _import_native_article(library, item, report)
     _merge_links(library, parsed.links, report)
+    if parsed.speakers:
+        merge_speakers(library, parsed.speakers, report)
     return report
 
 
@@ -277,6 +293,7 @@ def _import_native_article(library: Library, item: NativeArticle, report: Annota
         else:
             report.articles_matched += 1
         assert article.id is not None
+        merge_revisions(session, article, item, report)
         index = TextIndex(article.body)
         same_text = (
             exported.body == article.body if item.has_body else exported.content_hash == article.content_hash

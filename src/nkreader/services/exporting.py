@@ -27,6 +27,7 @@ __all__ = [
     "write_output",
 ]
 from nkreader.store import repository as repo
+from nkreader.store import research
 from nkreader.store.errors import NotFound
 
 BATCH = 500
@@ -136,9 +137,29 @@ def native_document(
             links = repo.all_links(session)  # every annotation is exported, so every link is
         annotations = native.annotation_records(annotation_rows)
         del annotation_rows
-        return native.document_from_rows(
+        document = native.document_from_rows(
             article_rows, annotations, exported_at=utcnow(), links=links, filters=filters
         )
+        _add_history(session, document, include_text=include_text)
+        return document
+
+
+def _add_history(session: Any, document: dict[str, Any], *, include_text: bool) -> None:
+    """What a restore needs besides articles and annotations: each article's earlier texts (kept
+    by `import --update`; with the text only) and the speakers' aliases. Added only where there are
+    any, so an export of a library without either is what it always was."""
+    if include_text:
+        for record in document["articles"]:
+            revisions = repo.revisions_for(session, record["id"]) if record.get("id") else []
+            if revisions:
+                annotations = record.pop("annotations")
+                record["revisions"] = [native.revision_record(r) for r in revisions]
+                record["annotations"] = annotations  # stays last: the layout of `native.dumps`
+    groups = {name: aliases for name, aliases in research.speaker_groups(session).items() if aliases}
+    if groups:
+        document["speakers"] = [
+            {"name": name, "aliases": aliases} for name, aliases in sorted(groups.items())
+        ]
 
 
 @dataclass(slots=True)
