@@ -104,8 +104,9 @@ class AnnotationEditing(PaneScreen):
 
         push_modal(self.app, TagsDialog(annotation.tags, self.library.known_tags()), save)
 
-    def action_edit_speaker(self) -> None:
-        annotation = self._require_annotation()
+    def action_edit_speaker(self, uuid: str | None = None) -> None:
+        """Ask who said the current annotation (or the one with `uuid`, just marked with ``Q``)."""
+        annotation = self.session.find(uuid) if uuid else self._require_annotation()
         if annotation is None:
             return
 

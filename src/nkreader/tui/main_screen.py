@@ -22,6 +22,7 @@ from textual.widgets import Footer, Input, Static
 from nkreader.domain import Annotation, Article, ArticleSummary, LinkView
 from nkreader.services import StoreError
 from nkreader.services.library import InvalidSpan, Library
+from nkreader.tui.mark_bounds import MarkBounds
 from nkreader.tui.annotation_list import AnnotationList
 from nkreader.tui.library_list import LibraryList, LibraryPane
 from nkreader.tui.main_bindings import MAIN_BINDINGS
@@ -47,6 +48,7 @@ ARTICLE_ACTIONS = frozenset(
         "edit_speaker",
         "delete",
         "reattach",
+        "adjust_bounds",
         "set_status",
         "mark_link_source",
         "link",
@@ -55,7 +57,7 @@ ARTICLE_ACTIONS = frozenset(
 """Actions on the open article: offered only while one is open, and not from the library pane."""
 
 
-class MainScreen(StoreSync):
+class MainScreen(StoreSync, MarkBounds):
     BINDINGS: ClassVar[list[BindingType]] = MAIN_BINDINGS
 
     def __init__(self, library: Library) -> None:
@@ -249,19 +251,24 @@ class MainScreen(StoreSync):
         self.notify(
             f"{event.kind.label}: {excerpt(created.exact, 60)}", title="Marked", markup=False, timeout=3
         )
+        if event.ask_speaker:
+            self.action_edit_speaker(created.uuid)
 
     @on(ReaderPane.FindRequested)
     def _find_requested(self, event: ReaderPane.FindRequested) -> None:
         reader = self.reader
         if self.session.article is None:
             return
-        found = reader.find(event.needle, reader.cursor + 1)
+        found = reader.find_span(event.needle, reader.cursor + 1)
         if found is None:
             self.app.bell()
             self.notify(f"Not found: {safe_text(event.needle)}", severity="warning", markup=False)
             return
-        reader.clear_selection()
-        reader.move_to(found)
+        if reader.mode == "selecting":
+            reader.extend_to(*found)  # `v … / phrase Enter`: the selection reaches the match
+        else:
+            reader.clear_selection()
+            reader.move_to(found[0])
         reader.focus()
 
     # ------------------------------------------------------------------ navigation between annotations
@@ -345,7 +352,7 @@ class MainScreen(StoreSync):
                 and self.focused_pane() != "library"
                 and not isinstance(self.focused, Input)  # the find bar: typed text is not a command
             )
-        return True
+        return super().check_action(action, parameters)
 
     @on(ReaderView.CursorMoved)
     def _cursor_moved(self, event: ReaderView.CursorMoved) -> None:

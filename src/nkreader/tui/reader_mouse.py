@@ -110,7 +110,7 @@ class ReaderMouse(ScrollView):
         unit = segment.word_at if event.chain == 2 else segment.sentence_at
         start, end = unit(self.body, offset)
         if start < end:
-            self._update(end, start, selecting=False)
+            self.select_span(start, end)  # type: ignore[attr-defined]
 
     def _set_autoscroll(self, step: int) -> None:
         self._autoscroll_step = step

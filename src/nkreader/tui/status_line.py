@@ -34,7 +34,11 @@ def status_text(session: ArticleSession, reader: ReaderView, location: str) -> T
     text.append("  " + reader.position_label())
     counts = session.counts()
     text.append("  " + "  ".join(f"{k.letter}{counts[k]}" for k in Kind))
-    text.append(f"  {reader.mode.upper()}", style="" if reader.mode == "reading" else "bold")
+    if session.adjusting_uuid is not None:
+        text.append("  ADJUSTING", style="bold reverse")
+        text.append(" motions move the end · o the start · Enter saves · Esc cancels")
+    else:
+        text.append(f"  {reader.mode.upper()}", style="" if reader.mode == "reading" else "bold")
     selection = reader.selection
     if selection is not None:
         text.append(f" {selection[1] - selection[0]} chars")
