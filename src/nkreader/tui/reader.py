@@ -20,6 +20,7 @@ from textual.actions import SkipAction
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
+from textual.keys import key_to_character
 from textual.message import Message
 from textual.strip import Strip
 
@@ -415,7 +416,7 @@ class ReaderView(ReaderMouse, can_focus=True, inherit_bindings=False):
             return
         event.stop()
         event.prevent_default()
-        char = event.character
+        char = event.character or key_to_character(event.key)
         if event.key == "escape" or not char or not char.isprintable():
             return
         self._last_char_find = (motion, char)
