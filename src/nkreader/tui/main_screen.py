@@ -344,6 +344,8 @@ class MainScreen(StoreSync, MarkBounds):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "import_samples":
             return self.has_class("-empty")
+        if action in ("edit_tags", "edit_note") and self.reader.mode == "selecting":
+            return False  # while selecting, t and e are the reader's till and word-end motions
         if action in ARTICLE_ACTIONS:
             # Not from the library pane: there the open article may not even be on screen (80×24),
             # so x, e, t … do nothing and the footer does not offer them.
