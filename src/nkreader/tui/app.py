@@ -23,6 +23,7 @@ from nkreader.tui.browser_screen import AnnotationTable, BrowserScreen
 from nkreader.tui.commands import binding_commands
 from nkreader.tui.dialogs import PromptDialog
 from nkreader.tui.help import HelpGroups, HelpRow, HelpScreen
+from nkreader.tui.help_sections import MORE, SECTIONS, bindings_of, section_of
 from nkreader.tui.keymap import config_path, load_keymap, unknown_ids
 from nkreader.tui.library_list import LibraryFilter, LibraryList, LibraryPane
 from nkreader.tui.main_screen import MainScreen
@@ -67,6 +68,14 @@ class NkReaderApp(ModalKeyHold):
         Binding("question_mark", "help", "Help", id="app.help", tooltip="Every key, grouped"),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
         Binding("f5", "toggle_dark", "Theme", show=False, id="app.theme", tooltip="Dark or light theme"),
+        Binding(
+            "ctrl+k", "speakers", "Speakers", show=False, id="app.speakers",
+            tooltip="Speakers and their aliases: counts, merge, add an alias",
+        ),
+        Binding(
+            "ctrl+g", "overview", "Overview", show=False, id="app.overview",
+            tooltip="The library in figures: kinds, sources, months, most quoted speakers",
+        ),
     ]
 
     def __init__(
@@ -120,12 +129,10 @@ class NkReaderApp(ModalKeyHold):
 
     @staticmethod
     def binding_sources() -> Iterable[tuple[str, list[Binding]]]:
+        """The bindings of each owner group (a class's bases included: the main screen's mixins)."""
         sources: list[tuple[str, list[type[DOMNode]]]] = [("Application", [NkReaderApp]), *HELP_GROUPS]
         for group, owners in sources:
-            bindings: list[Binding] = []
-            for owner in owners:
-                bindings.extend(b for b in owner.BINDINGS if isinstance(b, Binding))
-            yield group, bindings
+            yield group, bindings_of(owners)
 
     def keymap_conflicts(self, keymap: dict[str, str]) -> list[str]:
         """Keys the user's remaps give to two bindings that are active at the same time."""
@@ -160,17 +167,20 @@ class NkReaderApp(ModalKeyHold):
         return {b.id for _, bindings in self.binding_sources() for b in bindings if b.id}
 
     def help_groups(self) -> HelpGroups:
-        """Key and description per binding, with the user's remaps applied."""
-        groups: HelpGroups = []
-        for group, bindings in self.binding_sources():
-            rows: list[HelpRow] = []
+        """Key and description per binding, with the user's remaps applied, in the help's sections
+        (by binding id: `help_sections`); a section with no key is left out."""
+        rows_by_section: dict[str, list[HelpRow]] = {}
+        seen: set[str] = set()
+        for _, bindings in self.binding_sources():
             for binding in bindings:
-                shown = self.keys_of(binding)
-                rows.append(
-                    (shown, binding.tooltip or binding.description or binding.action, binding.id or "")
-                )
-            groups.append((group, rows))
-        return groups
+                if binding.id and binding.id in seen:
+                    continue
+                seen.add(binding.id or "")
+                description = binding.tooltip or binding.description or binding.action
+                section = section_of(binding.id) if binding.id else MORE
+                rows_by_section.setdefault(section, []).append((self.keys_of(binding), description, binding.id or ""))
+        order = [title for title, _ in SECTIONS] + [MORE]
+        return [(title, rows_by_section[title]) for title in order if rows_by_section.get(title)]
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
@@ -198,12 +208,6 @@ class NkReaderApp(ModalKeyHold):
             yield SystemCommand(
                 "Import the sample articles", "Bundled fictional articles", self.action_import_samples
             )
-        yield SystemCommand(
-            "Speakers", "Speakers, their aliases and counts; merge and add aliases", self.action_speakers
-        )
-        yield SystemCommand(
-            "Overview", "Counts per kind, source and month; the most quoted speakers", self.action_overview
-        )
         owners: list[DOMNode] = [self, screen, screen.reader, screen.query_one(ReaderPane)]
         owners.extend(screen.query(LibraryPane))
         yield from binding_commands(self, owners, self.keys_of)
@@ -212,6 +216,11 @@ class NkReaderApp(ModalKeyHold):
         """The keys `binding` has now (the user's remaps applied), as the footer shows them."""
         keys = self._keymap.get(binding.id, binding.key) if binding.id else binding.key
         return ", ".join(self.get_key_display(Binding(k.strip(), "")) for k in keys.split(","))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("speakers", "overview"):
+            return isinstance(self.screen, MainScreen)  # not over a dialog or another screen
+        return super().check_action(action, parameters)
 
     def action_speakers(self) -> None:
         self.push_screen(SpeakersScreen(self.library))

@@ -17,15 +17,16 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from nkreader.domain import Annotation, Article, ArticleSummary, LinkView
 from nkreader.services import StoreError
 from nkreader.services.library import InvalidSpan, Library
-from nkreader.tui.mark_bounds import MarkBounds
 from nkreader.tui.annotation_list import AnnotationList
+from nkreader.tui.app_footer import AppFooter
 from nkreader.tui.library_list import LibraryList, LibraryPane
 from nkreader.tui.main_bindings import MAIN_BINDINGS
+from nkreader.tui.mark_bounds import MarkBounds
 from nkreader.tui.reader import ReaderView
 from nkreader.tui.reader_pane import ArticleHeader, ReaderPane
 from nkreader.tui.safe import excerpt, safe_text
@@ -98,7 +99,7 @@ class MainScreen(StoreSync, MarkBounds):
                 yield Static("Annotations", classes="pane-title", id="annotations-title")
                 yield AnnotationList(id="annotations")
         yield StatusLine(id="status")
-        yield Footer()
+        yield AppFooter()
 
     @property
     def reader(self) -> ReaderView:
