@@ -13,7 +13,9 @@ from typing import ClassVar
 from textual import work
 from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.dom import DOMNode
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from nkreader.services import StoreError
@@ -36,6 +38,7 @@ from nkreader.tui.safe import safe_text
 from nkreader.tui.samples import bundled_samples
 from nkreader.tui.search_screen import SearchScreen
 from nkreader.tui.speakers_screen import SpeakersScreen
+from nkreader.tui.status_line import StatusLine
 
 EXPORT_FORMATS = {
     "json": ("JSON", "nkreader's own format: complete, with article texts; restores exactly"),
@@ -216,6 +219,28 @@ class NkReaderApp(ModalKeyHold):
         """The keys `binding` has now (the user's remaps applied), as the footer shows them."""
         keys = self._keymap.get(binding.id, binding.key) if binding.id else binding.key
         return ", ".join(self.get_key_display(Binding(k.strip(), "")) for k in keys.split(","))
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """On the main screen, messages go to the status line (they would cover the reader's text as
+        toasts); elsewhere they are toasts. Every message is also kept as a Textual notification."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+        screen = self.screen
+        if isinstance(screen, MainScreen) and screen.is_attached:
+            try:
+                text = Content.from_markup(message).plain if markup else message
+            except Exception:  # a message that is not valid markup is shown as written
+                text = message
+            screen.query_one(StatusLine).show_message(
+                safe_text(text), title=safe_text(title), severity=severity, timeout=timeout
+            )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("speakers", "overview"):

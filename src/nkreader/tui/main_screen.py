@@ -114,10 +114,29 @@ class MainScreen(StoreSync, MarkBounds):
             # importing rather than reading keys that have nothing to act on.
             self.call_after_refresh(self.query_one("#welcome-import-samples").focus)
         else:
-            self.focus_pane("library")
+            self._restore_last_session()
         self.set_interval(5.0, self._save_position)
         self._seen_version = self.library.change_token()
         self.set_interval(CHANGE_POLL_SECONDS, self.poll_changes)
+
+    def _restore_last_session(self) -> None:
+        """The panes as they were left, and the article last open (at its saved cursor), if it is still
+        in the library; else the library has focus, as on a first run."""
+        preferences = getattr(self.app, "preferences", None)
+        if preferences is None:
+            self.focus_pane("library")
+            return
+        self.apply_layout(
+            preferences.show_library,
+            preferences.show_annotations,
+            {"library": preferences.library_width, "annotations": preferences.annotations_width},
+        )
+        last = preferences.last_article_id
+        if last is not None and self.query_one(LibraryPane).highlight(last):
+            self.open_article(last)
+            self.focus_pane("reader")
+        else:
+            self.focus_pane("library")
 
     # ------------------------------------------------------------------ library
 
@@ -148,6 +167,9 @@ class MainScreen(StoreSync, MarkBounds):
             self.notify(safe_text(exc.message), severity="error", markup=False)
             return
         article = self.session.article
+        remember = getattr(self.app, "remember", None)
+        if remember is not None:
+            remember(last_article_id=article_id)
         self.query_one(ArticleHeader).show_article(article)
         self.reader.load(
             self.session.body, self.session.highlights(), cursor=position if cursor is None else cursor
