@@ -150,3 +150,29 @@ async def test_quote_over_two_sentences_with_its_speaker(library: Library, tmp_p
     end = body.index("grain a day.") + len("grain a day.")  # “…fast,” the source said. “A family … a day.
     assert quote["kind"] == "quote" and quote["speaker"] == "the source"
     assert quote["exact"] == body[start:end]
+
+
+async def test_dragging_a_marks_last_character_moves_its_end(library: Library, tmp_path: Path) -> None:
+    from nkreader.tui.reader_render import GUTTER
+
+    async with app_for(library, tmp_path).run_test(size=(160, 50)) as pilot:
+        reader = await open_at(pilot, "A kilogram of rice sold")
+        await pilot.press("v", "right_square_bracket", "c")
+        await pilot.pause()
+        [before] = exported(library)
+        assert any(h.current and h.key == before["uuid"] for h in reader.highlights)
+        body, layout = reader.body, reader.wrap_layout
+        last = before["end"] - 1
+        new_last = body.index("up from") + len("up from") - 1
+
+        def cell(offset: int) -> tuple[int, int]:
+            line = layout.vline_of(offset)
+            return GUTTER + layout.x_of(offset, line), line - int(reader.scroll_offset.y)
+
+        await pilot.mouse_down(reader, offset=cell(last))
+        await pilot.hover(reader, offset=cell(new_last))
+        await pilot.mouse_up(reader, offset=cell(new_last))
+        await pilot.pause()
+    [after] = exported(library)
+    assert after["uuid"] == before["uuid"]
+    assert after["exact"] == "A kilogram of rice sold for 7,200 won at Hyesan market on Aug. 20, up from"

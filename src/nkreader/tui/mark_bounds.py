@@ -1,7 +1,8 @@
 """Moving a mark's start and end by keyboard, keeping everything else about it.
 
 Why a mode and not a dialog: the analyst moves a boundary with the same motions they select with
-(``e`` a word end, ``]`` a clause end, ``f,`` the next comma, ``o`` the other end), watching the text.
+(``e`` a word end, ``]`` a clause end, ``f,`` the next comma, ``o`` the other end), watching the text;
+or with the mouse, dragging the current mark's first or last character.
 ``E`` turns the current annotation's span into a selection whose moving end is its end; ``Enter``
 stores the new span on the same annotation (uuid, kind, note, speaker, tags, status and links kept;
 its quote selector taken from the new text) as one undoable change; ``Esc`` leaves it as it was.
@@ -89,6 +90,12 @@ class MarkBounds(AnnotationEditing):
             self.session.adjusting_uuid = None
             self.refresh_bindings()
             self.update_status()
+
+    @on(ReaderView.EdgeDragged)
+    def _edge_dragged(self, event: ReaderView.EdgeDragged) -> None:
+        """A mouse drag of the current mark's first or last character: store its new bounds."""
+        self.session.adjusting_uuid = event.key
+        self.action_save_bounds()
 
     @on(ReaderView.SelectionChanged)
     def _adjusting_selection(self, event: ReaderView.SelectionChanged) -> None:
