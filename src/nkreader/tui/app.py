@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import ClassVar
 
 from textual import work
-from textual.app import SystemCommand
+from textual.app import ScreenStackError, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.dom import DOMNode
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -232,15 +233,27 @@ class NkReaderApp(ModalKeyHold):
         """On the main screen, messages go to the status line (they would cover the reader's text as
         toasts); elsewhere they are toasts. Every message is also kept as a Textual notification."""
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
-        screen = self.screen
-        if isinstance(screen, MainScreen) and screen.is_attached:
-            try:
-                text = Content.from_markup(message).plain if markup else message
-            except Exception:  # a message that is not valid markup is shown as written
-                text = message
-            screen.query_one(StatusLine).show_message(
-                safe_text(text), title=safe_text(title), severity=severity, timeout=timeout
-            )
+        try:
+            text = Content.from_markup(message).plain if markup else message
+        except Exception:  # a message that is not valid markup is shown as written
+            text = message
+        self._show_in_status(safe_text(text), safe_text(title), severity, timeout, retry=True)
+
+    def _show_in_status(
+        self, text: str, title: str, severity: SeverityLevel, timeout: float | None, *, retry: bool
+    ) -> None:
+        """Put a message in the main screen's status line; before that line is mounted (a warning
+        about config.toml while the app starts) try once more after the next refresh."""
+        try:
+            screen = self.screen
+            line = screen.query_one(StatusLine) if isinstance(screen, MainScreen) else None
+        except (NoMatches, ScreenStackError):
+            line = None
+            screen = None
+        if line is not None:
+            line.show_message(text, title=title, severity=severity, timeout=timeout)
+        elif retry and (screen is None or isinstance(screen, MainScreen)):
+            self.call_after_refresh(self._show_in_status, text, title, severity, timeout, retry=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("speakers", "overview"):
