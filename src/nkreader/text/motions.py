@@ -42,9 +42,8 @@ def _is_clause_mark(body: str, i: int) -> bool:
     ch = body[i]
     if ch not in CLAUSE_MARKS:
         return False
-    if ch in ",:" and 0 < i < len(body) - 1 and body[i - 1].isdigit() and body[i + 1].isdigit():
-        return False
-    return True
+    digit_group = ch in ",:" and 0 < i < len(body) - 1 and body[i - 1].isdigit() and body[i + 1].isdigit()
+    return not digit_group
 
 
 def last_char(body: str, end: int) -> int:
