@@ -303,3 +303,26 @@ def test_show_prints_only_what_offsets_refer_to(db_path: Path) -> None:
     assert out == body + "\n"
     _, out, _ = run(db_path, "show", "--header", "1")
     assert out.startswith(title + "\n")
+
+
+def test_export_to_dev_stdout_writes_through_the_pipe(db_path: Path) -> None:
+    imported(db_path)
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    result = subprocess.run(
+        [sys.executable, "-m", "nkreader", "--db", str(db_path), "export", "-o", "/dev/stdout"],
+        capture_output=True,
+        env=env,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["format"] == "nkreader-annotations"
+
+
+def test_a_hard_link_to_the_library_is_refused(db_path: Path, tmp_path: Path) -> None:
+    imported(db_path)
+    other = tmp_path / "other-name.json"
+    os.link(db_path, other)
+    for args in (["export", "-o", str(other)], ["db", "backup", str(other)]):
+        code, _, err = run(db_path, *args)
+        assert code == 2 and "is the library itself" in err, err
+    assert integrity(db_path) == ("ok", 1)

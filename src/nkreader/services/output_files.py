@@ -57,12 +57,25 @@ def _resolved(path: Path) -> Path:
 
 
 def _refuse_library(path: Path, real: Path, protected: set[Path]) -> None:
-    if real in protected:
-        what = (
-            "the library itself"
-            if real == min(protected, key=lambda p: len(str(p)))
-            else "a file of the library"
-        )
+    """Refuse `path` when it is (by name after symlinks, or as the same inode) a library file."""
+    hit = real if real in protected else None
+    if hit is None:
+        try:
+            target = os.stat(path)
+        except OSError:
+            target = None
+        if target is not None:
+            for candidate in protected:
+                try:
+                    same = os.stat(candidate)
+                except OSError:
+                    continue
+                if (same.st_dev, same.st_ino) == (target.st_dev, target.st_ino):
+                    hit = candidate
+                    break
+    if hit is not None:
+        main = min(protected, key=lambda p: len(str(p)))
+        what = "the library itself" if hit == main else "a file of the library"
         raise TargetRefused(f"{path} is {what}: choose another file")
 
 
@@ -79,19 +92,21 @@ def _kind(mode: int) -> str:
 
 
 def output_target(path: Path, *, protected: Iterable[Path] = ()) -> tuple[Path, bool]:
-    """Where an export to `path` goes: (the real path, whether it is written through rather than
-    replaced). Raises TargetRefused for the library, a folder or a block device."""
+    """Where an export to `path` goes: (the path to open, whether it is written through rather
+    than replaced). Raises TargetRefused for the library, a folder or a block device."""
     path = path.expanduser()
     real = _resolved(path)
     _refuse_library(path, real, set(protected))
     try:
-        mode = os.stat(real).st_mode
+        mode = os.stat(path).st_mode
     except FileNotFoundError:
         return real, False
     if stat.S_ISREG(mode):
         return real, False
     if stat.S_ISFIFO(mode) or stat.S_ISCHR(mode) or stat.S_ISSOCK(mode):
-        return real, True
+        # opened by the name given: /dev/stdout resolves to /proc/self/fd/1, whose target
+        # ("pipe:[…]") is no path at all
+        return path, True
     raise TargetRefused(f"{path} is {_kind(mode)}, not a file")
 
 
