@@ -120,12 +120,21 @@ def library_db(tmp_path: Path) -> Path:
     return db
 
 
-def check_every_way(db: Path, code: int, fragment: str, folder: Path | None = None) -> None:
-    """`list`, `import`, `export` and the app all refuse the same way, and nothing changes."""
+def check_every_way(
+    db: Path, code: int, fragment: str, folder: Path | None = None, *, missing: bool = False
+) -> None:
+    """`list`, `import`, `export` and the app all refuse the same way, and nothing changes.
+
+    With `missing` (no library there yet), the read-only commands say there is none instead:
+    they never create one (issue 16 item 18)."""
     folder = folder or db.parent
     before = snapshot(folder)
     for args in (["list"], ["import", str(ARTICLE)], ["export"]):
         status, _, err = cli(db, *args)
+        if missing and args[0] != "import":
+            assert status == 4, (args, err)
+            assert_one_line(err, "no library at")
+            continue
         assert status == code, (args, err)
         assert_one_line(err, fragment)
     assert_app_refuses(db, code, fragment)
@@ -139,7 +148,7 @@ def test_data_folder_cannot_be_created(tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the data folder should be")
     db = blocker / "nkreader" / "library.db"
-    check_every_way(db, 4, "cannot create the data folder", folder=tmp_path)
+    check_every_way(db, 4, "cannot create the data folder", folder=tmp_path, missing=True)
     assert blocker.read_text() == "a file where the data folder should be"
 
 
@@ -226,7 +235,7 @@ def test_locked_by_a_writer(library_db: Path, hold_lock, monkeypatch: pytest.Mon
     status, _, err = cli(library_db, "import", str(ARTICLE))
     assert status == 8
     assert_one_line(err, "is locked by another process; try again in a moment")
-    status, out, _ = cli(library_db, "list", "--json")  # readers are not held up by a writer (WAL)
+    status, out, _ = cli(library_db, "list", "--jsonl")  # readers are not held up by a writer (WAL)
     assert status == 0 and len(out.splitlines()) == 11
     assert cli(library_db, "export")[0] == 0
     assert_app_refuses(library_db, 8, "is locked by another process", SHORT_WAIT)

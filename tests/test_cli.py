@@ -107,7 +107,7 @@ def test_list_and_show(db_path: Path) -> None:
     code, out, _ = run(db_path, "list")
     assert code == 0 and "Rice tops 7,000 won" in out
     code, out, _ = run(db_path, "list", "--json")
-    row = json.loads(out.splitlines()[0])
+    row = json.loads(out)[0]  # one JSON document (an array); --jsonl gives one object per line
     assert row["counts"] == {"claim": 0, "quote": 0, "policy": 0}
     code, out, _ = run(db_path, "show", str(row["id"]))
     assert code == 0 and "Corn, the staple for most poorer households" in out

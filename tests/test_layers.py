@@ -10,7 +10,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "nkreader"
 
 ALLOWED = {
-    "cli": {"tui", "services", "domain", "store", "export"},
+    "cli": {"tui", "services", "domain", "store", "export", "text"},
     "tui": {"services", "text", "domain"},
     "services": {"store", "ingest", "export", "text", "domain"},
     "store": {"domain"},

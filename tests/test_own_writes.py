@@ -42,3 +42,39 @@ async def test_saving_the_position_does_not_trigger_a_reload(library: Library, t
         screen._save_position()
         screen.poll_changes()
         assert reloads == [screen.session.article_id]
+
+
+async def test_marking_twice_reads_the_stored_text_once(library: Library, tmp_path: Path) -> None:
+    """The first writing key checks the stored text; the app's own mark does not make the next
+    one read the whole article again. A text changed by another process is still noticed."""
+    import_paths(library, [SAMPLES])
+    app = create_app(library, keymap_path=tmp_path / "none.toml")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.main
+        session = screen.session
+        reads: list[int] = []
+        original = session.stored_text_if_changed
+
+        def counted():
+            reads.append(1)
+            return original()
+
+        session.stored_text_if_changed = counted  # type: ignore[method-assign]
+        article_id = session.article_id
+        before = len(library.annotations(article_id))
+        for _ in range(3):
+            await pilot.press("c")
+            await pilot.pause()
+            await pilot.press(")", ")")
+            await pilot.pause()
+        assert len(library.annotations(article_id)) == before + 3
+        assert len(reads) <= 1
+        db = library.database.path
+        assert db is not None
+        with sqlite3.connect(db) as other:
+            other.execute("UPDATE articles SET title = title || ' (edited)' WHERE id = ?", (article_id,))
+        await pilot.press("c")
+        await pilot.pause()
+        assert len(reads) >= 2  # a foreign commit: the text is compared again

@@ -50,3 +50,32 @@ async def test_theme_is_remembered_across_runs(library: Library, tmp_path: Path)
         await pilot.pause()
         assert pilot.app.theme == "textual-light"
         assert pilot.app.current_theme.dark is False
+
+
+async def test_panes_widths_and_last_article_are_remembered(library: Library, tmp_path: Path) -> None:
+    from conftest import SAMPLES
+    from nkreader.services.importing import import_paths
+    from nkreader.tui.reader import ReaderView
+
+    import_paths(library, [SAMPLES / "hyesan-market-prices.txt", SAMPLES / "kaechon-public-trial.md"])
+    config = tmp_path / "config.toml"
+    async with create_app(library, keymap_path=config).run_test(size=(160, 50)) as pilot:
+        await pilot.press("j", "enter")  # the second article
+        await pilot.pause()
+        reader = pilot.app.screen.query_one(ReaderView)
+        opened = pilot.app.screen.session.article  # type: ignore[attr-defined]
+        await pilot.press("j", "j", "j")
+        cursor = reader.cursor
+        await pilot.press("ctrl+n", "greater_than_sign", "greater_than_sign")
+        await pilot.pause()
+        width = pilot.app.screen.query_one("#library-pane").outer_size.width
+    saved = load_preferences(preferences_path())
+    assert (saved.show_annotations, saved.library_width, saved.last_article_id) == (False, width, opened.id)
+    async with create_app(library, keymap_path=config).run_test(size=(160, 50)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert screen.session.article.id == opened.id  # type: ignore[attr-defined]
+        assert screen.query_one(ReaderView).has_focus and screen.query_one(ReaderView).cursor == cursor
+        assert not screen.query_one("#annotations-pane").display
+        assert screen.query_one("#library-pane").outer_size.width == width

@@ -157,8 +157,10 @@ async def test_v_and_sentence_moves_select_two_sentences() -> None:
     async with app.run_test(size=(100, 12)) as pilot:
         r = app.query_one(ReaderView)
         await pilot.press("v")
-        assert r.mode == "selecting" and r.selection is None
-        await pilot.press(")", ")")
+        assert r.mode == "selecting" and r.selection == (0, 1)  # inclusive: the character under the cursor
+        await pilot.press(")")  # growing forward, a sentence key lands on the sentence's last character
+        assert r.selection == (0, len(S1)) and r.cursor == len(S1) - 1
+        await pilot.press(")")
         assert r.selection == (0, len(f"{S1} {S2}"))
         assert app.selections[-1] == r.selection
         await pilot.press("v")  # stop selecting, keep the selection
@@ -174,14 +176,14 @@ async def test_mode_is_selected_when_a_selection_exists_outside_selecting_mode()
     async with app.run_test(size=(100, 12)) as pilot:
         r = app.query_one(ReaderView)
         assert r.mode == "reading"
-        await pilot.press("s")
-        assert r.mode == "selected" and r.selection == (0, len(S1))
+        await pilot.press("s")  # a sentence, and selecting goes on (`s )` adds the next one)
+        assert r.mode == "selecting" and r.selection == (0, len(S1))
         await pilot.press("escape")
         assert r.mode == "reading"
         await pilot.mouse_down(r, offset=(GUTTER + 4, 0))
         await pilot.hover(r, offset=(GUTTER + 12, 0))
         await pilot.mouse_up(r, offset=(GUTTER + 12, 0))
-        assert r.mode == "selected" and r.selection == (4, 12)
+        assert r.mode == "selected" and r.selection == (4, 12)  # "minister": both ends included, the space trimmed
         await pilot.press("v")  # selecting again from the cursor: the selection is kept and grows
         assert r.mode == "selecting"
 
@@ -236,10 +238,10 @@ async def test_messages_are_posted() -> None:
         await pilot.press("w", "shift+right")
         await pilot.pause()
         assert app.moves[-2:] == [4, 5]
-        assert app.selections[-1] == (4, 5)
-        await pilot.press("escape", "v")  # entering selecting mode is reported too
+        assert app.selections[-1] == (4, 6)
+        await pilot.press("escape", "v")  # entering selecting mode selects the character under the cursor
         await pilot.pause()
-        assert app.selections[-2:] == [None, None]
+        assert app.selections[-2:] == [None, (5, 6)]
         assert app.query_one(ReaderView).mode == "selecting"
 
 
@@ -350,7 +352,7 @@ async def test_highlights_draw_styles_and_gutter_letters() -> None:
         await pilot.pause()
         selected = style_at(r, 0, GUTTER + 1)
         assert selected.bgcolor != style_at(r, 0, GUTTER + 4).bgcolor and selected.underline
-        assert style_at(r, 0, GUTTER + 3).reverse  # the cursor at the selection's end
+        assert style_at(r, 0, GUTTER + 2).reverse  # the cursor on the selection's last character
 
 
 def _contrast(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from functools import wraps
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
@@ -60,15 +61,67 @@ def friendly_errors(function: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def open_library(ctx: click.Context) -> Library:
+EXIT_NO_LIBRARY = 4
+"""Like `StoreUnavailable`: the library named cannot be used."""
+
+
+def open_library(ctx: click.Context, *, create: bool = False) -> Library:
+    """The library named by --db / NKREADER_DB / the default, opened once per command.
+
+    Only commands that add to the library (`create=True`: import, import-annotations, the app)
+    make a missing SQLite file; a read-only command with a mistyped path says so and creates
+    nothing. An in-memory database (it would keep nothing) and SQLite URL options (`?mode=ro`,
+    which SQLAlchemy ignores with a warning) are refused in one line; a PostgreSQL URL without
+    its driver names the extra to install.
+    """
     from nkreader.services.library import Library
 
     obj = ctx.find_root().obj
     if obj.get("library") is None:
+        _check_location(obj.get("db"), create=create)
         obj["library"] = Library.open(obj.get("db"))
         ctx.call_on_close(obj["library"].close)
     library: Library = obj["library"]
     return library
+
+
+def _check_location(db: str | None, *, create: bool) -> None:
+    import importlib.util
+    from urllib.parse import parse_qsl
+
+    from nkreader.store.engine import resolve_db_url, sqlite_path
+
+    url = resolve_db_url(db)
+    scheme, _, rest = url.partition("://")
+    backend, _, driver = scheme.lower().partition("+")
+    if backend == "sqlite":
+        name, _, query = rest.removeprefix("/").partition("?")
+        options = dict(parse_qsl(query))
+        if name in ("", ":memory:") or Path(name).name == ":memory:" or options.get("mode") == "memory":
+            fail(
+                "an in-memory database keeps nothing once the command ends: give a file path "
+                "or a server URL with --db",
+                EXIT_USAGE,
+            )
+        if query:
+            fail(
+                f"SQLite URL options are not supported (?{query}); give a plain path. A library "
+                "whose file is not writable is opened read-only by itself.",
+                EXIT_USAGE,
+            )
+        path = sqlite_path(url)
+        if not create and path is not None and not path.exists():
+            fail(
+                f"no library at {path} (check --db or NKREADER_DB; `nkreader import` creates one)",
+                EXIT_NO_LIBRARY,
+            )
+    elif backend in ("postgresql", "postgres"):
+        module = "psycopg2" if driver == "psycopg2" else "psycopg"
+        if importlib.util.find_spec(module) is None:
+            fail(
+                f"a PostgreSQL library needs the {module} driver: pip install 'nkreader[postgres]'",
+                EXIT_NO_LIBRARY,
+            )
 
 
 def _remember_db(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
@@ -121,7 +174,7 @@ def run_app(ctx: click.Context) -> None:
     from nkreader.tui.startup import hold_collector
 
     hold_collector()  # released by the app once its first screen is painted
-    library = open_library(ctx)
+    library = open_library(ctx, create=True)
     # The app is for marking: a read-only or locked library is reported here, before the screen
     # is taken over, not at the first annotation.
     library.database.check_writable()

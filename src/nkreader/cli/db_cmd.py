@@ -72,7 +72,13 @@ def db_check_command(ctx: click.Context) -> None:
 @click.pass_context
 @friendly_errors
 def db_backup_command(ctx: click.Context, path: Path | None) -> None:
-    """Copy the library consistently, even while the app is running."""
+    """Copy the library consistently, even while the app is running.
+
+    PATH must not be the library (or its -wal/-shm files); a symlink is followed, a FIFO or a
+    device is refused (a backup is a database file).
+    """
+    from nkreader.services.output_files import TargetRefused, backup_target, library_files
+
     library = open_library(ctx)
     source = library.database.path
     if path is None:
@@ -81,7 +87,11 @@ def db_backup_command(ctx: click.Context, path: Path | None) -> None:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         path = source.with_name(f"{source.stem}.backup-{stamp}{source.suffix}")
     try:
-        library.database.backup_to(path)
+        target = backup_target(path, protected=library_files(source))
+    except TargetRefused as exc:
+        fail(str(exc), EXIT_USAGE)
+    try:
+        library.database.backup_to(target)
     except OSError as exc:
         fail(f"cannot write {path}: {exc.strerror or exc}", 1)
     click.echo(f"backed up to {path}")

@@ -18,6 +18,8 @@ from nkreader.cli.base import (
     open_library,
     parse_date,
 )
+from nkreader.cli.output import to_terminal
+from nkreader.cli.types import ARTICLE_ID
 from nkreader.domain import Kind
 
 
@@ -36,7 +38,9 @@ from nkreader.domain import Kind
 @click.option(
     "-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write here (default: stdout)."
 )
-@click.option("--article", "article_ids", type=int, multiple=True, help="Only this article id (repeatable).")
+@click.option(
+    "--article", "article_ids", type=ARTICLE_ID, multiple=True, help="Only this article id (repeatable)."
+)
 @click.option(
     "--kind",
     "kinds",
@@ -65,10 +69,13 @@ def export_command(
 ) -> None:
     """Export articles and their annotations (json by default; see --format, --schema).
 
-    Every file is written atomically: a temporary file beside it, then renamed.
+    A file is written atomically (a temporary file beside it, then renamed); a symlink is
+    followed, a FIFO or device such as /dev/stdout written through; the library itself is
+    refused. On a terminal, characters it would act on are shown as U+FFFD (json escapes them).
     """
     from nkreader.export import native
-    from nkreader.services.exporting import render, write_atomic
+    from nkreader.services.exporting import render
+    from nkreader.services.output_files import TargetRefused, library_files, output_target, write_output
 
     if schema:
         if fmt != "json":
@@ -76,6 +83,12 @@ def export_command(
         click.echo(json.dumps(native.schema(), indent=2, ensure_ascii=False))
         return
     library = open_library(ctx)
+    protected = library_files(library.database.path)
+    if output is not None:
+        try:  # refused before the work of rendering
+            output_target(output, protected=protected)
+        except TargetRefused as exc:
+            fail(str(exc), EXIT_USAGE)
     rendered = render(
         library,
         fmt,
@@ -85,11 +98,13 @@ def export_command(
         include_text=not no_text,
     )
     if output is None:
-        sys.stdout.write(rendered.text)
+        sys.stdout.write(to_terminal(rendered.text))
         sys.stdout.flush()
         return
     try:
-        write_atomic(output, rendered.text)
+        write_output(output, rendered.text, protected=protected)
+    except TargetRefused as exc:
+        fail(str(exc), EXIT_USAGE)
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror or exc}", 1)
     click.echo(

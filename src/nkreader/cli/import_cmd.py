@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from nkreader.cli.base import (
     open_library,
 )
 from nkreader.cli.output import printable, progress_bar
+from nkreader.cli.types import SIZE_MB
 
 
 @main.command("import")
@@ -23,7 +25,7 @@ from nkreader.cli.output import printable, progress_bar
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--max-size",
-    type=click.FloatRange(min=0.001),
+    type=SIZE_MB,
     default=20.0,
     show_default=True,
     help="Refuse files larger than this many megabytes.",
@@ -52,9 +54,10 @@ def import_command(
     """
     from nkreader.services.importing import ImportEvent, Outcome, import_paths
 
-    library = open_library(ctx)
-    missing = [p for p in paths if not p.exists()]
-    present = [p for p in paths if p.exists()]
+    library = open_library(ctx, create=True)
+    # a dangling symlink or a loop is there (lexists), and read_file says which it is
+    missing = [p for p in paths if not os.path.lexists(p)]
+    present = [p for p in paths if os.path.lexists(p)]
 
     def show(event: ImportEvent) -> None:
         if event.outcome is Outcome.FAILED:
@@ -63,6 +66,8 @@ def import_command(
             click.echo(f"changed {printable(event.origin)}: {printable(event.reason or '')}", err=True)
         elif event.outcome is Outcome.UPDATED:
             click.echo(f"updated {printable(event.origin)}: {printable(event.reason or '')}", err=True)
+        elif event.outcome is Outcome.IMPORTED and event.reason:
+            click.echo(f"imported {printable(event.origin)}: {printable(event.reason)}", err=True)
         elif not quiet and event.outcome is Outcome.DUPLICATE:
             click.echo(f"skipped {printable(event.origin)}: {event.reason}", err=True)
 
@@ -100,7 +105,7 @@ def import_annotations_command(ctx: click.Context, file: Path) -> None:
     """
     from nkreader.services.annotation_import import AnnotationFileError, import_annotation_file
 
-    library = open_library(ctx)
+    library = open_library(ctx, create=True)
     try:
         report = import_annotation_file(library, file)
     except AnnotationFileError as exc:

@@ -9,7 +9,9 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
+
+from nkreader.text.sanitize import sanitize
 
 if TYPE_CHECKING:  # rich.progress is imported only when a bar is shown
     from rich.progress import Progress, TaskID
@@ -17,7 +19,25 @@ if TYPE_CHECKING:  # rich.progress is imported only when a bar is shown
 
 def printable(text: str) -> str:
     """File names and reasons can hold anything; never let a control byte reach the terminal."""
-    return "".join(ch if ch.isprintable() or ch == " " else "?" for ch in text)
+    return sanitize(text, "line", replacement="?")
+
+
+def printable_text(text: str) -> str:
+    """Multi-line stored text (a body, an export) for a terminal: `text.sanitize`'s policy."""
+    return sanitize(text, "multiline")
+
+
+def to_terminal(text: str, *, stream: TextIO | None = None) -> str:
+    """`text` sanitized when `stream` (stdout by default) is a terminal, else exactly as stored.
+
+    Files and pipes get the data; a terminal never gets a sequence it would act on.
+    """
+    stream = sys.stdout if stream is None else stream
+    try:
+        tty = stream.isatty()
+    except (AttributeError, ValueError):
+        tty = False
+    return printable_text(text) if tty else text
 
 
 class progress_bar:

@@ -15,34 +15,45 @@ from nkreader.cli.base import (
     main,
     open_library,
 )
-from nkreader.cli.output import printable
+from nkreader.cli.output import printable, to_terminal
+from nkreader.cli.types import ARTICLE_ID, LIMIT
 from nkreader.domain import Kind
+from nkreader.text.sanitize import escape_json_unsafe
 
 
 @main.command("list")
 @db_option
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per article instead of a table.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON document: an array of article objects.")
+@click.option("--jsonl", "as_jsonl", is_flag=True, help="JSON Lines: one article object per line.")
 @click.pass_context
 @friendly_errors
-def list_command(ctx: click.Context, as_json: bool) -> None:
-    """List articles: id, title, source, date and counts per kind, newest first."""
+def list_command(ctx: click.Context, as_json: bool, as_jsonl: bool) -> None:
+    """List articles: id, title, source, date and counts per kind, newest first.
+
+    --json prints one JSON document (an array); --jsonl one object per line, for streaming
+    tools. Characters a terminal would act on are written as \\u escapes: the data is the same.
+    """
+    if as_json and as_jsonl:
+        fail("--json and --jsonl: give one of them", EXIT_USAGE)
     library = open_library(ctx)
     rows = library.summaries()
-    if as_json:
-        for row in rows:
-            click.echo(
-                json.dumps(
-                    {
-                        "id": row.id,
-                        "uuid": row.uuid,
-                        "title": row.title,
-                        "source": row.source,
-                        "published": row.published.isoformat() if row.published else None,
-                        "counts": {k.value: row.counts[k] for k in Kind},
-                    },
-                    ensure_ascii=False,
-                )
-            )
+    if as_json or as_jsonl:
+        objects = [
+            {
+                "id": row.id,
+                "uuid": row.uuid,
+                "title": row.title,
+                "source": row.source,
+                "published": row.published.isoformat() if row.published else None,
+                "counts": {k.value: row.counts[k] for k in Kind},
+            }
+            for row in rows
+        ]
+        if as_json:
+            click.echo(escape_json_unsafe(json.dumps(objects, ensure_ascii=False, indent=2)))
+        else:
+            for obj in objects:
+                click.echo(escape_json_unsafe(json.dumps(obj, ensure_ascii=False)))
         return
     if not rows:
         click.echo("The library is empty. Add articles with: nkreader import PATH...", err=True)
@@ -75,27 +86,37 @@ def list_command(ctx: click.Context, as_json: bool) -> None:
 
 @main.command("show")
 @db_option
-@click.argument("article_id", type=int)
-@click.option("--header/--no-header", default=True, help="Print the title and metadata first.")
+@click.argument("article_id", type=ARTICLE_ID)
+@click.option(
+    "--header/--no-header",
+    default=False,
+    help="Print the title and metadata first (default: only the text, which offsets refer to).",
+)
 @click.pass_context
 @friendly_errors
 def show_command(ctx: click.Context, article_id: int, header: bool) -> None:
-    """Print the stored text of an article (what every offset refers to)."""
+    """Print the stored text of an article (what every offset refers to).
+
+    On a terminal, characters it would act on (escape sequences, C1 controls, bidi overrides)
+    are shown as U+FFFD; redirected to a file or a pipe, the text is written as stored.
+    """
     library = open_library(ctx)
     article = library.article(article_id)
     if header:
-        click.echo(article.title)
+        click.echo(printable(article.title))
         meta = [
             article.source,
             article.author,
             article.published and article.published.isoformat(),
             article.url,
         ]
-        line = " · ".join(m for m in meta if m)
+        line = " · ".join(printable(m) for m in meta if m)
         if line:
             click.echo(line)
         click.echo()
-    click.echo(article.body)
+    # not click.echo: it drops ANSI sequences from piped output, and a file gets the text as stored
+    sys.stdout.write(to_terminal(article.body) + "\n")
+    sys.stdout.flush()
 
 
 @main.command("search")
@@ -108,9 +129,7 @@ def show_command(ctx: click.Context, article_id: int, header: bool) -> None:
     help="Search only articles or only annotations (default: both).",
 )
 @click.option("--kind", type=click.Choice([k.value for k in Kind]), help="Only annotations of this kind.")
-@click.option(
-    "--limit", type=click.IntRange(min=1), default=50, show_default=True, help="At most this many results."
-)
+@click.option("--limit", type=LIMIT, default=50, show_default=True, help="At most this many results.")
 @click.pass_context
 @friendly_errors
 def search_command(ctx: click.Context, query: str, scope: str | None, kind: str | None, limit: int) -> None:

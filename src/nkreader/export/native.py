@@ -19,7 +19,7 @@ from importlib import resources
 from typing import Any
 
 from nkreader import __version__
-from nkreader.domain import Annotation, Article, Link
+from nkreader.domain import Annotation, Article, ArticleRevision, Link
 
 FORMAT_NAME = "nkreader-annotations"
 FORMAT_VERSION = 1
@@ -89,6 +89,19 @@ def article_record(item: ArticleExport, *, include_text: bool = True) -> dict[st
         record["body"] = article.body
     record["annotations"] = [annotation_record(a) for a in item.annotations]
     return record
+
+
+def revision_record(revision: ArticleRevision) -> dict[str, Any]:
+    """An earlier text of an article (kept by `import --update`)."""
+    return {
+        "title": revision.title,
+        "body": revision.body,
+        "content_hash": revision.content_hash,
+        "url": revision.url,
+        "origin": revision.origin,
+        "stored_at": format_datetime(revision.stored_at),
+        "replaced_at": format_datetime(revision.replaced_at),
+    }
 
 
 def link_record(link: Link) -> dict[str, Any]:
@@ -290,7 +303,7 @@ def dumps(document: Mapping[str, Any]) -> str:
         value = document[key]
         comma = "," if index < len(keys) - 1 else ""
         name = _encode(key)
-        if key in ("articles", "links") and isinstance(value, list) and value:
+        if key in ("articles", "links", "speakers") and isinstance(value, list) and value:
             out.append(f"  {name}: [")
             last = len(value) - 1
             for position, record in enumerate(value):

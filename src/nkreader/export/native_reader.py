@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from nkreader.domain import AnchorState, Annotation, Article, Kind, Link, LinkType, Status
+from nkreader.domain import AnchorState, Annotation, Article, ArticleRevision, Kind, Link, LinkType, Status
 from nkreader.export.native import FORMAT_NAME, FORMAT_VERSION, parse_datetime
 
 
@@ -28,12 +28,16 @@ class NativeArticle:
     has_body: bool
     annotations: list[Annotation] = field(default_factory=list)
     """In file order; `article_id` is 0 until the importer knows the article."""
+    revisions: list[ArticleRevision] = field(default_factory=list)
+    """Earlier texts, oldest first; `article_id` is 0 until the importer knows the article."""
 
 
 @dataclass(slots=True)
 class NativeFile:
     articles: list[NativeArticle]
     links: list[Link]
+    speakers: list[tuple[str, list[str]]] = field(default_factory=list)
+    """(canonical name, its aliases)."""
 
 
 def is_native(document: object) -> bool:
@@ -41,6 +45,8 @@ def is_native(document: object) -> bool:
 
 
 _MISSING = object()
+MAX_INTEGER = 2**63 - 1
+"""The largest integer SQLite stores: ids and offsets past it are refused, not overflowed."""
 
 
 class _Reader:
@@ -65,6 +71,13 @@ class _Reader:
             names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
             names = names.replace("str", "text").replace("int", "an integer").replace("list", "a list")
             raise self.fail(key, f"must be {names}")
+        return value
+
+    def integer(self, key: str, minimum: int, *, optional: bool = False) -> Any:
+        """An integer in minimum..MAX_INTEGER (what the store can hold), or None if optional."""
+        value = self.get(key, int, optional=optional)
+        if value is not None and not minimum <= value <= MAX_INTEGER:
+            raise self.fail(key, f"must be between {minimum} and {MAX_INTEGER}")
         return value
 
     def text(self, key: str) -> str:
@@ -107,7 +120,7 @@ class _Reader:
 
 def read_annotation(where: str, data: object) -> Annotation:
     r = _Reader(where, data)
-    start, end = r.get("start", int), r.get("end", int)
+    start, end = r.integer("start", 0), r.integer("end", 0)
     if not 0 <= start <= end:
         raise AnnotationFileError(f"{where}: the span {start}..{end} is not a span")
     tags = r.get("tags", list, optional=True, default=[])
@@ -139,7 +152,7 @@ def read_annotation(where: str, data: object) -> Annotation:
 def read_article(where: str, data: object) -> NativeArticle:
     r = _Reader(where, data)
     body = r.get("body", str, optional=True)
-    article_id = r.get("id", int, optional=True)
+    article_id = r.integer("id", 1, optional=True)
     article = Article(
         id=article_id,
         uuid=r.uuid("uuid"),
@@ -160,7 +173,37 @@ def read_article(where: str, data: object) -> NativeArticle:
         read_annotation(f"{where}.annotations[{i}]", a)
         for i, a in enumerate(r.get("annotations", list, optional=True, default=[]))
     ]
-    return NativeArticle(article, body is not None, annotations)
+    revisions = [
+        read_revision(f"{where}.revisions[{i}]", item)
+        for i, item in enumerate(r.get("revisions", list, optional=True, default=[]))
+    ]
+    return NativeArticle(article, body is not None, annotations, revisions)
+
+
+def read_revision(where: str, data: object) -> ArticleRevision:
+    r = _Reader(where, data)
+    return ArticleRevision(
+        id=None,
+        article_id=0,
+        title=r.text("title"),
+        body=r.text("body"),
+        content_hash=r.text("content_hash"),
+        url=r.optional_text("url"),
+        origin=r.optional_text("origin"),
+        stored_at=r.time("stored_at"),
+        replaced_at=r.time("replaced_at"),
+    )
+
+
+def read_speaker(where: str, data: object) -> tuple[str, list[str]]:
+    r = _Reader(where, data)
+    aliases = r.get("aliases", list)
+    if not all(isinstance(a, str) and a.strip() for a in aliases):
+        raise r.fail("aliases", "must be a list of non-empty texts")
+    name = r.text("name")
+    if not name.strip():
+        raise r.fail("name", "must not be empty")
+    return name, list(aliases)
 
 
 def read_link(where: str, data: object) -> Link:
@@ -189,4 +232,8 @@ def read_native(document: object) -> NativeFile:
     links = [
         read_link(f"links[{i}]", a) for i, a in enumerate(r.get("links", list, optional=True, default=[]))
     ]
-    return NativeFile(articles, links)
+    speakers = [
+        read_speaker(f"speakers[{i}]", s)
+        for i, s in enumerate(r.get("speakers", list, optional=True, default=[]))
+    ]
+    return NativeFile(articles, links, speakers)

@@ -157,4 +157,8 @@ def build_collection(
 
 def dumps(document: Mapping[str, Any]) -> str:
     """UTF-8 text without escaping non-ASCII, two-space indent, newline at the end."""
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    text = json.dumps(document, ensure_ascii=False, indent=2)
+    # Web tools embed JSON-LD in <script type="application/ld+json">: a "</script>" or "<!--" in a
+    # note must not end or comment out that element. Outside strings JSON holds none of these
+    # characters, so escaping them changes no value.
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"

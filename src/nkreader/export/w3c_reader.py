@@ -32,6 +32,7 @@ from typing import Any
 
 from nkreader.domain import Kind, Link, LinkType, Status
 from nkreader.export.native import parse_datetime
+from nkreader.export.native_reader import MAX_INTEGER as MAX_OFFSET
 from nkreader.export.native_reader import AnnotationFileError
 from nkreader.export.w3c import SPEAKER_TAG, STATUS_TAG
 
@@ -184,7 +185,7 @@ def _annotation(item: Mapping[str, Any], label: str) -> ExternalAnnotation:
             found.suffix = suffix if isinstance(suffix, str) else ""
         elif "TextPositionSelector" in kinds and found.start is None:
             start, end = selector.get("start"), selector.get("end")
-            if isinstance(start, int) and isinstance(end, int) and 0 <= start <= end:
+            if isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= MAX_OFFSET:
                 found.start, found.end = start, end
     kind: Kind | None = None
     notes: list[str] = []
@@ -266,5 +267,9 @@ def read_w3c(document: object) -> W3CFile:
             else:
                 result.skipped.append(link)
             continue
-        result.annotations.append(_annotation(item, label))
+        annotation = _annotation(item, label)
+        if annotation.exact is not None and not annotation.exact.strip():
+            result.skipped.append(f"{label}: its quote (TextQuoteSelector exact) is empty")
+            continue
+        result.annotations.append(annotation)
     return result

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from nkreader.ingest.base import IngestError, ReadResult
+from nkreader.ingest.files import FileRefused, read_limited
 from nkreader.text.normalize import normalize_line
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "SUPPORTED_SUFFIXES",
     "IngestError",
     "ReadResult",
+    "input_entries",
     "iter_input_files",
     "read_bytes",
     "read_file",
@@ -49,13 +51,21 @@ DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
 
 def iter_input_files(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files to import: each file as given; each folder's supported files, recursively, sorted.
+    """The files of `input_entries` that are not refused on sight."""
+    return (path for path, refusal in input_entries(paths) if refusal is None)
 
-    Inside folders, hidden files and folders (name starting with "."), unsupported suffixes and a
+
+def input_entries(paths: Iterable[Path]) -> Iterator[tuple[Path, str | None]]:
+    """Files to import, each with None or the reason it is refused without being read.
+
+    Each path given is yielded whatever it is (missing, a loop, unsupported ...), so `read_file`
+    can report why it cannot be read. Each folder's supported files are yielded recursively,
+    sorted; hidden files and folders (name starting with "."), unsupported suffixes and a
     folder's own `README` (any supported suffix: it describes the folder, it is not an article)
-    are skipped, and symlinked folders are not followed. A path given explicitly is yielded whatever it
-    is (missing, unsupported ...), so `read_file` can report why it cannot be read. A file reached
-    twice is yielded once.
+    are skipped, and symlinked folders are not followed. Inside a folder nothing is dropped
+    silently: a FIFO, a device, a dangling link or a loop is yielded (and refused when read, so it
+    is counted), and a symlink to a file outside the folder is refused here (importing a folder
+    never reads files elsewhere on the system). A file reached twice is yielded once.
     """
     seen: set[Path] = set()
 
@@ -73,8 +83,12 @@ def iter_input_files(paths: Iterable[Path]) -> Iterator[Path]:
         path = Path(given)
         if not path.is_dir():
             if fresh(path):
-                yield path
+                yield path, None
             continue
+        try:
+            root = path.resolve()
+        except (OSError, RuntimeError):
+            root = path.absolute()
         found: list[tuple[tuple[str, ...], Path]] = []
         for folder, dirs, files in os.walk(path, followlinks=False):
             dirs[:] = [d for d in dirs if not d.startswith(".")]
@@ -84,8 +98,22 @@ def iter_input_files(paths: Iterable[Path]) -> Iterator[Path]:
                 file = Path(folder, name)
                 found.append((file.relative_to(path).parts, file))
         for _, file in sorted(found):
-            if file.is_file() and fresh(file):
-                yield file
+            if not fresh(file):
+                continue
+            yield file, _outside(file, root)
+
+
+def _outside(file: Path, root: Path) -> str | None:
+    """A reason when `file` is a symlink whose target lies outside the folder being imported."""
+    if not file.is_symlink():
+        return None
+    try:
+        target = file.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None  # dangling or a loop: read_file names it
+    if target == root or root in target.parents:
+        return None
+    return f"a symbolic link to {target}, outside the folder being imported (import that file itself)"
 
 
 def _skipped_in_folder(name: str) -> bool:
@@ -106,17 +134,9 @@ def read_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadResult:
     origin = str(path)
     fmt = _format_of(path)
     try:
-        if not path.is_file():
-            raise IngestError("not a file" if path.exists() else "no such file", origin)
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise IngestError(f"file is too large ({_size(size)}; the limit is {_size(max_bytes)})", origin)
-        with path.open("rb") as stream:
-            data = stream.read(max_bytes + 1)
-    except OSError as error:
-        raise IngestError(f"cannot read the file: {error.strerror or error}", origin) from None
-    if len(data) > max_bytes:  # grew since stat, or a special file that reports no size
-        raise IngestError(f"file is too large (over {_size(max_bytes)})", origin)
+        data = read_limited(path, max_bytes)
+    except FileRefused as error:
+        raise IngestError(str(error), origin) from None
     return read_bytes(data, fmt, origin=origin)
 
 
@@ -132,9 +152,10 @@ def read_bytes(data: bytes, fmt: str, *, origin: str) -> ReadResult:
 
             return ReadResult([read_text(data, origin)], [])
         if fmt == "markdown":
-            from nkreader.ingest.markdown import read_markdown
+            from nkreader.ingest.markdown import read_markdown_with_notes
 
-            return ReadResult([read_markdown(data, origin, fallback_title)], [])
+            draft, notes = read_markdown_with_notes(data, origin, fallback_title)
+            return ReadResult([draft], [], {0: notes} if notes else {})
         if fmt == "html":
             from nkreader.ingest.webpage import read_html
 

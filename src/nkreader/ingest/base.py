@@ -39,6 +39,8 @@ class ReadResult:
 
     drafts: list[ArticleDraft] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    notes: dict[int, list[str]] = field(default_factory=dict)
+    """Per draft (by index): what was left out of an article that was still imported."""
 
 
 def decode(data: bytes, declared: str | None = None) -> str:

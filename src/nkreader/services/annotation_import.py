@@ -21,7 +21,6 @@ removed) before it is stored.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -39,7 +38,9 @@ from nkreader.domain import (
 )
 from nkreader.export.native_reader import AnnotationFileError, NativeArticle, is_native, read_native
 from nkreader.export.w3c_reader import ExternalAnnotation, read_w3c
+from nkreader.ingest.files import FileRefused, read_limited
 from nkreader.services.library import Library, content_hash
+from nkreader.services.restore_history import merge_revisions, merge_speakers
 from nkreader.store.annotations import add_annotation, find_annotation, update_annotation
 from nkreader.store.articles import (
     find_article_by_hash,
@@ -50,12 +51,11 @@ from nkreader.store.articles import (
 from nkreader.store.links import add_link, find_link
 from nkreader.text.anchoring import TextIndex, reanchor
 from nkreader.text.normalize import normalize_line, normalize_text
+from nkreader.text.sanitize import UNSAFE
 
 __all__ = ["AnnotationFileError", "AnnotationImportReport", "import_annotation_file", "import_document"]
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
-
-_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]")
 
 
 @dataclass(slots=True)
@@ -68,13 +68,22 @@ class AnnotationImportReport:
     unchanged: int = 0
     links_added: int = 0
     links_unchanged: int = 0
+    revisions_added: int = 0
+    aliases_added: int = 0
     anchors: dict[AnchorState, int] = field(default_factory=lambda: dict.fromkeys(AnchorState, 0))
     """States of the annotations placed on a text other than the one they were made on."""
     skipped: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
-        return bool(self.articles_created or self.added or self.updated or self.links_added)
+        return bool(
+            self.articles_created
+            or self.added
+            or self.updated
+            or self.links_added
+            or self.revisions_added
+            or self.aliases_added
+        )
 
     def summary(self) -> str:
         text = (
@@ -82,6 +91,10 @@ class AnnotationImportReport:
             f"annotations {self.added} added, {self.updated} updated, {self.unchanged} unchanged; "
             f"links {self.links_added} added"
         )
+        if self.revisions_added:
+            text += f"; earlier texts {self.revisions_added} added"
+        if self.aliases_added:
+            text += f"; speaker aliases {self.aliases_added} added"
         placed = {s: n for s, n in self.anchors.items() if n}
         if placed:
             text += "; re-anchored: " + ", ".join(f"{n} {s.value}" for s, n in placed.items())
@@ -93,17 +106,19 @@ class AnnotationImportReport:
 def import_annotation_file(library: Library, path: Path) -> AnnotationImportReport:
     """Read `path` (native or W3C JSON) and merge it into the library."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise AnnotationFileError(f"file is too large ({size // (1024 * 1024)} MB)")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise AnnotationFileError(f"cannot read the file: {exc.strerror or exc}") from None
+        data = read_limited(path, MAX_FILE_BYTES)
+    except FileRefused as exc:
+        raise AnnotationFileError(str(exc)) from None
     try:
         document = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as exc:
         raise AnnotationFileError(f"not JSON ({exc})") from None
-    return import_document(library, document)
+    except RecursionError:
+        raise AnnotationFileError("the document is nested too deeply") from None
+    try:
+        return import_document(library, document)
+    except RecursionError:
+        raise AnnotationFileError("the document is nested too deeply") from None
 
 
 def import_document(library: Library, document: Any) -> AnnotationImportReport:
@@ -117,7 +132,7 @@ def import_document(library: Library, document: Any) -> AnnotationImportReport:
 
 def _safe(text: str | None, *, multiline: bool = False) -> str | None:
     """`text` unchanged unless it holds controls or escapes; then cleaned line by line."""
-    if text is None or not _UNSAFE.search(text):
+    if text is None or not UNSAFE.search(text):
         return text
     if not multiline:
         return normalize_line(text)
@@ -131,7 +146,7 @@ def _clean_annotation(annotation: Annotation) -> Annotation:
         note=_safe(annotation.note, multiline=True) or "",
         tags=list(dict.fromkeys(tags)),
         speaker=_safe(annotation.speaker) or None,
-        author=_safe(annotation.author),
+        author=_safe(annotation.author) or None,
         exact=_safe(annotation.exact, multiline=True) or "",
         prefix=_safe(annotation.prefix, multiline=True) or "",
         suffix=_safe(annotation.suffix, multiline=True) or "",
@@ -163,7 +178,10 @@ def _clean_article(article: Article) -> Article:
 
 
 def _place(index: TextIndex, annotation: Annotation, report: AnnotationImportReport) -> Annotation:
-    """The annotation on `index.body` (`text.anchoring.reanchor`, the rule `import --update` uses too)."""
+    """The annotation on `index.body`: kept as is where its text still is, else re-anchored by
+    `text.anchoring.reanchor` (the rule `import --update` uses too)."""
+    if annotation.exact and _sits_on(index.body, annotation.start, annotation.end, annotation.exact):
+        return annotation
     placed = reanchor(index, annotation)
     report.anchors[placed.anchor_state] += 1
     return placed
@@ -174,6 +192,12 @@ def _merge(
 ) -> None:
     """Add `incoming`, or replace the stored one with the same uuid if `incoming` is newer."""
     existing = find_annotation(session, incoming.uuid)
+    if existing is not None and existing.article_id != incoming.article_id:
+        report.skipped.append(
+            f"annotation {incoming.uuid}: that uuid is an annotation of article {existing.article_id}, "
+            f"not of article {incoming.article_id}"
+        )
+        return
     if existing is None:
         add_annotation(session, incoming)
         report.added += 1
@@ -191,12 +215,17 @@ def _merge(
 def _merge_links(library: Library, links: Iterable[Link], report: AnnotationImportReport) -> None:
     with library.database.writing() as session:
         for link in links:
-            if find_link(session, link.uuid) is not None:
+            if link.source_uuid == link.target_uuid:
+                report.skipped.append(f"link {link.uuid}: it links annotation {link.source_uuid} to itself")
+            elif find_link(session, link.uuid) is not None:
                 report.links_unchanged += 1
             elif add_link(session, link) is not None:
                 report.links_added += 1
             else:
-                report.links_unchanged += 1
+                report.skipped.append(
+                    f"link {link.uuid}: annotation {link.source_uuid} or {link.target_uuid} "
+                    "is neither in the file nor in the library"
+                )
 
 
 # --------------------------------------------------------------------------- native
@@ -208,6 +237,8 @@ def _import_native(library: Library, document: Any) -> AnnotationImportReport:
     for item in parsed.articles:
         _import_native_article(library, item, report)
     _merge_links(library, parsed.links, report)
+    if parsed.speakers:
+        merge_speakers(library, parsed.speakers, report)
     return report
 
 
@@ -233,11 +264,19 @@ def _import_native_article(library: Library, item: NativeArticle, report: Annota
                     "library and the export has no text (exported with --no-text)"
                 )
                 return
-            article = insert_article(session, _clean_article(exported))
+            cleaned = _clean_article(exported)
+            if not cleaned.body:
+                report.skipped.append(
+                    f"article {exported.uuid} ({len(item.annotations)} annotations): "
+                    "its text is empty once control characters are removed"
+                )
+                return
+            article = insert_article(session, cleaned)
             report.articles_created += 1
         else:
             report.articles_matched += 1
         assert article.id is not None
+        merge_revisions(session, article, item, report)
         index = TextIndex(article.body)
         same_text = (
             exported.body == article.body if item.has_body else exported.content_hash == article.content_hash
@@ -253,7 +292,12 @@ def body_mismatch(body: str, annotation: Annotation) -> bool:
     """An annotation that does not sit on its exact text (and is not a known orphan)."""
     if annotation.anchor_state is AnchorState.ORPHANED:
         return annotation.end > len(body)
-    return body[annotation.start : annotation.end] != annotation.exact or not annotation.exact
+    return not annotation.exact or not _sits_on(body, annotation.start, annotation.end, annotation.exact)
+
+
+def _sits_on(body: str, start: int, end: int, exact: str) -> bool:
+    """`exact` is the text at start..end, inside the body (a slice past the end is clamped)."""
+    return end <= len(body) and body[start:end] == exact
 
 
 # --------------------------------------------------------------------------- W3C
@@ -334,7 +378,7 @@ def _from_external(
         updated_at=external.modified or now,
     )
     annotation = _clean_annotation(annotation)
-    if body[start:end] == exact and exact:
+    if exact and _sits_on(body, start, end, exact):
         exact, prefix, suffix = quote_context(body, start, end)
         return replace(annotation, exact=exact, prefix=prefix, suffix=suffix)
     return _place(index, annotation, report)

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
-import secrets
-import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -15,17 +11,34 @@ from typing import Any
 from nkreader.domain import Kind, Link, utcnow
 from nkreader.export import csv, markdown, native, w3c
 from nkreader.services.library import Library
+from nkreader.services.output_files import library_files, write_atomic, write_output
+
+__all__ = [
+    "FORMATS",
+    "SUFFIXES",
+    "Rendered",
+    "Snapshot",
+    "export_file",
+    "export_native_file",
+    "native_document",
+    "render",
+    "snapshot",
+    "write_atomic",
+    "write_output",
+]
 from nkreader.store.annotations import annotations_by_article
+from nkreader.store.articles import revisions_for
 from nkreader.store.bulk import collector_paused
 from nkreader.store.errors import NotFound
 from nkreader.store.export_rows import export_annotation_rows, export_article_rows, select_articles
 from nkreader.store.links import all_links, links_for
+from nkreader.store.speakers import speaker_groups
 
 BATCH = 500
 
 
 FORMATS = ("json", "w3c", "csv", "markdown")
-"""Export formats: native JSON (docs/ARCHITECTURE.md §6), W3C Web Annotation JSON-LD, CSV, a Markdown brief."""
+"""Export formats: native JSON (DESIGN §6), W3C Web Annotation JSON-LD, CSV, a Markdown brief."""
 
 SUFFIXES = {"json": ".json", "w3c": ".jsonld", "csv": ".csv", "markdown": ".md"}
 
@@ -128,9 +141,29 @@ def native_document(
             links = all_links(session)  # every annotation is exported, so every link is
         annotations = native.annotation_records(annotation_rows)
         del annotation_rows
-        return native.document_from_rows(
+        document = native.document_from_rows(
             article_rows, annotations, exported_at=utcnow(), links=links, filters=filters
         )
+        _add_history(session, document, include_text=include_text)
+        return document
+
+
+def _add_history(session: Any, document: dict[str, Any], *, include_text: bool) -> None:
+    """What a restore needs besides articles and annotations: each article's earlier texts (kept
+    by `import --update`; with the text only) and the speakers' aliases. Added only where there are
+    any, so an export of a library without either is what it always was."""
+    if include_text:
+        for record in document["articles"]:
+            revisions = revisions_for(session, record["id"]) if record.get("id") else []
+            if revisions:
+                annotations = record.pop("annotations")
+                record["revisions"] = [native.revision_record(r) for r in revisions]
+                record["annotations"] = annotations  # stays last: the layout of `native.dumps`
+    groups = {name: aliases for name, aliases in speaker_groups(session).items() if aliases}
+    if groups:
+        document["speakers"] = [
+            {"name": name, "aliases": aliases} for name, aliases in sorted(groups.items())
+        ]
 
 
 @dataclass(slots=True)
@@ -170,34 +203,6 @@ def render(
     return Rendered(text, len(taken.items), taken.annotation_count)
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write to a temporary file beside `path`, then rename: a reader never sees half a file.
-
-    The file gets the permissions the user's umask gives new files (or those of the file it
-    replaces), not the owner-only ones of a temporary file.
-    """
-    path = path.expanduser()
-    directory = path.parent if str(path.parent) else Path(".")
-    while True:
-        temporary = directory / f".{path.name}.{secrets.token_hex(6)}.tmp"
-        try:
-            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-            break
-        except FileExistsError:
-            continue
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            with contextlib.suppress(OSError):
-                os.chmod(handle.fileno(), stat.S_IMODE(path.stat().st_mode))
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def export_native_file(library: Library, target: Path, **filters: Any) -> tuple[int, int]:
     """Write the native JSON export to `target` atomically; returns (articles, annotations)."""
     return export_file(library, target, "json", **filters)
@@ -206,5 +211,5 @@ def export_native_file(library: Library, target: Path, **filters: Any) -> tuple[
 def export_file(library: Library, target: Path, fmt: str = "json", **filters: Any) -> tuple[int, int]:
     """Write the export in `fmt` to `target` atomically; returns (articles, annotations)."""
     rendered = render(library, fmt, **filters)
-    write_atomic(target, rendered.text)
+    write_output(target, rendered.text, protected=library_files(library.database.path))
     return rendered.articles, rendered.annotations

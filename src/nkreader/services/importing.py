@@ -16,10 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from nkreader.domain import Article, ArticleDraft
-from nkreader.ingest import DEFAULT_MAX_BYTES, IngestError, iter_input_files, read_file
+from nkreader.ingest import DEFAULT_MAX_BYTES, IngestError, input_entries, read_file
 from nkreader.services.library import Library, content_hash
 from nkreader.services.updating import update_article
-from nkreader.store.articles import add_article, find_article_by_url_or_origin, find_article_id_by_hash
 from nkreader.store.bulk import add_articles, articles_by_url_or_origin, existing_hashes
 from nkreader.store.errors import StoreError
 
@@ -76,19 +75,10 @@ ProgressCallback = Callable[[int, int, Path], None]
 
 
 def store_draft(library: Library, draft: ArticleDraft, *, update: bool = False) -> ImportEvent:
-    """One article, one transaction: a duplicate is reported, not stored; so is a changed article
-    (same URL or origin, other text) unless `update`, which replaces its text and re-anchors its
-    annotations (`services.updating`)."""
-    origin = draft.origin or "?"
-    digest = content_hash(draft.body)
+    """One article, one transaction: a batch of one, so a single import and a batch follow the
+    same duplicate rule (`_store_batch`) and always pick the same known article."""
     with library.database.writing() as session:
-        if find_article_id_by_hash(session, digest) is not None:
-            return ImportEvent(Outcome.DUPLICATE, origin, draft.title, "already in the library")
-        existing = find_article_by_url_or_origin(session, draft.url, draft.origin)
-        if existing is not None:
-            return _changed(session, existing, draft, digest, update=update)
-        article = add_article(session, draft, digest)
-        return ImportEvent(Outcome.IMPORTED, origin, draft.title, article_id=article.id)
+        return _store_batch(session, [draft], update=update)[0]
 
 
 BATCH_ARTICLES = 200
@@ -132,8 +122,15 @@ def _store_batch(session: Any, drafts: Sequence[ArticleDraft], *, update: bool) 
     known = articles_by_url_or_origin(
         session, [d.url for d in drafts if d.url], [d.origin for d in drafts if d.origin]
     )
-    by_url = {a.url: a for a in known if a.url}
-    by_origin = {a.origin: a for a in known if a.origin}
+    # The duplicate rule: same text is a duplicate; else the article with the same URL, else the
+    # one with the same origin, is this article changed; among several, the oldest (lowest id).
+    by_url: dict[str, Article] = {}
+    by_origin: dict[str, Article] = {}
+    for article in sorted(known, key=lambda a: a.id or 0):
+        if article.url:
+            by_url.setdefault(article.url, article)
+        if article.origin:
+            by_origin.setdefault(article.origin, article)
     events: list[ImportEvent | None] = []
     new: list[tuple[int, ArticleDraft, str]] = []
     batch_hashes: set[str] = set()
@@ -212,8 +209,10 @@ def import_paths(
     text) gets the new text.
     """
     report = ImportReport()
-    files = list(iter_input_files(paths))
+    entries = list(input_entries(paths))
+    files = [path for path, _ in entries]
     pending: list[ArticleDraft] = []
+    pending_notes: list[list[str]] = []
     started = time.monotonic()
 
     def record(event: ImportEvent) -> None:
@@ -224,14 +223,22 @@ def import_paths(
     def flush() -> None:
         nonlocal started
         if pending:
-            for event in store_batch(library, pending, update=update):
+            events = store_batch(library, pending, update=update)
+            for event, notes in zip(events, pending_notes, strict=True):
+                if notes and event.outcome in (Outcome.IMPORTED, Outcome.UPDATED):
+                    event.reason = "; ".join(([event.reason] if event.reason else []) + notes)
                 record(event)
             pending.clear()
+            pending_notes.clear()
         started = time.monotonic()
 
-    for index, path in enumerate(files):
+    for index, (path, refusal) in enumerate(entries):
         if progress is not None:
             progress(index, len(files), path)
+        if refusal is not None:
+            flush()
+            record(ImportEvent(Outcome.FAILED, str(path), reason=refusal))
+            continue
         try:
             result = read_file(path, max_bytes=max_bytes)
         except IngestError as exc:
@@ -242,9 +249,10 @@ def import_paths(
             flush()
         for error in result.errors:
             record(ImportEvent(Outcome.FAILED, str(path), reason=error))
-        for draft in result.drafts:
+        for number, draft in enumerate(result.drafts):
             draft.origin = _absolute_origin(path, draft.origin)
             pending.append(draft)
+            pending_notes.append(result.notes.get(number, []))
         if len(pending) >= BATCH_ARTICLES or time.monotonic() - started > BATCH_SECONDS:
             flush()
     flush()
@@ -254,8 +262,11 @@ def import_paths(
 
 
 def _absolute_origin(path: Path, origin: str | None) -> str:
-    """Origins are absolute paths (plus '#n' for entries), so re-importing from elsewhere matches."""
-    suffix = ""
-    if origin and "#" in origin:
-        suffix = origin[origin.rindex("#") :]
+    """Origins are absolute paths (plus '#n' for entries), so re-importing from elsewhere matches.
+
+    The entry suffix is what the reader appended to `str(path)`; a '#' inside the path itself
+    (a folder named `dir#x`) is part of the path, not an entry number.
+    """
+    given = str(path)
+    suffix = origin[len(given) :] if origin and origin.startswith(given) else ""
     return str(path.resolve()) + suffix

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from nkreader.domain import Kind, SearchHit
@@ -27,6 +28,7 @@ from nkreader.store.fulltext import (
     search_annotations,
     search_articles,
 )
+from nkreader.store.speakers import speaker_spellings
 
 __all__ = ["SCOPES", "SearchError", "SearchHit", "search", "text_match"]
 
@@ -51,7 +53,8 @@ def _columns(query: str) -> set[str]:
     names: set[str] = set()
     for token in _tokenize(query):
         if token.kind == "col":
-            names.add(token.text.rstrip(":").lstrip("-").lower())
+            bare = token.text.rstrip(":").lstrip("-").lower()
+            names.add(_COLUMN_NAMES.get(bare, bare))
         elif token.kind == "raw" and token.text.startswith("{"):
             names.update(token.text.strip("{}:").lower().split())
     return names
@@ -134,9 +137,15 @@ def _tokenize(query: str) -> list[_Token]:
                 j += 1
             word = query[i:j]
             i = j
-            if word in _OPERATORS or word == "NEAR":
-                tokens.append(_Token("op", word))
+            if word.upper() in _OPERATORS or word == "NEAR":
+                tokens.append(_Token("op", word.upper()))  # users write "and", "or", "not" too
                 continue
+            if word.startswith("-") and (len(word) > 1 or (i < n and query[i] == '"')):
+                # "-word" and -"a phrase" exclude, as in web search engines: FTS5's NOT
+                tokens.append(_Token("op", "NOT"))
+                word = word[1:]
+                if not word:
+                    continue
             token = _Token("term" if _BAREWORD.match(word) else "phrase", word)
             if i < n and query[i] == "*":
                 token.prefix = True
@@ -159,6 +168,60 @@ def _tokenize(query: str) -> list[_Token]:
         if token.kind == "op" and token.text == "NOT" and index + 1 < len(tokens):
             depth_after_not = depth
     return tokens
+
+
+_COLUMN_NAMES = {**{c: c for c in _ARTICLE_COLUMNS | _ANNOTATION_COLUMNS}, "tag": "tags", "quote": "exact"}
+
+
+def _rewrite(tokens: list[_Token], spellings: SpellingLookup | None) -> list[_Token]:
+    """The query as users write it, as FTS5 reads it.
+
+    `a AND NOT b` becomes FTS5's binary `a NOT b`; a NOT with nothing before it is refused in
+    words; `tag:` is `tags:`, an unknown column is named; `speaker:NAME` matches every spelling
+    of that speaker (its canonical name and aliases), as the speakers screen does.
+    """
+    result: list[_Token] = []
+    for index, token in enumerate(tokens):
+        if token.kind == "op" and token.text == "NOT":
+            while result and result[-1].kind == "op" and result[-1].text == "AND":
+                result.pop()
+            if not result or result[-1].kind in ("(", "op"):
+                raise SearchError(
+                    "NOT (or -word) needs something before it to exclude from, like: Samsung NOT Huawei"
+                )
+        if token.kind == "col":
+            name = token.text.rstrip(":")
+            negated, bare = name.startswith("-"), name.lstrip("-").lower()
+            if bare not in _COLUMN_NAMES:
+                known = ", ".join(sorted(_ARTICLE_COLUMNS | _ANNOTATION_COLUMNS))
+                raise SearchError(f"unknown field {bare!r}: search in one of {known} (or tag:)")
+            token = _Token("col", ("-" if negated else "") + _COLUMN_NAMES[bare] + ":")
+            following = tokens[index + 1] if index + 1 < len(tokens) else None
+            if (
+                spellings is not None
+                and not negated
+                and token.text == "speaker:"
+                and following is not None
+                and following.kind in ("term", "phrase")
+                and not following.prefix
+            ):
+                names = spellings(following.text)
+                if len(names) > 1:
+                    result.append(_Token("(", "("))
+                    for number, name in enumerate(names):
+                        if number:
+                            result.append(_Token("op", "OR"))
+                        result.append(_Token("col", "speaker:"))
+                        result.append(_Token("phrase", name, negated=following.negated))
+                    result.append(_Token(")", ")"))
+                    following.kind = "skip"
+                    continue
+        if token.kind == "skip":
+            continue
+        result.append(token)
+    if result and result[-1].kind == "op" and result[-1].text in _OPERATORS:
+        raise SearchError(f"{result[-1].text} needs something after it")
+    return result
 
 
 def _needs_and(left: _Token | None, right: _Token) -> bool:
@@ -195,19 +258,28 @@ def _terms(tokens: list[_Token]) -> list[_Token]:
     return [t for t in tokens if t.kind in ("term", "phrase") and not t.negated and t.text.strip()]
 
 
+SpellingLookup = Callable[[str], list[str]]
+"""Every spelling of a speaker's name (itself first), for `speaker:` filters."""
+
+
 def text_match(
-    query: str, *, trigram: bool = True, cjk_rows: bool | None = None
+    query: str,
+    *,
+    trigram: bool = True,
+    cjk_rows: bool | None = None,
+    spellings: SpellingLookup | None = None,
 ) -> tuple[TextMatch, list[_Token], bool]:
     """How to match `query`: (match, its positive terms, substring semantics).
 
     `cjk_rows`: the trigram tables hold only the rows with CJK text (migration 0005; the
     default when `trigram`), so a query that can match elsewhere also looks there by word.
+    `spellings`: every spelling of a speaker, so `speaker:NAME` finds its aliases too.
     """
     if cjk_rows is None:
         cjk_rows = trigram
     if not query or not query.strip():
         raise SearchError("empty query")
-    tokens = _tokenize(query)
+    tokens = _rewrite(_tokenize(query), spellings)
     terms = _terms(tokens)
     if not any(t.kind in ("term", "phrase") for t in tokens):
         raise SearchError("the query has no words to look for")
@@ -356,7 +428,10 @@ def search(
     hits: list[SearchHit] = []
     with library.database.reading() as session:
         match, terms, substrings = text_match(
-            query, trigram=has_trigram(session), cjk_rows=has_cjk_rows(session)
+            query,
+            trigram=has_trigram(session),
+            cjk_rows=has_cjk_rows(session),
+            spellings=lambda name: speaker_spellings(session, name),
         )
         patterns = _patterns(terms, substrings)
         fallback = _patterns(terms, True) if not substrings else []

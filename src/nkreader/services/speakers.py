@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from nkreader.domain import SpeakerStat
 from nkreader.services.library import Library
+from nkreader.store import speaker_names
 from nkreader.store.speakers import (
     add_speaker_alias,
     canonical_speaker,
     merge_speakers,
     speaker_completions,
+    speaker_spellings,
     speaker_stats,
 )
 
@@ -71,4 +73,8 @@ def merge(library: Library, keep: str, merge: str) -> int:
     if keep == merge:
         raise SpeakerError("cannot merge a speaker into itself")
     with library.database.writing() as session:
+        canonical = canonical_speaker(session, keep)
+        if canonical != keep and canonical == canonical_speaker(session, merge):
+            # KEEP is already an alias of OTHER's speaker: make KEEP the name that speaker has
+            return speaker_names.promote_alias(session, keep, speaker_spellings(session, canonical))
         return merge_speakers(session, keep, merge)

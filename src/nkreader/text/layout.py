@@ -15,6 +15,7 @@ from bisect import bisect_right
 import regex
 
 from nkreader.text import segment
+from nkreader.text.sanitize import sanitize
 from nkreader.text.wrap import cell_width, is_single_cell, wrap_offsets
 
 __all__ = ["MIN_WRAP_WIDTH", "WrapLayout", "display_text"]
@@ -22,31 +23,16 @@ __all__ = ["MIN_WRAP_WIDTH", "WrapLayout", "display_text"]
 MIN_WRAP_WIDTH = 8
 """Narrower panes still wrap at this width (and crop): a 1 MB body at width 1 would not."""
 
-# Terminal controls must never reach the terminal: drawn as U+FFFD (a tab as a space).
-# The body is sanitized at import; this is the last line of defence.
-# Bidi embeddings, overrides and isolates (U+202A-202E, U+2066-2069) would let a body reorder
-# what the analyst sees on the terminal: they are shown as U+FFFD, like the controls.
-_UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-_DISPLAY_TABLE = {
-    c: "\ufffd"
-    for c in (
-        *range(0x00, 0x20),
-        *range(0x7F, 0xA0),
-        0x2028,
-        0x2029,
-        *range(0x202A, 0x202F),
-        *range(0x2066, 0x206A),
-    )
-}
-_DISPLAY_TABLE[0x09] = " "
-del _DISPLAY_TABLE[0x0A]
-
 _GRAPHEME = regex.compile(r"\X")
 
 
 def display_text(body: str) -> str:
-    """`body` as drawn: every control or bidi control replaced, line breaks kept, same length."""
-    return body.translate(_DISPLAY_TABLE) if _UNSAFE.search(body) else body
+    """`body` as drawn: every control or bidi control replaced, line breaks kept, same length.
+
+    The body is sanitized at import; this is the last line of defence, by `text.sanitize`'s one
+    policy in its offset-keeping "display" mode (U+FFFD for each unsafe character, a tab a space).
+    """
+    return sanitize(body, "display")
 
 
 class WrapLayout:

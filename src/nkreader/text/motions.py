@@ -22,9 +22,12 @@ __all__ = [
     "CLAUSE_MARKS",
     "clause_end",
     "clause_start",
+    "cursor_for_end",
+    "extending_target",
     "find_char",
     "last_char",
     "paragraph_end",
+    "selected_span",
     "sentence_end",
     "word_end",
 ]
@@ -39,9 +42,8 @@ def _is_clause_mark(body: str, i: int) -> bool:
     ch = body[i]
     if ch not in CLAUSE_MARKS:
         return False
-    if ch in ",:" and 0 < i < len(body) - 1 and body[i - 1].isdigit() and body[i + 1].isdigit():
-        return False
-    return True
+    digit_group = ch in ",:" and 0 < i < len(body) - 1 and body[i - 1].isdigit() and body[i + 1].isdigit()
+    return not digit_group
 
 
 def last_char(body: str, end: int) -> int:
@@ -175,3 +177,50 @@ def clause_start(body: str, offset: int) -> int:
     if previous >= offset:
         return offset
     return clause_start(body, last_char(body, offset))
+
+
+# --------------------------------------------------------------------------- selections
+
+_TRAILING = frozenset(",;:—–、，；：")
+
+
+def selected_span(body: str, anchor: int | None, cursor: int, selecting: bool) -> tuple[int, int] | None:
+    """The span a selection from ``anchor`` to ``cursor`` covers, or None.
+
+    Inclusive: the grapheme under the later end belongs to it (``v`` then ``e`` selects the whole word).
+    A click (anchor and cursor together, not selecting) selects nothing. Surrounding whitespace and a
+    trailing clause mark are trimmed: nobody means to mark the comma after a clause, and dropping it
+    lets ``]`` (to the clause's end) select exactly the clause.
+    """
+    if anchor is None or (anchor == cursor and not selecting):
+        return None
+    lo, hi = (anchor, cursor) if anchor <= cursor else (cursor, anchor)
+    hi = segment.next_grapheme(body, hi)
+    start, end = segment.trim_span(body, lo, hi)
+    while end > start and body[end - 1] in _TRAILING:
+        end -= 1
+        start, end = segment.trim_span(body, start, end)
+    return (start, end) if start < end else None
+
+
+def cursor_for_end(body: str, start: int, end: int) -> int:
+    """Where the cursor stands for an inclusive selection of ``[start, end)``: on its last grapheme."""
+    return segment.prev_grapheme(body, end) if end > start else start
+
+
+def extending_target(body: str, anchor: int, cursor: int, unit: str, forward: bool) -> int | None:
+    """In a selection, where a sentence or paragraph key takes the moving end; None: the usual move.
+
+    Growing forward (the cursor at or after the anchor) a key lands on the unit's last character, so
+    ``v ) ) q`` covers exactly two sentences; shrinking back from there drops the last unit whole. The
+    other way round (the cursor before the anchor) the usual starts are already right.
+    """
+    if cursor < anchor:
+        return None
+    if forward:
+        return sentence_end(body, cursor) if unit == "sentence" else paragraph_end(body, cursor)
+    unit_at = segment.sentence_at if unit == "sentence" else segment.paragraph_at
+    start, _ = unit_at(body, cursor)
+    if start >= cursor or start <= anchor:
+        return None
+    return last_char(body, start)

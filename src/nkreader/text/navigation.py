@@ -18,7 +18,7 @@ import regex
 from nkreader.text import segment
 from nkreader.text.layout import WrapLayout
 
-__all__ = ["Direction", "Move", "find", "grow_to_units", "move", "page", "vertical"]
+__all__ = ["Direction", "Move", "find", "find_span", "grow_to_units", "move", "page", "vertical"]
 
 Direction = Literal[
     "left",
@@ -134,6 +134,16 @@ def _find_pattern(needle: str) -> regex.Pattern[str] | None:
     # Case-insensitive with full case folding ("STRASSE" finds "Straße"); runs of whitespace
     # in the needle match any whitespace (a line break, a paragraph break).
     return regex.compile(r"\s+".join(map(regex.escape, words)), regex.IGNORECASE | regex.FULLCASE)
+
+
+def find_span(body: str, needle: str, start: int) -> tuple[int, int] | None:
+    """The first match of `needle` at or after `start`, wrapping around, as `(start, end)`."""
+    pattern = _find_pattern(needle)
+    if pattern is None:
+        return None
+    start = max(0, min(start, len(body)))
+    match = pattern.search(body, start) or pattern.search(body, 0)
+    return None if match is None else match.span()
 
 
 def find(body: str, needle: str, start: int) -> int | None:

@@ -18,6 +18,8 @@ import unicodedata
 
 from charset_normalizer import from_bytes
 
+from nkreader.text.sanitize import ESCAPE_SEQUENCES, ESCAPE_STARTS, UNSAFE
+
 __all__ = ["TextDecodeError", "decode_bytes", "normalize_line", "normalize_text"]
 
 
@@ -192,24 +194,14 @@ def _mostly(text: str, script: re.Pattern[str]) -> bool:
 
 # --- normalization ----------------------------------------------------------------------------
 
-# Whole escape sequences, in their 7-bit (ESC x) and 8-bit (C1) forms:
-# control strings (OSC, DCS, SOS, PM, APC) up to BEL or ST, or the end of the line if unterminated;
-# CSI with its parameter and intermediate bytes; any other ESC sequence (ESC 7, ESC ( B, ESC \ ...).
-_ESCAPE_SEQUENCES = re.compile(
-    r"(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c\n\r]*(?:\x07|\x1b\\|\x9c)?"
-    r"|(?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?"
-    r"|\x1b[\x20-\x2f]*[\x30-\x7e]"
-)
+# The escape sequences and unsafe characters removed are `text.sanitize`'s one table.
 _LINE_BREAKS = re.compile(r"\r\n|[\r\v\f\x1c-\x1e\x85\u2028]")
-# C0/C1 controls except \t and \n, DEL, bidi embeddings/overrides/isolates, deprecated format
-# characters, stray BOMs / zero-width no-break spaces, lone surrogates.
-_STRIP = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u206f\ufeff\ud800-\udfff]")
+_STRIP = UNSAFE
 _HSPACE = "\t \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
 # A run of two or more horizontal spaces, or a single tab. Written to start with one character
 # class (rather than `[...]{2,}|\t`) so the regex engine can skip ahead to candidate characters.
 _SPACE_RUNS = re.compile(f"[{_HSPACE}](?:[{_HSPACE}]+|(?<=\t))")
 _WIDE_SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
-_ESCAPE_STARTS = "\x1b\x90\x98\x9b\x9d\x9e\x9f"  # first characters of `_ESCAPE_SEQUENCES`
 _BREAK_CHARACTERS = "\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"  # what `_LINE_BREAKS` and U+2029 change
 # Every character any step below could remove or change, but for "\n" and " ": text without any
 # (most text) goes straight to NFC and the paragraph split. A search for one character class
@@ -237,8 +229,8 @@ def normalize_text(text: str) -> str:
         if "  " in text:
             text = _DOUBLE_SPACES.sub(" ", text)
         return _paragraphs(text)
-    if any(c in text for c in _ESCAPE_STARTS):
-        text = _ESCAPE_SEQUENCES.sub("", text)
+    if any(c in text for c in ESCAPE_STARTS):
+        text = ESCAPE_SEQUENCES.sub("", text)
     if any(c in text for c in _BREAK_CHARACTERS):
         text = _LINE_BREAKS.sub("\n", text).replace("\u2029", "\n\n")
     text = _STRIP.sub("", text)

@@ -91,7 +91,7 @@ class AnnotationEditing(PaneScreen):
             if note is not None and note != annotation.note:
                 self._store_edit(annotation, "edit note", note=note)
 
-        push_modal(self.app, NoteDialog(annotation.note), save)
+        push_modal(self.app, NoteDialog(annotation.note, context=annotation.exact), save)
 
     def action_edit_tags(self) -> None:
         annotation = self._require_annotation()
@@ -102,10 +102,13 @@ class AnnotationEditing(PaneScreen):
             if tags is not None and tags != annotation.tags:
                 self._store_edit(annotation, "edit tags", tags=tags)
 
-        push_modal(self.app, TagsDialog(annotation.tags, self.library.known_tags()), save)
+        push_modal(
+            self.app, TagsDialog(annotation.tags, self.library.known_tags(), context=annotation.exact), save
+        )
 
-    def action_edit_speaker(self) -> None:
-        annotation = self._require_annotation()
+    def action_edit_speaker(self, uuid: str | None = None) -> None:
+        """Ask who said the current annotation (or the one with `uuid`, just marked with ``Q``)."""
+        annotation = self.session.find(uuid) if uuid else self._require_annotation()
         if annotation is None:
             return
 
@@ -116,7 +119,11 @@ class AnnotationEditing(PaneScreen):
             if speaker != annotation.speaker:
                 self._store_edit(annotation, "set speaker", speaker=speaker)
 
-        push_modal(self.app, SpeakerDialog(annotation.speaker, self._speaker_completions()), save)
+        push_modal(
+            self.app,
+            SpeakerDialog(annotation.speaker, self._speaker_completions(), context=annotation.exact),
+            save,
+        )
 
     def _speaker_completions(self) -> list[str]:
         """Speakers to complete from: canonical names with their aliases ("김정은" finds Kim Jong Un's)."""
@@ -230,7 +237,7 @@ class AnnotationEditing(PaneScreen):
             self._refresh_links(select=target.uuid)
             self.notify(f"Linked: marked annotation {made.type.value} this one.", markup=False, timeout=3)
 
-        context = f"{passage_preview(source.exact, 60)}  →  {passage_preview(target.exact, 60)}"
+        context = f"marked: {passage_preview(source.exact, 120)}\nthis:   {passage_preview(target.exact, 120)}"
         push_modal(self.app, LinkTypeDialog(context=context), save)
 
     def _refresh_links(self, select: str | None = None) -> None:

@@ -11,9 +11,12 @@ from pathlib import Path
 from typing import ClassVar
 
 from textual import work
-from textual.app import SystemCommand
+from textual.app import ScreenStackError, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.css.query import NoMatches
 from textual.dom import DOMNode
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from nkreader.services import StoreError
@@ -23,6 +26,7 @@ from nkreader.tui.browser_screen import AnnotationTable, BrowserScreen
 from nkreader.tui.commands import binding_commands
 from nkreader.tui.dialogs import PromptDialog
 from nkreader.tui.help import HelpGroups, HelpRow, HelpScreen
+from nkreader.tui.help_sections import MORE, SECTIONS, bindings_of, section_of
 from nkreader.tui.keymap import config_path, load_keymap, unknown_ids
 from nkreader.tui.library_list import LibraryFilter, LibraryList, LibraryPane
 from nkreader.tui.main_screen import MainScreen
@@ -35,6 +39,7 @@ from nkreader.tui.safe import safe_text
 from nkreader.tui.samples import bundled_samples
 from nkreader.tui.search_screen import SearchScreen
 from nkreader.tui.speakers_screen import SpeakersScreen
+from nkreader.tui.status_line import StatusLine
 
 EXPORT_FORMATS = {
     "json": ("JSON", "nkreader's own format: complete, with article texts; restores exactly"),
@@ -67,6 +72,14 @@ class NkReaderApp(ModalKeyHold):
         Binding("question_mark", "help", "Help", id="app.help", tooltip="Every key, grouped"),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
         Binding("f5", "toggle_dark", "Theme", show=False, id="app.theme", tooltip="Dark or light theme"),
+        Binding(
+            "ctrl+k", "speakers", "Speakers", show=False, id="app.speakers",
+            tooltip="Speakers and their aliases: counts, merge, add an alias",
+        ),
+        Binding(
+            "ctrl+g", "overview", "Overview", show=False, id="app.overview",
+            tooltip="The library in figures: kinds, sources, months, most quoted speakers",
+        ),
     ]
 
     def __init__(
@@ -120,12 +133,10 @@ class NkReaderApp(ModalKeyHold):
 
     @staticmethod
     def binding_sources() -> Iterable[tuple[str, list[Binding]]]:
+        """The bindings of each owner group (a class's bases included: the main screen's mixins)."""
         sources: list[tuple[str, list[type[DOMNode]]]] = [("Application", [NkReaderApp]), *HELP_GROUPS]
         for group, owners in sources:
-            bindings: list[Binding] = []
-            for owner in owners:
-                bindings.extend(b for b in owner.BINDINGS if isinstance(b, Binding))
-            yield group, bindings
+            yield group, bindings_of(owners)
 
     def keymap_conflicts(self, keymap: dict[str, str]) -> list[str]:
         """Keys the user's remaps give to two bindings that are active at the same time."""
@@ -160,17 +171,20 @@ class NkReaderApp(ModalKeyHold):
         return {b.id for _, bindings in self.binding_sources() for b in bindings if b.id}
 
     def help_groups(self) -> HelpGroups:
-        """Key and description per binding, with the user's remaps applied."""
-        groups: HelpGroups = []
-        for group, bindings in self.binding_sources():
-            rows: list[HelpRow] = []
+        """Key and description per binding, with the user's remaps applied, in the help's sections
+        (by binding id: `help_sections`); a section with no key is left out."""
+        rows_by_section: dict[str, list[HelpRow]] = {}
+        seen: set[str] = set()
+        for _, bindings in self.binding_sources():
             for binding in bindings:
-                shown = self.keys_of(binding)
-                rows.append(
-                    (shown, binding.tooltip or binding.description or binding.action, binding.id or "")
-                )
-            groups.append((group, rows))
-        return groups
+                if binding.id and binding.id in seen:
+                    continue
+                seen.add(binding.id or "")
+                description = binding.tooltip or binding.description or binding.action
+                section = section_of(binding.id) if binding.id else MORE
+                rows_by_section.setdefault(section, []).append((self.keys_of(binding), description, binding.id or ""))
+        order = [title for title, _ in SECTIONS] + [MORE]
+        return [(title, rows_by_section[title]) for title in order if rows_by_section.get(title)]
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
@@ -198,12 +212,6 @@ class NkReaderApp(ModalKeyHold):
             yield SystemCommand(
                 "Import the sample articles", "Bundled fictional articles", self.action_import_samples
             )
-        yield SystemCommand(
-            "Speakers", "Speakers, their aliases and counts; merge and add aliases", self.action_speakers
-        )
-        yield SystemCommand(
-            "Overview", "Counts per kind, source and month; the most quoted speakers", self.action_overview
-        )
         owners: list[DOMNode] = [self, screen, screen.reader, screen.query_one(ReaderPane)]
         owners.extend(screen.query(LibraryPane))
         yield from binding_commands(self, owners, self.keys_of)
@@ -212,6 +220,45 @@ class NkReaderApp(ModalKeyHold):
         """The keys `binding` has now (the user's remaps applied), as the footer shows them."""
         keys = self._keymap.get(binding.id, binding.key) if binding.id else binding.key
         return ", ".join(self.get_key_display(Binding(k.strip(), "")) for k in keys.split(","))
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """On the main screen, messages go to the status line (they would cover the reader's text as
+        toasts); elsewhere they are toasts. Every message is also kept as a Textual notification."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+        try:
+            text = Content.from_markup(message).plain if markup else message
+        except Exception:  # a message that is not valid markup is shown as written
+            text = message
+        self._show_in_status(safe_text(text), safe_text(title), severity, timeout, retry=True)
+
+    def _show_in_status(
+        self, text: str, title: str, severity: SeverityLevel, timeout: float | None, *, retry: bool
+    ) -> None:
+        """Put a message in the main screen's status line; before that line is mounted (a warning
+        about config.toml while the app starts) try once more after the next refresh."""
+        try:
+            screen = self.screen
+            line = screen.query_one(StatusLine) if isinstance(screen, MainScreen) else None
+        except (NoMatches, ScreenStackError):
+            line = None
+            screen = None
+        if line is not None:
+            line.show_message(text, title=title, severity=severity, timeout=timeout)
+        elif retry and (screen is None or isinstance(screen, MainScreen)):
+            self.call_after_refresh(self._show_in_status, text, title, severity, timeout, retry=False)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("speakers", "overview"):
+            return isinstance(self.screen, MainScreen)  # not over a dialog or another screen
+        return super().check_action(action, parameters)
 
     def action_speakers(self) -> None:
         self.push_screen(SpeakersScreen(self.library))

@@ -22,15 +22,16 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Input, Select, Static
+from textual.widgets import DataTable, Input, Select, Static
 
 from nkreader.domain import Kind, Status
 from nkreader.services import StoreError
 from nkreader.services.browse import BrowseFilter, BrowseRow, browse
 from nkreader.services.library import Library
 from nkreader.services.register import set_status
-from nkreader.tui.link_dialog import StatusDialog
+from nkreader.tui.app_footer import AppFooter
 from nkreader.tui.cues import tags_label
+from nkreader.tui.link_dialog import StatusDialog
 from nkreader.tui.safe import excerpt, safe_text
 
 __all__ = ["COLUMNS", "PAGE", "AnnotationTable", "BrowserScreen"]
@@ -187,7 +188,7 @@ class BrowserScreen(Screen["tuple[int, str] | None"]):
         for key, label, _sort in COLUMNS:
             table.add_column(label, key=key)
         yield table
-        yield Footer()
+        yield AppFooter()
 
     @property
     def table(self) -> AnnotationTable:

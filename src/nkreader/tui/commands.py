@@ -15,6 +15,8 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.dom import DOMNode
 
+from nkreader.tui.help_sections import bindings_of
+
 __all__ = ["PALETTE_TITLES", "binding_commands"]
 
 PALETTE_TITLES: dict[str, str] = {
@@ -22,9 +24,13 @@ PALETTE_TITLES: dict[str, str] = {
     "app.browser": "Browse every annotation",
     "app.help": "Help: every key, grouped",
     "app.theme": "Dark or light theme",
+    "app.speakers": "Speakers and aliases",
+    "app.overview": "Overview of the library",
     "annotate.claim": "Mark as claim",
     "annotate.quote": "Mark as quote",
     "annotate.policy": "Mark as policy statement",
+    "annotate.quote_speaker": "Mark as quote and say who said it",
+    "annotate.adjust": "Move the start or end of the annotation",
     "reader.select_sentence": "Select the sentence",
     "reader.select_paragraph": "Select the paragraph",
     "reader.select_toggle": "Start or end a selection",
@@ -58,13 +64,13 @@ def binding_commands(
     owners: Iterable[DOMNode],
     keys_of: Callable[[Binding], str],
 ) -> Iterable[SystemCommand]:
-    """One command per titled binding of each node in `owners` (its class's own `BINDINGS`).
+    """One command per titled binding of each node in `owners` (its class's `BINDINGS`, bases included).
 
     `keys_of` gives the keys a binding has now (the user's keymap applied), for display.
     """
     for node in owners:
-        for binding in type(node).BINDINGS:
-            if not isinstance(binding, Binding) or binding.id not in PALETTE_TITLES:
+        for binding in bindings_of([type(node)]):  # a screen's mixins declare keys too
+            if binding.id not in PALETTE_TITLES:
                 continue
             what = binding.tooltip or binding.description
             keys = keys_of(binding)

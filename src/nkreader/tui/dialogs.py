@@ -247,8 +247,8 @@ class DialogScreen(ModalScreen[ResultType]):
             color: $text-muted;
             text-style: italic;
             width: 1fr;
+            max-height: 4;
             margin-bottom: 1;
-            text-wrap: nowrap;
             text-overflow: ellipsis;
         }
         & .dialog--hint {
@@ -274,7 +274,9 @@ class DialogScreen(ModalScreen[ResultType]):
         with Vertical(id="dialog"):
             yield Static(Content(excerpt(self._heading, 200)), classes="dialog--title", markup=False)
             if self._context_text.strip():
-                quoted = passage_preview(self._context_text, 400)
+                # a passage (one line, cut), or lines the caller laid out ("marked: ‹…›\nthis: ‹…›")
+                context = self._context_text
+                quoted = context if "\n" in context else passage_preview(context, 400)
                 yield Static(Content(quoted), classes="dialog--context", markup=False)
             yield from self.compose_body()
             yield Static(Content(""), classes="dialog--hint", markup=False)
@@ -350,6 +352,9 @@ class NoteDialog(DialogScreen[str | None]):
 
     def on_mount(self) -> None:
         area = self.query_one("#note-text", TextArea)
+        if self.app.size.height < 30:
+            # At 80×24 a ten-line editor fills the screen; the passage and the hints must stay in sight.
+            area.styles.height = 4
         area.focus()
         area.move_cursor(area.document.end)
 

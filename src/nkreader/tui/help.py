@@ -29,7 +29,7 @@ HelpRow = tuple[str, str, str] | tuple[str, str]
 HelpGroups = list[tuple[str, list[HelpRow]]]
 """``[(group name, [row, ...]), ...]``, in display order."""
 
-_KEYS_MAX = 28
+_KEYS_MAX = 16
 _IDS_MAX = 34
 
 
@@ -104,16 +104,16 @@ class HelpScreen(ModalScreen[None]):
 
     @staticmethod
     def _table(rows: list[tuple[str, str, str]], key_width: int, id_width: int) -> Table:
+        """Two columns, so the description keeps the width at 80 columns: the binding ids follow the
+        description, dim, and wrap with it."""
         table = Table.grid(padding=(0, 2), expand=True)
         table.add_column(width=key_width, no_wrap=False)
         table.add_column(ratio=1)
-        if id_width:
-            table.add_column(width=id_width, no_wrap=False)
         for keys, description, ids in rows:
-            cells = [Text(safe_text(keys), style="bold"), Text(safe_text(description))]
-            if id_width:
-                cells.append(Text(safe_text(ids), style="dim"))
-            table.add_row(*cells)
+            text = Text(safe_text(description))
+            if id_width and ids:
+                text.append("  " + safe_text(ids), style="dim")
+            table.add_row(Text(safe_text(keys), style="bold"), text)
         return table
 
     def on_mount(self) -> None:

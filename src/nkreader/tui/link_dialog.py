@@ -108,4 +108,4 @@ class LinkTypeDialog(ChoiceDialog[LinkType]):
     """How the marked annotation relates to this one."""
 
     def __init__(self, *, context: str = "") -> None:
-        super().__init__("Link the marked annotation to this one: it …", LINK_CHOICES, context=context)
+        super().__init__("How does the marked annotation relate to this one?", LINK_CHOICES, context=context)

@@ -84,6 +84,14 @@ MAIN_BINDINGS: list[BindingType] = [
     Binding("shift+tab", "focus_previous_pane", "Previous pane", show=False, id="pane.previous"),
     Binding("ctrl+b", "toggle_library", "Library", show=False, id="pane.toggle_library"),
     Binding("ctrl+n", "toggle_annotations", "Annotations", show=False, id="pane.toggle_annotations"),
+    Binding(
+        "greater_than_sign", "resize_pane(4)", "Wider", show=False, id="pane.wider",
+        tooltip="Widen the side pane (the annotations pane when it has focus, else the library)",
+    ),
+    Binding(
+        "less_than_sign", "resize_pane(-4)", "Narrower", show=False, id="pane.narrower",
+        tooltip="Narrow the side pane (the annotations pane when it has focus, else the library)",
+    ),
     Binding("i", "import_samples", "Import samples", show=False, id="library.import_samples"),
     Binding("ctrl+f", "search", "Search", id="app.search", tooltip="Search the whole library", priority=True),
     Binding(

@@ -17,14 +17,16 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from nkreader.domain import Annotation, Article, ArticleSummary, LinkView
 from nkreader.services import StoreError
 from nkreader.services.library import InvalidSpan, Library
 from nkreader.tui.annotation_list import AnnotationList
+from nkreader.tui.app_footer import AppFooter
 from nkreader.tui.library_list import LibraryList, LibraryPane
 from nkreader.tui.main_bindings import MAIN_BINDINGS
+from nkreader.tui.mark_bounds import MarkBounds
 from nkreader.tui.reader import ReaderView
 from nkreader.tui.reader_pane import ArticleHeader, ReaderPane
 from nkreader.tui.safe import excerpt, safe_text
@@ -47,6 +49,7 @@ ARTICLE_ACTIONS = frozenset(
         "edit_speaker",
         "delete",
         "reattach",
+        "adjust_bounds",
         "set_status",
         "mark_link_source",
         "link",
@@ -55,7 +58,7 @@ ARTICLE_ACTIONS = frozenset(
 """Actions on the open article: offered only while one is open, and not from the library pane."""
 
 
-class MainScreen(StoreSync):
+class MainScreen(StoreSync, MarkBounds):
     BINDINGS: ClassVar[list[BindingType]] = MAIN_BINDINGS
 
     def __init__(self, library: Library) -> None:
@@ -96,7 +99,7 @@ class MainScreen(StoreSync):
                 yield Static("Annotations", classes="pane-title", id="annotations-title")
                 yield AnnotationList(id="annotations")
         yield StatusLine(id="status")
-        yield Footer()
+        yield AppFooter()
 
     @property
     def reader(self) -> ReaderView:
@@ -111,10 +114,29 @@ class MainScreen(StoreSync):
             # importing rather than reading keys that have nothing to act on.
             self.call_after_refresh(self.query_one("#welcome-import-samples").focus)
         else:
-            self.focus_pane("library")
+            self._restore_last_session()
         self.set_interval(5.0, self._save_position)
         self._seen_version = self.library.change_token()
         self.set_interval(CHANGE_POLL_SECONDS, self.poll_changes)
+
+    def _restore_last_session(self) -> None:
+        """The panes as they were left, and the article last open (at its saved cursor), if it is still
+        in the library; else the library has focus, as on a first run."""
+        preferences = getattr(self.app, "preferences", None)
+        if preferences is None:
+            self.focus_pane("library")
+            return
+        self.apply_layout(
+            preferences.show_library,
+            preferences.show_annotations,
+            {"library": preferences.library_width, "annotations": preferences.annotations_width},
+        )
+        last = preferences.last_article_id
+        if last is not None and self.query_one(LibraryPane).highlight(last):
+            self.open_article(last)
+            self.focus_pane("reader")
+        else:
+            self.focus_pane("library")
 
     # ------------------------------------------------------------------ library
 
@@ -145,6 +167,9 @@ class MainScreen(StoreSync):
             self.notify(safe_text(exc.message), severity="error", markup=False)
             return
         article = self.session.article
+        remember = getattr(self.app, "remember", None)
+        if remember is not None:
+            remember(last_article_id=article_id)
         self.query_one(ArticleHeader).show_article(article)
         self.reader.load(
             self.session.body, self.session.highlights(), cursor=position if cursor is None else cursor
@@ -249,19 +274,24 @@ class MainScreen(StoreSync):
         self.notify(
             f"{event.kind.label}: {excerpt(created.exact, 60)}", title="Marked", markup=False, timeout=3
         )
+        if event.ask_speaker:
+            self.action_edit_speaker(created.uuid)
 
     @on(ReaderPane.FindRequested)
     def _find_requested(self, event: ReaderPane.FindRequested) -> None:
         reader = self.reader
         if self.session.article is None:
             return
-        found = reader.find(event.needle, reader.cursor + 1)
+        found = reader.find_span(event.needle, reader.cursor + 1)
         if found is None:
             self.app.bell()
             self.notify(f"Not found: {safe_text(event.needle)}", severity="warning", markup=False)
             return
-        reader.clear_selection()
-        reader.move_to(found)
+        if reader.mode == "selecting":
+            reader.extend_to(*found)  # `v … / phrase Enter`: the selection reaches the match
+        else:
+            reader.clear_selection()
+            reader.move_to(found[0])
         reader.focus()
 
     # ------------------------------------------------------------------ navigation between annotations
@@ -337,6 +367,8 @@ class MainScreen(StoreSync):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "import_samples":
             return self.has_class("-empty")
+        if action in ("edit_tags", "edit_note") and self.reader.mode == "selecting":
+            return False  # while selecting, t and e are the reader's till and word-end motions
         if action in ARTICLE_ACTIONS:
             # Not from the library pane: there the open article may not even be on screen (80×24),
             # so x, e, t … do nothing and the footer does not offer them.
@@ -345,7 +377,7 @@ class MainScreen(StoreSync):
                 and self.focused_pane() != "library"
                 and not isinstance(self.focused, Input)  # the find bar: typed text is not a command
             )
-        return True
+        return super().check_action(action, parameters)
 
     @on(ReaderView.CursorMoved)
     def _cursor_moved(self, event: ReaderView.CursorMoved) -> None:

@@ -18,12 +18,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from nkreader.domain import Kind, Overview
 from nkreader.services import StoreError
 from nkreader.services.library import Library
 from nkreader.services.overview import overview
+from nkreader.tui.app_footer import AppFooter
 from nkreader.tui.safe import excerpt, safe_text
 
 __all__ = ["OverviewScreen", "overview_renderable"]
@@ -92,7 +93,7 @@ class OverviewScreen(Screen[None]):
         yield Static(Content("Overview"), id="overview-title")
         with VerticalScroll():
             yield Static(Content("Counting…"), id="overview-body")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.query_one(VerticalScroll).focus()

@@ -17,6 +17,8 @@ from nkreader.tui.reader import ReaderView
 __all__ = ["NARROW_WIDTH", "PaneScreen"]
 
 NARROW_WIDTH = 110
+MIN_PANE = 28
+"""The narrowest a side pane may be made (its CSS min-width)."""
 """Below this many columns only the pane holding focus is shown (usable at 80×24)."""
 
 
@@ -30,6 +32,12 @@ class PaneScreen(Screen[None]):
     #reader-pane { width: 1fr; }
     #annotations-pane { width: 30%; min-width: 28; border-left: solid $primary 30%; }
     .pane-title { height: 1; padding: 0 1; background: $boost; color: $text-muted; text-style: bold; }
+    /* The pane that has focus says so at every size: its title bar (the article header for the reader)
+       takes the accent colour, with a marker in front that a monochrome terminal shows too. */
+    #library-pane:focus-within > .pane-title, #annotations-pane:focus-within > .pane-title {
+        background: $primary 45%; color: $text; text-style: bold underline;
+    }
+    #reader-pane:focus-within ArticleHeader { background: $primary 25%; border-bottom: heavy $primary; }
     PaneScreen.-hide-library #library-pane { display: none; }
     PaneScreen.-hide-annotations #annotations-pane { display: none; }
     PaneScreen.-narrow #library-pane, PaneScreen.-narrow #annotations-pane { display: none; }
@@ -147,8 +155,39 @@ class PaneScreen(Screen[None]):
         self.toggle_class("-hide-library")
         if self.has_class("-hide-library") and self.focused_pane() == "library":
             self.focus_pane("reader")
+        self._remember_layout()
 
     def action_toggle_annotations(self) -> None:
         self.toggle_class("-hide-annotations")
         if self.has_class("-hide-annotations") and self.focused_pane() == "annotations":
             self.focus_pane("reader")
+        self._remember_layout()
+
+    def action_resize_pane(self, step: int) -> None:
+        """``>`` / ``<``: widen or narrow the side pane next to the focus (the annotations pane when it
+        has focus, else the library pane) by `step` columns; remembered for the next run."""
+        if self.has_class("-narrow"):
+            self.app.bell()  # one pane at a time: nothing to share the width with
+            return
+        name = "annotations" if self.focused_pane() == "annotations" else "library"
+        pane = self.query_one(f"#{name}-pane")
+        width = max(MIN_PANE, min(self.size.width // 2, pane.outer_size.width + step))
+        pane.styles.width = width
+        self._remember_layout(**{f"{name}_width": width})
+
+    def apply_layout(self, show_library: bool, show_annotations: bool, widths: dict[str, int]) -> None:
+        """Restore a remembered layout (hidden panes, side pane widths in columns; 0: the default)."""
+        self.set_class(not show_library, "-hide-library")
+        self.set_class(not show_annotations, "-hide-annotations")
+        for name, width in widths.items():
+            if width:
+                self.query_one(f"#{name}-pane").styles.width = max(MIN_PANE, width)
+
+    def _remember_layout(self, **widths: int) -> None:
+        remember = getattr(self.app, "remember", None)
+        if remember is not None:
+            remember(
+                show_library=not self.has_class("-hide-library"),
+                show_annotations=not self.has_class("-hide-annotations"),
+                **widths,
+            )

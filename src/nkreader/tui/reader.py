@@ -20,10 +20,11 @@ from textual.actions import SkipAction
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
+from textual.keys import key_to_character
 from textual.message import Message
 from textual.strip import Strip
 
-from nkreader.text import navigation, segment
+from nkreader.text import motions, navigation, segment
 from nkreader.text.highlights import Highlight, HighlightIndex
 from nkreader.text.layout import WrapLayout
 from nkreader.text.navigation import Direction
@@ -31,6 +32,15 @@ from nkreader.tui.reader_mouse import ReaderMouse
 from nkreader.tui.reader_render import GUTTER, LineStyles, line_styles, render_visual_line
 
 __all__ = ["GUTTER", "Direction", "Highlight", "ReaderView"]
+
+
+_UNIT_MOVES: dict[str, tuple[str, bool]] = {
+    "sentence_next": ("sentence", True),
+    "sentence_prev": ("sentence", False),
+    "paragraph_next": ("paragraph", True),
+    "paragraph_prev": ("paragraph", False),
+}
+"""Moves that, while a selection grows forward, land on a unit's last character (`motions.extending_target`)."""
 
 
 class ReaderView(ReaderMouse, can_focus=True, inherit_bindings=False):
@@ -68,6 +78,19 @@ class ReaderView(ReaderMouse, can_focus=True, inherit_bindings=False):
             "shift+home", "extend('line_start')", "Extend to line start", show=False, id="reader.extend_home"
         ),
         Binding("shift+end", "extend('line_end')", "Extend to line end", show=False, id="reader.extend_end"),
+        Binding("f", "find_char('f')", "To char", show=False, id="reader.to_char"),
+        Binding("F", "find_char('F')", "Back to char", show=False, id="reader.back_to_char"),
+        Binding("t", "find_char('t')", "Till char", show=False, id="reader.till_char"),
+        Binding("T", "find_char('T')", "Back till char", show=False, id="reader.back_till_char"),
+        Binding("semicolon", "repeat_find_char(False)", "Repeat f/t", show=False, id="reader.repeat_char"),
+        Binding("comma", "repeat_find_char(True)", "Repeat f/t back", show=False, id="reader.repeat_char_back"),
+        Binding("e", "move_to_end('word')", "Word end", show=False, id="reader.word_end"),
+        Binding("right_square_bracket", "move_to_end('clause')", "Clause end", show=False, id="reader.clause_end"),
+        Binding(
+            "left_square_bracket", "move_to_end('clause_start')", "Clause start", show=False,
+            id="reader.clause_start",
+        ),
+        Binding("o", "swap_ends", "Other end", show=False, id="reader.swap_ends"),
         Binding("v", "select_toggle", "Select", id="reader.select_toggle"),
         Binding("s", "select_sentence", "Sentence", id="reader.select_sentence"),
         Binding("S", "select_paragraph", "Paragraph", show=False, id="reader.select_paragraph"),
@@ -85,6 +108,11 @@ class ReaderView(ReaderMouse, can_focus=True, inherit_bindings=False):
     | pageup, ctrl+u / pagedown, ctrl+d | reader.page_up / reader.page_down | One page up / down. |
     | home / end | reader.line_start / reader.line_end | Start / end of the visual line. |
     | shift+arrows, shift+home/end | reader.extend_* | Extend the selection. |
+    | f / F, t / T (selecting) | reader.to_char … | To / back to (till: just before) the next typed character. |
+    | ; / , | reader.repeat_char / reader.repeat_char_back | Repeat the last f/t/F/T, the same / other way. |
+    | e (selecting) | reader.word_end | End of the word. |
+    | ] / [ | reader.clause_end / reader.clause_start | End of the clause (comma, semicolon, dash) / its start. |
+    | o | reader.swap_ends | Move the other end of the selection. |
     | v | reader.select_toggle | Start selecting (movement extends); again: stop, keep it. |
     | s / S | reader.select_sentence / reader.select_paragraph | Select the sentence / paragraph. |
     | escape | reader.select_clear | Clear the selection. |
@@ -169,6 +197,8 @@ class ReaderView(ReaderMouse, can_focus=True, inherit_bindings=False):
         self._anchor: int | None = None
         self._selecting = False
         self._goal_x: int | None = None  # sticky column (cells) for up/down
+        self._pending_char: str | None = None  # "f", "F", "t" or "T" waiting for its character
+        self._last_char_find: tuple[str, str] | None = None  # (motion, character) for ; and ,
         self._index = HighlightIndex()
         self._generation = 0  # bumped when the highlights change
         self._strips: LRUCache[int, Strip] = LRUCache(1024)
@@ -226,11 +256,9 @@ class ReaderView(ReaderMouse, can_focus=True, inherit_bindings=False):
 
     @property
     def selection(self) -> tuple[int, int] | None:
-        """The selected span, trimmed of surrounding whitespace, or None."""
-        if self._anchor is None or self._anchor == self._cursor:
-            return None
-        start, end = segment.trim_span(self.body, *sorted((self._anchor, self._cursor)))
-        return (start, end) if start < end else None
+        """The selected span, or None: inclusive of the grapheme under the cursor, trimmed of
+        surrounding whitespace and of a trailing clause mark (see `motions.selected_span`)."""
+        return motions.selected_span(self.body, self._anchor, self._cursor, self._selecting)
 
     def target_span(self) -> tuple[int, int] | None:
         """What a tagging key applies to: the selection, else the sentence under the cursor."""
@@ -274,9 +302,18 @@ class ReaderView(ReaderMouse, can_focus=True, inherit_bindings=False):
         else:
             self._update(self._layout.snap(offset), None, selecting=False, scroll=scroll)
 
-    def select_span(self, start: int, end: int) -> None:
-        """Select `[start, end)`: the anchor at `start`, the cursor at `end`."""
-        self._update(self._layout.snap(end), self._layout.snap(start))
+    def select_span(self, start: int, end: int, *, selecting: bool = False) -> None:
+        """Select `[start, end)`: the anchor at `start`, the cursor on its last grapheme.
+
+        With `selecting`, movement goes on extending it (the moving end is the cursor)."""
+        start, end = self._layout.snap(start), self._layout.snap(end)
+        self._update(motions.cursor_for_end(self.body, start, end), start, selecting=selecting)
+
+    def extend_to(self, start: int, end: int) -> None:
+        """Grow the selection so it reaches the match `[start, end)` (find while selecting)."""
+        anchor = self._extend_from()
+        cursor = start if start < anchor else motions.cursor_for_end(self.body, start, end)
+        self._update(self._layout.snap(cursor), anchor, selecting=True, scroll="center")
 
     def clear_selection(self) -> None:
         """Drop the selection and leave selecting mode."""
@@ -285,6 +322,10 @@ class ReaderView(ReaderMouse, can_focus=True, inherit_bindings=False):
     def find(self, needle: str, start: int) -> int | None:
         """Offset of the first match of `needle` at or after `start`, wrapping around."""
         return navigation.find(self.body, needle, start)
+
+    def find_span(self, needle: str, start: int) -> tuple[int, int] | None:
+        """The first match of `needle` at or after `start` (wrapping around) as a span."""
+        return navigation.find_span(self.body, needle, start)
 
     def visible_span(self) -> tuple[int, int]:
         """Offsets of the first and past the last character on screen."""
@@ -305,6 +346,12 @@ class ReaderView(ReaderMouse, can_focus=True, inherit_bindings=False):
         if direction in ("page_up", "page_down"):
             self._page(direction, extend=self._selecting)
             return
+        if self._selecting and self._anchor is not None and direction in _UNIT_MOVES:
+            unit, forward = _UNIT_MOVES[direction]
+            target = motions.extending_target(self.body, self._anchor, self._cursor, unit, forward)
+            if target is not None:
+                self._update(self._layout.snap(target), self._anchor)
+                return
         moved = navigation.move(self._layout, self._cursor, direction, self._goal_x)
         anchor = self._anchor if self._selecting else None
         self._goal_x = moved.goal_x
@@ -318,6 +365,72 @@ class ReaderView(ReaderMouse, can_focus=True, inherit_bindings=False):
         moved = navigation.move(self._layout, self._cursor, direction, self._goal_x)
         self._goal_x = moved.goal_x
         self._update(moved.offset, self._extend_from(), keep_goal=moved.goal_x is not None)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``t`` and ``e`` are motions only while selecting; reading, they are the Tags and Note keys."""
+        if (action, parameters) in (("find_char", ("t",)), ("move_to_end", ("word",))):
+            return self._selecting
+        if action == "swap_ends":
+            return self._anchor is not None
+        return True
+
+    def action_find_char(self, motion: str) -> None:
+        """Wait for a character, then go to it (``f``), just before it (``t``), or back (``F``, ``T``)."""
+        if motion == "t" and not self._selecting:
+            raise SkipAction()
+        self._pending_char = motion
+
+    def action_repeat_find_char(self, reverse: bool) -> None:
+        """``;`` repeats the last ``f``/``t``/``F``/``T``; ``,`` repeats it the other way."""
+        if self._last_char_find is None:
+            self.app.bell()
+            return
+        motion, char = self._last_char_find
+        if reverse:
+            motion = motion.swapcase()
+        self._go_to_char(motion, char, repeat=True)
+
+    def action_move_to_end(self, unit: str) -> None:
+        """To the end of the word (selecting), to the end or start of the clause."""
+        body, cursor = self.body, self._cursor
+        if unit == "word":
+            if not self._selecting:
+                raise SkipAction()
+            target = motions.word_end(body, cursor)
+        elif unit == "clause":
+            target = motions.clause_end(body, cursor)
+        else:
+            target = motions.clause_start(body, cursor)
+        anchor = self._anchor if self._selecting else None
+        self._update(self._layout.snap(target), anchor)
+
+    def action_swap_ends(self) -> None:
+        """Make the other end of the selection the one that moves."""
+        if self._anchor is None:
+            raise SkipAction()
+        self._update(self._anchor, self._cursor, selecting=True if self._selecting else None)
+
+    def on_key(self, event: events.Key) -> None:
+        motion, self._pending_char = self._pending_char, None
+        if motion is None:
+            return
+        event.stop()
+        event.prevent_default()
+        char = event.character or key_to_character(event.key)
+        if event.key == "escape" or not char or not char.isprintable():
+            return
+        self._last_char_find = (motion, char)
+        self._go_to_char(motion, char, repeat=False)
+
+    def _go_to_char(self, motion: str, char: str, *, repeat: bool) -> None:
+        target = motions.find_char(
+            self.body, self._cursor, char, forward=motion in ("f", "t"), till=motion in ("t", "T"), repeat=repeat
+        )
+        if target is None:
+            self.app.bell()
+            return
+        anchor = self._anchor if self._selecting else None
+        self._update(self._layout.snap(target), anchor)
 
     def action_select_toggle(self) -> None:
         """Start selecting at the cursor (keeping a selection there is); again: stop selecting."""
@@ -350,7 +463,8 @@ class ReaderView(ReaderMouse, can_focus=True, inherit_bindings=False):
         if span is None:
             self.app.bell()
             return
-        self._update(span[1], span[0])
+        # Selecting goes on: `s )` grows the sentence by the next one, `o` moves its start.
+        self.select_span(*span, selecting=True)
 
     def _page(self, direction: Direction, *, extend: bool) -> None:
         if not self._layout.wrapped:

@@ -6,13 +6,16 @@ drawing; the state it changes (`_update`, the layout, the cursor) is the widget'
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 from textual import events
+from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.timer import Timer
 
 from nkreader.text import segment
+from nkreader.text.highlights import Highlight
 from nkreader.text.layout import WrapLayout
 from nkreader.tui.reader_render import GUTTER
 
@@ -26,8 +29,17 @@ class ReaderMouse(ScrollView):
     _cursor: int
     _anchor: int | None
 
+    @dataclass
+    class EdgeDragged(Message):
+        """The current annotation's start or end was dragged: `key` (its uuid) should cover the span."""
+
+        key: str
+        start: int
+        end: int
+
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
+        self._edge_key: str | None = None  # the annotation whose edge is being dragged
         self._dragging = False
         self._drag_x = 0
         self._autoscroll_step = 0
@@ -41,6 +53,14 @@ class ReaderMouse(ScrollView):
 
     @property
     def _top(self) -> int:
+        raise NotImplementedError
+
+    @property
+    def highlights(self) -> tuple[Highlight, ...]:
+        raise NotImplementedError
+
+    @property
+    def selection(self) -> tuple[int, int] | None:
         raise NotImplementedError
 
     @property
@@ -78,6 +98,12 @@ class ReaderMouse(ScrollView):
         x, y = event.get_content_offset_capture(self)
         offset = self._offset_at_cell(x, y)
         anchor = self._extend_from() if event.shift else offset
+        self._edge_key = None
+        edge = None if event.shift else self._edge_at(offset)
+        if edge is not None:
+            # Pressed on the first or last character of the current annotation: drag that edge, the
+            # other one stays put (the selection runs from it to the pointer).
+            self._edge_key, anchor = edge
         self._update(offset, anchor, selecting=False)
         self._dragging = True
         self._drag_x = x
@@ -99,8 +125,25 @@ class ReaderMouse(ScrollView):
         self._dragging = False
         self._set_autoscroll(0)
         self.release_mouse()
+        key, self._edge_key = self._edge_key, None
+        if key is not None and self._anchor != self._cursor and self.selection is not None:
+            self.post_message(self.EdgeDragged(key, *self.selection))
+            return
         if self._anchor == self._cursor:
             self._update(self._cursor, None)
+
+    def _edge_at(self, offset: int) -> tuple[str, int] | None:
+        """(uuid, the other edge's offset) when `offset` is on the current annotation's first or last
+        character, else None."""
+        for highlight in self.highlights:
+            if not highlight.current or highlight.end <= highlight.start:
+                continue
+            last = segment.prev_grapheme(self.body, highlight.end)
+            if offset == highlight.start and last > highlight.start:
+                return highlight.key, last
+            if offset == last and last > highlight.start:
+                return highlight.key, highlight.start
+        return None
 
     def on_click(self, event: events.Click) -> None:
         if event.chain < 2 or not self._layout.wrapped:
@@ -110,7 +153,7 @@ class ReaderMouse(ScrollView):
         unit = segment.word_at if event.chain == 2 else segment.sentence_at
         start, end = unit(self.body, offset)
         if start < end:
-            self._update(end, start, selecting=False)
+            self.select_span(start, end)  # type: ignore[attr-defined]
 
     def _set_autoscroll(self, step: int) -> None:
         self._autoscroll_step = step

@@ -100,6 +100,14 @@ class ReaderPane(Vertical):
             id="annotate.policy",
             tooltip="Mark as a policy statement",
         ),
+        Binding(
+            "Q",
+            "tag('quote', True)",
+            "Quote+who",
+            show=False,
+            id="annotate.quote_speaker",
+            tooltip="Mark as a quote and say who said it",
+        ),
         Binding("slash", "find", "Find", id="reader.find", tooltip="Find text in the article"),
     ]
 
@@ -110,6 +118,8 @@ class ReaderPane(Vertical):
         end: int
         from_selection: bool
         """False when no text was selected and the sentence under the cursor is meant."""
+        ask_speaker: bool = False
+        """Ask who said it right after marking (``Q``)."""
 
     @dataclass
     class FindRequested(Message):
@@ -133,14 +143,14 @@ class ReaderPane(Vertical):
     def find_bar(self) -> FindBar:
         return self.query_one(FindBar)
 
-    def action_tag(self, kind: str) -> None:
+    def action_tag(self, kind: str, ask_speaker: bool = False) -> None:
         selected = self.reader.selection is not None
         span = self.reader.target_span()
         if span is None:
             self.app.bell()
             self.notify("Nothing to mark here: move to a sentence or select text first.", severity="warning")
             return
-        self.post_message(self.TagRequested(Kind(kind), *span, from_selection=selected))
+        self.post_message(self.TagRequested(Kind(kind), *span, from_selection=selected, ask_speaker=ask_speaker))
 
     def action_find(self) -> None:
         self.find_bar.open()

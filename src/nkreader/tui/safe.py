@@ -22,43 +22,22 @@ import unicodedata
 
 from rich.cells import cell_len, get_character_cell_size
 
+from nkreader.text.sanitize import REPLACEMENT, sanitize
+
 __all__ = ["ELLIPSIS", "REPLACEMENT", "excerpt", "fit", "fold", "safe_text"]
 
-REPLACEMENT = "\ufffd"
-"""Shown in place of a control character, so that tampering stays visible instead of silently vanishing."""
-
 ELLIPSIS = "…"
-
-# C0 controls, DEL, C1 controls, bidi embeddings/overrides (U+202A–202E) and isolates (U+2066–2069).
-# Line/paragraph separators are included so a "single line" never turns into two.
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-_UNSAFE_MULTILINE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-# Whitespace controls become a space rather than U+FFFD: a tab or newline in a title is layout, not attack.
-_AS_SPACE = frozenset("\t\n\r\u2028\u2029")
 _SPACES = re.compile(r"\s+")
-
-
-def _replace(match: re.Match[str]) -> str:
-    return " " if match.group() in _AS_SPACE else REPLACEMENT
 
 
 def safe_text(s: str, *, multiline: bool = False) -> str:
     """Return `s` with terminal control characters replaced, ready for ``Text``/``Content``.
 
-    C0 controls (< U+0020), DEL and C1 controls (U+007F–U+009F), bidi embedding/override/isolate
-    controls (U+202A–202E, U+2066–2069) become U+FFFD; tab, CR, LF and U+2028/U+2029 become a space
-    so one-line widgets stay one line. With ``multiline=True`` (editing a note) ``\\n`` and ``\\t`` are
-    kept as they are.
-
-    Clean strings (the common case) are returned unchanged after a single regex scan, so this is
-    cheap enough to call on every rendered row.
+    The policy is `nkreader.text.sanitize`'s (one table for the app, the CLI and imports): unsafe
+    characters become U+FFFD; tab, CR, LF and U+2028/U+2029 a space so one-line widgets stay one
+    line. With ``multiline=True`` (editing a note) ``\\n`` and ``\\t`` are kept as they are.
     """
-    pattern = _UNSAFE_MULTILINE if multiline else _UNSAFE
-    if pattern.search(s) is None:
-        return s
-    if multiline:
-        s = s.replace("\r\n", "\n")
-    return pattern.sub(_replace, s)
+    return sanitize(s, "multiline" if multiline else "line")
 
 
 def fit(s: str, width: int) -> tuple[str, int]:

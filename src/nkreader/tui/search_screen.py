@@ -18,13 +18,14 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from nkreader.domain import Kind
 from nkreader.services import StoreError
 from nkreader.services.library import Library
 from nkreader.services.search import SearchError, SearchHit, search
+from nkreader.tui.app_footer import AppFooter
 from nkreader.tui.safe import excerpt, safe_text
 
 __all__ = ["DEBOUNCE", "LIMIT", "SCOPES", "SearchScreen", "hit_prompt"]
@@ -123,7 +124,7 @@ class SearchScreen(Screen["SearchHit | None"]):
         )
         yield Static(Content(""), id="search-status")
         yield OptionList(id="search-results")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.query_one("#search-input", Input).focus()

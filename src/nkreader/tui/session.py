@@ -82,6 +82,8 @@ class ArticleSession:
         orphan is not drawn, so the cursor is never on it)."""
         self.link_source: Annotation | None = None
         """The annotation marked with `m`: the source of the next link made with `L`."""
+        self.adjusting_uuid: str | None = None
+        """The annotation whose bounds are being moved (`E` … `Enter`), or None."""
         self.saved_position: int | None = None
 
     # ------------------------------------------------------------------ opening
@@ -100,6 +102,7 @@ class ArticleSession:
         self.article = article
         self.annotations = annotations
         self.current_uuid = self.chosen_uuid = None
+        self.adjusting_uuid = None
         self.saved_position = position
         self.links = {}
         return position
@@ -294,9 +297,10 @@ class ArticleSession:
         self.apply_stored(gone, gone=True)
         return gone
 
-    def reattach(self, annotation: Annotation, start: int, end: int) -> Annotation:
+    def reattach(self, annotation: Annotation, start: int, end: int, *, label: str = "re-attach") -> Annotation:
+        """Put `annotation` on body[start:end] (an orphan re-attached, or its bounds moved)."""
         after = self.library.reattach(annotation.uuid, start, end)
-        self.history.edited(annotation, after, "re-attach")
+        self.history.edited(annotation, after, label)
         self.apply_stored(after)
         return after
 

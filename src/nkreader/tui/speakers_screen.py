@@ -15,12 +15,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from nkreader.domain import SpeakerStat
 from nkreader.services import StoreError
 from nkreader.services.library import Library
 from nkreader.services.speakers import SpeakerError, add_alias, merge, speakers
+from nkreader.tui.app_footer import AppFooter
 from nkreader.tui.dialogs import ConfirmDialog, PromptDialog
 from nkreader.tui.safe import excerpt, safe_text
 
@@ -90,7 +91,7 @@ class SpeakersScreen(Screen[None]):
         ]:
             table.add_column(label, key=key)
         yield table
-        yield Footer()
+        yield AppFooter()
 
     @property
     def table(self) -> DataTable:

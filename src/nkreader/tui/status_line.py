@@ -1,4 +1,5 @@
-"""The main screen's status line: article, position, counts per kind, mode, selection, link source.
+"""The main screen's status line: article, position, counts per kind, mode, selection, link source,
+and on its right the app's latest message (`tui/messages.py`), so no notification covers the reader.
 
 It redraws itself soon after it is asked (`schedule`), once for a burst of keys: drawn in the
 same frame as the reader lines, the status line would widen every frame's update region to the
@@ -7,12 +8,14 @@ whole screen; a short delay keeps keystrokes cheap.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from rich.text import Text
 from textual.widgets import Static
 
 from nkreader.domain import Kind
+from nkreader.tui.messages import MessageBoard
 from nkreader.tui.reader import ReaderView
 from nkreader.tui.safe import excerpt
 from nkreader.tui.session import ArticleSession
@@ -34,7 +37,11 @@ def status_text(session: ArticleSession, reader: ReaderView, location: str) -> T
     text.append("  " + reader.position_label())
     counts = session.counts()
     text.append("  " + "  ".join(f"{k.letter}{counts[k]}" for k in Kind))
-    text.append(f"  {reader.mode.upper()}", style="" if reader.mode == "reading" else "bold")
+    if session.adjusting_uuid is not None:
+        text.append("  ADJUSTING", style="bold reverse")
+        text.append(" motions move the end · o the start · Enter saves · Esc cancels")
+    else:
+        text.append(f"  {reader.mode.upper()}", style="" if reader.mode == "reading" else "bold")
     selection = reader.selection
     if selection is not None:
         text.append(f" {selection[1] - selection[0]} chars")
@@ -60,6 +67,14 @@ class StatusLine(Static):
         super().__init__(id=id)
         self._pending = False
         self._source: Callable[[], Text] | None = None
+        self.messages = MessageBoard()
+
+    def show_message(self, text: str, *, title: str = "", severity: str = "information",
+                     timeout: float | None = None) -> None:
+        """Show `text` on the right of the line for a while (see `MessageBoard` for how long)."""
+        shown = self.messages.post(text, title=title, severity=severity, timeout=timeout, now=time.monotonic())
+        self._draw()
+        self.set_timer(max(0.05, shown.until - time.monotonic()) + 0.05, self._draw)
 
     def schedule(self, source: Callable[[], Text]) -> None:
         """Redraw from `source()` soon, once for a burst of calls."""
@@ -70,5 +85,23 @@ class StatusLine(Static):
 
     def _draw(self) -> None:
         self._pending = False
-        if self.is_attached and self._source is not None:
-            self.update(self._source(), layout=False)
+        if not self.is_attached or self._source is None:
+            return
+        text = self._source()
+        shown = self.messages.current(time.monotonic())
+        if shown is not None:
+            style = {"error": "bold $text-error", "warning": "bold $text-warning"}.get(shown.severity, "bold")
+            message = Text(excerpt(shown.line(), 200), style=_style(self, style))
+            width = max(0, self.content_size.width)
+            message.truncate(max(20, width * 3 // 5), overflow="ellipsis")
+            room = max(0, width - message.cell_len - 3)
+            text.truncate(room, overflow="ellipsis")
+            text.append(" │ ", style="dim")
+            text.append_text(message)
+        self.update(text, layout=False)
+
+
+def _style(widget: Static, style: str) -> str:
+    """A Rich style from a Textual one with theme variables (``$text-error``) resolved."""
+    variables = widget.app.theme_variables
+    return " ".join(variables.get(part[1:], part) if part.startswith("$") else part for part in style.split())

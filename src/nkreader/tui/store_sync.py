@@ -46,8 +46,16 @@ class StoreSync(AnnotationEditing):
     # ------------------------------------------------------------------ other processes
 
     def _note_own_change(self) -> None:
-        """What is shown now includes the store's latest state: no refresh is due for it."""
-        self._seen_version = self.library.change_token()
+        """What is shown now includes the store's latest state: no refresh is due for it.
+
+        The app's own writes (a mark, an edit) never change the article's text: if the text was
+        verified at the state the app last knew, it still is, so the next writing key does not
+        read the whole stored article again (a 1 MB body per `c` on a large article).
+        """
+        token = self.library.change_token()
+        if self._text_checked is not None and self._text_checked == self._seen_version:
+            self._text_checked = token
+        self._seen_version = token
 
     def poll_changes(self) -> None:
         """Re-read the library list and the open article's marks if another process committed."""
