@@ -38,7 +38,7 @@ BATCH = 500
 
 
 FORMATS = ("json", "w3c", "csv", "markdown")
-"""Export formats: native JSON (DESIGN §6), W3C Web Annotation JSON-LD, CSV, a Markdown brief."""
+"""Export formats: native JSON (docs/ARCHITECTURE.md §6), W3C Web Annotation JSON-LD, CSV, a Markdown brief."""
 
 SUFFIXES = {"json": ".json", "w3c": ".jsonld", "csv": ".csv", "markdown": ".md"}
 

@@ -1,4 +1,4 @@
-"""One control-character policy for everything nkreader stores or shows (DESIGN §4).
+"""One control-character policy for everything nkreader stores or shows (docs/ARCHITECTURE.md §4).
 
 Article text, titles, notes and file names come from sources the analyst did not write. Two
 things can go wrong with them: a control or escape sequence reaches the terminal (an OSC title,
