@@ -10,6 +10,7 @@ open_library` and `@main.command("name")`, then add one import line below.
 from nkreader.cli import (
     db_cmd,  # noqa: F401  db path|check|backup
     export_cmd,  # noqa: F401  export
+    feeds_cmd,  # noqa: F401  feed add|list|remove|fetch|import-opml|export-opml, fetch
     import_cmd,  # noqa: F401  import, import-annotations
     query_cmd,  # noqa: F401  list, show, search, overview, speakers
 )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -22,14 +23,45 @@ from nkreader.ingest.base import IngestError, ReadResult, decode, metadata, requ
 from nkreader.ingest.htmltext import fragment_paragraphs
 from nkreader.text.normalize import normalize_line
 
-__all__ = ["read_feed"]
+__all__ = ["FeedEntry", "ParsedFeed", "read_feed", "read_feed_entries"]
 
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._:-]+)""")
 _ENTITY_DECLARATION = re.compile(r"<!ENTITY", re.IGNORECASE)
 _UNTITLED_LENGTH = 80
 
 
+@dataclass(slots=True)
+class FeedEntry:
+    """One entry of a feed: its identity (guid, else link) and its article or why it has none."""
+
+    key: str | None
+    draft: ArticleDraft | None
+    error: str | None = None
+
+
+@dataclass(slots=True)
+class ParsedFeed:
+    title: str | None
+    entries: list[FeedEntry] = field(default_factory=list)
+
+
 def read_feed(data: bytes, origin: str) -> ReadResult:
+    parsed = read_feed_entries(data, origin)
+    result = ReadResult()
+    for number, entry in enumerate(parsed.entries, start=1):
+        if entry.draft is not None:
+            result.drafts.append(entry.draft)
+        else:
+            result.errors.append(f"#{number}: {entry.error}")
+    if not result.drafts:
+        raise IngestError(
+            f"none of the {len(parsed.entries)} entries is a usable article; {result.errors[0]}"
+        )
+    return result
+
+
+def read_feed_entries(data: bytes, origin: str) -> ParsedFeed:
+    """Every entry of a feed, usable or not, with its guid-or-link (what `feed fetch` follows)."""
     match = _XML_ENCODING.match(data[:1024])
     text = decode(data, match[1].decode("ascii") if match else None)
     _refuse_entity_declarations(data, text)
@@ -45,16 +77,13 @@ def read_feed(data: bytes, origin: str) -> ReadResult:
     channel = parsed.get("feed", {})
     source = metadata(_plain(channel.get("title"), channel.get("title_detail")))
     language = channel.get("language")
-    result = ReadResult()
+    result = ParsedFeed(source)
     for number, entry in enumerate(parsed.entries, start=1):
+        key = metadata(entry.get("id")) or metadata(entry.get("link"))
         try:
-            result.drafts.append(_article(entry, f"{origin}#{number}", source, language))
+            result.entries.append(FeedEntry(key, _article(entry, f"{origin}#{number}", source, language)))
         except IngestError as error:
-            result.errors.append(f"#{number}: {error}")
-    if not result.drafts:
-        raise IngestError(
-            f"none of the {len(parsed.entries)} entries is a usable article; {result.errors[0]}"
-        )
+            result.entries.append(FeedEntry(key, None, str(error)))
     return result
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from nkreader.store import feed_models  # noqa: F401 - registers the feed tables on Base.metadata
 from nkreader.store.fts import is_fts_table
 from nkreader.store.models import Base
 
