@@ -103,7 +103,8 @@ def _show_event(event, *, quiet: bool) -> None:  # type: ignore[no-untyped-def]
 
 
 def _summary(imported: int, updated: int, skipped: int, failed: int) -> None:
-    click.echo(f"imported {imported}, updated {updated}, skipped {skipped}, failed {failed}")
+    shown = f"updated {updated}, " if updated else ""
+    click.echo(f"imported {imported}, {shown}skipped {skipped}, failed {failed}")
     sys.exit(EXIT_FAILED_ITEMS if failed else 0)
 
 

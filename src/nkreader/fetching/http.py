@@ -52,7 +52,6 @@ __all__ = [
 
 USER_AGENT = f"nkreader/{__version__} (terminal news reader and annotator; python-httpx/{httpx.__version__})"
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
-_CHUNK = 64 * 1024
 
 
 class FetchError(Exception):
@@ -281,7 +280,7 @@ class Fetcher:
         inflater = _Inflater.for_encoding(encoding)
         parts: list[bytes] = []
         size = raw_size = 0
-        for raw in response.iter_raw(_CHUNK):
+        for raw in response.iter_raw():  # as the bytes arrive: the deadline is checked often
             if self.cancel.is_set():
                 raise FetchCancelled()
             if time.monotonic() > deadline:

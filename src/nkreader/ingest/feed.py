@@ -37,12 +37,15 @@ class FeedEntry:
     key: str | None
     draft: ArticleDraft | None
     error: str | None = None
+    link: str | None = None
 
 
 @dataclass(slots=True)
 class ParsedFeed:
     title: str | None
     entries: list[FeedEntry] = field(default_factory=list)
+    malformed: str | None = None
+    """What is wrong with the XML when feedparser had to recover (its entries may be partial)."""
 
 
 def read_feed(data: bytes, origin: str) -> ReadResult:
@@ -78,12 +81,16 @@ def read_feed_entries(data: bytes, origin: str) -> ParsedFeed:
     source = metadata(_plain(channel.get("title"), channel.get("title_detail")))
     language = channel.get("language")
     result = ParsedFeed(source)
+    if parsed.get("bozo"):
+        result.malformed = f"malformed XML: {_describe(parsed.get('bozo_exception'))}"
     for number, entry in enumerate(parsed.entries, start=1):
-        key = metadata(entry.get("id")) or metadata(entry.get("link"))
+        link = metadata(entry.get("link"))
+        key = metadata(entry.get("id")) or link
         try:
-            result.entries.append(FeedEntry(key, _article(entry, f"{origin}#{number}", source, language)))
+            draft = _article(entry, f"{origin}#{number}", source, language)
+            result.entries.append(FeedEntry(key, draft, link=link))
         except IngestError as error:
-            result.entries.append(FeedEntry(key, None, str(error)))
+            result.entries.append(FeedEntry(key, None, str(error), link=link))
     return result
 
 

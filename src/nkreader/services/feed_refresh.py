@@ -42,12 +42,13 @@ from nkreader.fetching.http import (
     host_of,
 )
 from nkreader.ingest import IngestError, read_bytes
-from nkreader.ingest.feed import FeedEntry, read_feed_entries
+from nkreader.ingest.feed import FeedEntry, ParsedFeed, read_feed_entries
 from nkreader.services.importing import ImportEvent, ImportReport, Outcome
 from nkreader.services.library import Library, content_hash
 from nkreader.services.updating import update_article
 from nkreader.store import feeds as store
 from nkreader.store import repository as repo
+from nkreader.store.errors import StoreLocked
 
 __all__ = ["CHUNK", "FEED_ACCEPT", "PAGE_ACCEPT", "FeedResult", "refresh_feeds"]
 
@@ -55,6 +56,9 @@ FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9,
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 CHUNK = 20
 """Entries stored per transaction."""
+_WRITES = threading.Lock()
+"""The workers of a process fetch and parse side by side but write one at a time: SQLite has one
+writer, and threads queueing on its lock would only wait out each other's busy timeouts."""
 
 
 @dataclass(slots=True)
@@ -156,7 +160,8 @@ def _refresh_one(
             parsed = read_feed_entries(as_utf8(page.body, page.charset, "feed"), feed.url)
         except IngestError as error:
             raise FetchError(str(error)) from None
-        work = _plan(library, feed, parsed.entries)
+        _refuse_unusable(feed, parsed)
+        work = _plan(library, feed, parsed.entries, result)
         for start in range(0, len(work), CHUNK):
             chunk = work[start : start + CHUNK]
             if feed.full_text:
@@ -178,6 +183,8 @@ def _refresh_one(
     except RecursionError:
         result.error = "the feed is nested too deeply"
         _record_failure(library, feed, result.error)
+    except StoreLocked as error:
+        result.error = error.message  # another process held the library: this feed waits for next time
     return result
 
 
@@ -188,7 +195,7 @@ def _validators(feed: Feed) -> Validators:
 def _finish(library: Library, result: FeedResult, page: Page) -> None:
     """Nothing to store (304, or every entry seen): note the fetch and its validators."""
     assert result.feed.id is not None
-    with library.database.writing() as session:
+    with _WRITES, library.database.writing() as session:
         if store.feed_by_id(session, result.feed.id) is None:
             result.removed = True
             return
@@ -205,12 +212,29 @@ def _finish(library: Library, result: FeedResult, page: Page) -> None:
 
 def _record_failure(library: Library, feed: Feed, reason: str) -> None:
     assert feed.id is not None
-    with library.database.writing() as session:
+    with _WRITES, library.database.writing() as session:
         store.record_failure(session, feed.id, reason, utcnow())
 
 
-def _plan(library: Library, feed: Feed, entries: Sequence[FeedEntry]) -> list[_Work]:
-    """The entries to store: new ones and changed ones, each once, in the feed's order."""
+def _refuse_unusable(feed: Feed, parsed: ParsedFeed) -> None:
+    """A feed none of whose entries has text (nor a page to fetch it from) fails as a whole."""
+    if any(entry.draft is not None for entry in parsed.entries):
+        return
+    if feed.full_text and any(
+        entry.key and entry.key.startswith(("http://", "https://")) for entry in parsed.entries
+    ):
+        return
+    if parsed.malformed:
+        raise FetchError(parsed.malformed)
+    first = next((entry.error for entry in parsed.entries if entry.error), "no text")
+    raise FetchError(f"none of the {len(parsed.entries)} entries is a usable article; {first}")
+
+
+def _plan(library: Library, feed: Feed, entries: Sequence[FeedEntry], result: FeedResult) -> list[_Work]:
+    """The entries to store: new ones and changed ones, each once, in the feed's order.
+
+    Those seen before, unchanged, are counted as skipped (`result`) and go no further.
+    """
     assert feed.id is not None
     with library.database.reading() as session:
         known = store.entries_of(session, feed.id)
@@ -225,11 +249,13 @@ def _plan(library: Library, feed: Feed, entries: Sequence[FeedEntry]) -> list[_W
         seen.add(key)
         before = known.get(key)
         if before is not None and (before.entry_hash == digest or draft is None):
-            continue  # seen, unchanged (or it still has no text)
+            # seen, unchanged (or it still has no text)
+            title = draft.title if draft is not None else None
+            result.report.events.append(ImportEvent(Outcome.DUPLICATE, key, title, "seen before"))
+            continue
         if draft is not None:
             draft.origin = f"{feed.url}#{key}"
-        link = draft.url if draft is not None else (key if key.startswith(("http://", "https://")) else None)
-        work.append(_Work(key, digest, draft, entry.error, link))
+        work.append(_Work(key, digest, draft, entry.error, entry.link))
     return work
 
 
@@ -275,7 +301,7 @@ def _store_chunk(
     assert feed.id is not None
     now = utcnow()
     events: list[ImportEvent] = []
-    with library.database.writing() as session:
+    with _WRITES, library.database.writing() as session:
         if store.feed_by_id(session, feed.id) is None:
             return None
         # looked up again inside the write transaction: another process may have stored some
