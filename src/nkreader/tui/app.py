@@ -25,6 +25,7 @@ from nkreader.tui.annotation_list import AnnotationList
 from nkreader.tui.browser_screen import AnnotationTable, BrowserScreen
 from nkreader.tui.commands import binding_commands
 from nkreader.tui.dialogs import PromptDialog
+from nkreader.tui.feeds_screen import FeedRefresher, FeedsScreen
 from nkreader.tui.help import HelpGroups, HelpRow, HelpScreen
 from nkreader.tui.help_sections import MORE, SECTIONS, bindings_of, section_of
 from nkreader.tui.keymap import config_path, load_keymap, unknown_ids
@@ -58,6 +59,7 @@ HELP_GROUPS: list[tuple[str, list[type[DOMNode]]]] = [
     ("Annotation browser", [BrowserScreen, AnnotationTable]),
     ("Speakers", [SpeakersScreen]),
     ("Overview", [OverviewScreen]),
+    ("Feeds", [FeedsScreen]),
 ]
 
 
@@ -73,12 +75,23 @@ class NkReaderApp(ModalKeyHold):
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
         Binding("f5", "toggle_dark", "Theme", show=False, id="app.theme", tooltip="Dark or light theme"),
         Binding(
-            "ctrl+k", "speakers", "Speakers", show=False, id="app.speakers",
+            "ctrl+k",
+            "speakers",
+            "Speakers",
+            show=False,
+            id="app.speakers",
             tooltip="Speakers and their aliases: counts, merge, add an alias",
         ),
         Binding(
-            "ctrl+g", "overview", "Overview", show=False, id="app.overview",
+            "ctrl+g",
+            "overview",
+            "Overview",
+            show=False,
+            id="app.overview",
             tooltip="The library in figures: kinds, sources, months, most quoted speakers",
+        ),
+        Binding(
+            "ctrl+e", "feeds", "Feeds", show=False, id="app.feeds", tooltip="Feeds: subscriptions, refresh"
         ),
     ]
 
@@ -97,6 +110,7 @@ class NkReaderApp(ModalKeyHold):
         self.preferences: Preferences = load_preferences()
         self._preferences_warned = False
         self.theme = self.preferences.theme
+        self.feed_refresher = FeedRefresher(self, library)
 
     def get_default_screen(self) -> Screen:
         return MainScreen(self.library)
@@ -148,6 +162,7 @@ class NkReaderApp(ModalKeyHold):
             "browser": [AnnotationTable, BrowserScreen, NkReaderApp],
             "speakers": [SpeakersScreen, NkReaderApp],
             "overview": [OverviewScreen, NkReaderApp],
+            "feeds": [FeedsScreen, NkReaderApp],
         }
         found: dict[tuple[str, ...], str] = {}
         for owners in scopes.values():
@@ -182,7 +197,9 @@ class NkReaderApp(ModalKeyHold):
                 seen.add(binding.id or "")
                 description = binding.tooltip or binding.description or binding.action
                 section = section_of(binding.id) if binding.id else MORE
-                rows_by_section.setdefault(section, []).append((self.keys_of(binding), description, binding.id or ""))
+                rows_by_section.setdefault(section, []).append(
+                    (self.keys_of(binding), description, binding.id or "")
+                )
         order = [title for title, _ in SECTIONS] + [MORE]
         return [(title, rows_by_section[title]) for title in order if rows_by_section.get(title)]
 
@@ -212,6 +229,9 @@ class NkReaderApp(ModalKeyHold):
             yield SystemCommand(
                 "Import the sample articles", "Bundled fictional articles", self.action_import_samples
             )
+        yield SystemCommand(
+            "Refresh all feeds", "Fetch new articles from every subscription", self.action_refresh_feeds
+        )
         owners: list[DOMNode] = [self, screen, screen.reader, screen.query_one(ReaderPane)]
         owners.extend(screen.query(LibraryPane))
         yield from binding_commands(self, owners, self.keys_of)
@@ -259,6 +279,25 @@ class NkReaderApp(ModalKeyHold):
         if action in ("speakers", "overview"):
             return isinstance(self.screen, MainScreen)  # not over a dialog or another screen
         return super().check_action(action, parameters)
+
+    def action_feeds(self) -> None:
+        if isinstance(self.screen, FeedsScreen):
+            self.screen.dismiss(None)
+            return
+        self.push_screen(FeedsScreen(self.library, self.feed_refresher))
+
+    def action_refresh_feeds(self) -> None:
+        from nkreader.services.feeds import Subscriptions
+
+        try:
+            feeds = Subscriptions(self.library).feeds()
+        except StoreError as exc:
+            self.notify(safe_text(exc.message), severity="error", markup=False)
+            return
+        self.feed_refresher.start(feeds)
+
+    def on_unmount(self) -> None:
+        self.feed_refresher.stop()  # a refresh under way stops between requests; stored articles are whole
 
     def action_speakers(self) -> None:
         self.push_screen(SpeakersScreen(self.library))

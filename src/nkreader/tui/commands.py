@@ -55,6 +55,9 @@ PALETTE_TITLES: dict[str, str] = {
     "pane.next": "Next pane",
     "pane.previous": "Previous pane",
     "library.filter": "Filter the library",
+    "library.unread_only": "Show only unread articles, or all",
+    "library.toggle_read": "Mark the highlighted article read or unread",
+    "app.feeds": "Feeds: subscriptions, refresh, unread counts",
 }
 """Palette title per binding id; a binding not listed here is not offered in the palette."""
 

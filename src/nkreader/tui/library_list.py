@@ -97,6 +97,7 @@ class LibraryList(ScrollView, can_focus=True):
         "library--count",
         "library--count-zero",
         "library--empty",
+        "library--unread",
     }
     """
     | Class | Description |
@@ -108,6 +109,7 @@ class LibraryList(ScrollView, can_focus=True):
     | `library--count` | A non-zero annotation count. |
     | `library--count-zero` | A zero count (dimmed, so the eye finds the annotated articles). |
     | `library--empty` | The "no match" line shown when the filter hides every row. |
+    | `library--unread` | The dot before an unread article (new from a feed, not opened yet). |
     """
 
     DEFAULT_CSS = """
@@ -134,6 +136,7 @@ class LibraryList(ScrollView, can_focus=True):
         & > .library--count { color: $foreground; }
         & > .library--count-zero { color: $text-disabled; }
         & > .library--empty { color: $text-muted; text-style: italic; }
+        & > .library--unread { color: $accent; text-style: bold; }
     }
     """
 
@@ -168,6 +171,8 @@ class LibraryList(ScrollView, can_focus=True):
         self._keys: list[str] | None = None  # fold(title) + "\n" + fold(source), built lazily
         self._rows: list[ArticleSummary] = []  # what is shown: self._all filtered
         self._query = ""
+        self._unread: set[int] = set()  # articles not opened yet (feeds): a dot and a bold title
+        self._unread_only = False
         self._cursor = -1  # index into self._rows; -1 when empty
         self._last_posted: int | None = None
         self._source_width = 0
@@ -202,6 +207,42 @@ class LibraryList(ScrollView, can_focus=True):
     @property
     def filter_text(self) -> str:
         return self._query
+
+    @property
+    def unread_only(self) -> bool:
+        return self._unread_only
+
+    @property
+    def filtering(self) -> bool:
+        """Whether some rows may be hidden (a filter text, or unread only)."""
+        return bool(self._query) or self._unread_only
+
+    def is_unread(self, article_id: int) -> bool:
+        return article_id in self._unread
+
+    def set_unread(self, article_ids: set[int]) -> None:
+        """Which articles are unread; with `unread_only`, a row read meanwhile stays until refiltered."""
+        if article_ids == self._unread:
+            return
+        self._unread = set(article_ids)
+        self._strips.clear()
+        if self._unread_only:
+            self._apply_filter(self.highlighted_id, notify=False)
+        else:
+            self.refresh()
+
+    def mark(self, article_id: int, *, unread: bool) -> None:
+        """One article read or unread (it stays shown under `unread_only` until the filter changes)."""
+        (self._unread.add if unread else self._unread.discard)(article_id)
+        self._strips.clear()
+        position = self._position_of(article_id)
+        if position is not None:
+            self.refresh_line(position)
+
+    def set_unread_only(self, only: bool) -> None:
+        if only != self._unread_only:
+            self._unread_only = only
+            self._apply_filter(self.highlighted_id)
 
     def set_articles(self, rows: list[ArticleSummary]) -> None:
         """Replace every row, keeping the highlight on the same article when it is still there.
@@ -253,6 +294,7 @@ class LibraryList(ScrollView, can_focus=True):
         position = self._position_of(article_id)
         if position is None:
             self._query = ""
+            self._unread_only = self._unread_only and article_id in self._unread
             self._apply_filter(article_id, notify=False)
             position = self._position_of(article_id)
         if position is not None:
@@ -279,7 +321,7 @@ class LibraryList(ScrollView, can_focus=True):
         return self._keys
 
     def _position_of(self, article_id: int) -> int | None:
-        if not self._query:
+        if not self.filtering:
             return self._index_by_id.get(article_id)
         for i, row in enumerate(self._rows):
             if row.id == article_id:
@@ -295,8 +337,10 @@ class LibraryList(ScrollView, can_focus=True):
 
     def _apply_filter(self, keep: int | None, *, narrowing: bool = False, notify: bool = True) -> None:
         query = self._query
-        if not query:
+        if not query and not self._unread_only:
             self._rows = self._all
+        elif not query:
+            self._rows = [row for row in self._all if row.id in self._unread]
         else:
             keys = self._ensure_keys()
             if narrowing:  # the query only grew: search within what is shown
@@ -304,6 +348,8 @@ class LibraryList(ScrollView, can_focus=True):
                 self._rows = [row for row in self._rows if query in keys[index[row.id]]]
             else:
                 self._rows = [row for row, key in zip(self._all, keys, strict=True) if query in key]
+            if self._unread_only:
+                self._rows = [row for row in self._rows if row.id in self._unread]
         position = self._position_of(keep) if keep is not None else None
         self._cursor = position if position is not None else (0 if self._rows else -1)
         self.virtual_size = Size(self.scrollable_content_region.width, len(self._rows))
@@ -474,9 +520,10 @@ class LibraryList(ScrollView, can_focus=True):
             count_style = line + component("library--count")
             zero_style = line + component("library--count-zero")
 
-        segments = [Segment(" ", line)]
+        unread = row.id in self._unread
+        segments = [Segment("•", line + component("library--unread")) if unread else Segment(" ", line)]
         title, used = fit(" ".join(safe_text(row.title).split()), title_w)
-        segments.append(Segment(title + " " * (title_w - used), line))
+        segments.append(Segment(title + " " * (title_w - used), line + Style(bold=True) if unread else line))
         if source_w:
             source, used = fit(" ".join(safe_text(row.source or "").split()), source_w)
             segments.append(Segment("  ", line))
@@ -558,7 +605,29 @@ class LibraryPane(Vertical):
             tooltip="Filter articles by title or source",
         ),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="library.clear_filter"),
+        Binding(
+            "U",
+            "unread_only",
+            "Unread",
+            id="library.unread_only",
+            tooltip="Show only unread articles, or all",
+        ),
+        Binding(
+            "M",
+            "toggle_read",
+            "Read/unread",
+            show=False,
+            id="library.toggle_read",
+            tooltip="Mark the highlighted article read or unread",
+        ),
     ]
+
+    class ToggleRead(Message):
+        """The user asked to flip the highlighted article between read and unread (the screen stores it)."""
+
+        def __init__(self, article_id: int) -> None:
+            super().__init__()
+            self.article_id = article_id
 
     DEFAULT_CSS = """
     LibraryPane {
@@ -619,7 +688,7 @@ class LibraryPane(Vertical):
 
     def highlight(self, article_id: int) -> bool:
         """Highlight an article, clearing the filter if it hides it. False if the id is unknown."""
-        hidden = self.library_list.filter_text and article_id not in self.library_list.visible_ids
+        hidden = self.library_list.filtering and article_id not in self.library_list.visible_ids
         found = self.library_list.highlight(article_id)
         if found and hidden:
             with self.filter_input.prevent(Input.Changed):
@@ -629,6 +698,24 @@ class LibraryPane(Vertical):
 
     def focus_list(self) -> None:
         self.library_list.focus()
+
+    def set_unread(self, article_ids: set[int]) -> None:
+        self.library_list.set_unread(article_ids)
+        self._update_count()
+
+    def mark(self, article_id: int, *, unread: bool) -> None:
+        self.library_list.mark(article_id, unread=unread)
+
+    def action_unread_only(self) -> None:
+        self.library_list.set_unread_only(not self.library_list.unread_only)
+        self._update_count()
+        if self.library_list.unread_only and not self.library_list.row_count:
+            self.notify("No unread articles.", timeout=3)
+
+    def action_toggle_read(self) -> None:
+        article_id = self.highlighted_id
+        if article_id is not None:
+            self.post_message(self.ToggleRead(article_id))
 
     # --------------------------------------------------------------- actions
     def action_focus_filter(self) -> None:
@@ -665,7 +752,9 @@ class LibraryPane(Vertical):
 
     def _update_count(self) -> None:
         shown, total = self.library_list.row_count, self.library_list.total_count
-        text = f"{shown:,}/{total:,}" if self.library_list.filter_text else (f"{total:,}" if total else "")
+        text = f"{shown:,}/{total:,}" if self.library_list.filtering else (f"{total:,}" if total else "")
+        if self.library_list.unread_only:
+            text = f"unread {text}"
         if text != self._count_text:
             # A relayout is needed only when the label's width changes (saves ~2 ms per keystroke).
             layout = len(text) != len(self._count_text)

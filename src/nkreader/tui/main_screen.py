@@ -9,6 +9,7 @@ store refuses, the screen shows the error and stays as it was.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 from typing import ClassVar
 
@@ -21,6 +22,7 @@ from textual.widgets import Input, Static
 
 from nkreader.domain import Annotation, Article, ArticleSummary, LinkView
 from nkreader.services import StoreError
+from nkreader.services.feeds import ReadState
 from nkreader.services.library import InvalidSpan, Library
 from nkreader.tui.annotation_list import AnnotationList
 from nkreader.tui.app_footer import AppFooter
@@ -65,6 +67,7 @@ class MainScreen(StoreSync, MarkBounds):
         super().__init__()
         self.library = library
         self.session = ArticleSession(library)
+        self.read_state = ReadState(library)
         self.history = self.session.history
 
     # ------------------------------------------------------------------ the session, as tests and the app see it
@@ -147,6 +150,8 @@ class MainScreen(StoreSync, MarkBounds):
     def _show_library(self, rows: list[ArticleSummary], keep: int | None) -> None:
         pane = self.query_one(LibraryPane)
         pane.set_articles(rows)
+        with contextlib.suppress(StoreError):  # the marks wait for the next refresh; the rows matter
+            pane.set_unread(self.read_state.unread_ids())
         self.set_class(not rows, "-empty")
         title = self.query_one("#library-title", Static)
         title.update(Text(f"Library · {len(rows)} article{'s' if len(rows) != 1 else ''}"))
@@ -170,6 +175,7 @@ class MainScreen(StoreSync, MarkBounds):
         remember = getattr(self.app, "remember", None)
         if remember is not None:
             remember(last_article_id=article_id)
+        self._mark_read(article_id)
         self.query_one(ArticleHeader).show_article(article)
         self.reader.load(
             self.session.body, self.session.highlights(), cursor=position if cursor is None else cursor
@@ -180,6 +186,30 @@ class MainScreen(StoreSync, MarkBounds):
         # A long article is ~100k live objects; frozen, they no longer make every full
         # garbage collection (an 80 ms pause) scan them while the user reads.
         self.call_after_refresh(gc.freeze)
+
+    def _mark_read(self, article_id: int) -> None:
+        """Opening an article reads it: its unread mark goes (in the store, then in the list)."""
+        pane = self.query_one(LibraryPane)
+        if not pane.library_list.is_unread(article_id):
+            return
+        try:
+            self.read_state.mark_read([article_id])
+        except StoreError as exc:
+            self.notify(safe_text(exc.message), severity="error", markup=False)
+            return
+        self._note_own_change()
+        pane.mark(article_id, unread=False)
+
+    @on(LibraryPane.ToggleRead)
+    def _toggle_read(self, event: LibraryPane.ToggleRead) -> None:
+        try:
+            unread = self.read_state.toggle(event.article_id)
+        except StoreError as exc:
+            self.notify(safe_text(exc.message), severity="error", markup=False)
+            return
+        self._note_own_change()
+        self.query_one(LibraryPane).mark(event.article_id, unread=unread)
+        self.notify("Marked unread" if unread else "Marked read", timeout=2)
 
     def _save_position(self) -> None:
         """Save the cursor (every 5 s, when it moved). The save is the app's own write: it must
