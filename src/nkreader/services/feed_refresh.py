@@ -9,7 +9,7 @@ For one feed:
    annotations re-anchored). A new one becomes an article, unread, that remembers its feed.
    With `full_text`, a new or changed entry's linked page is fetched and extracted like a saved
    `.html` file; if that fails, the feed's own text is kept and the reason reported.
-3. Entries are stored `CHUNK` at a time, each chunk one transaction: every article is whole or
+3. Entries are stored `CHUNK` (`FULL_TEXT_CHUNK`) at a time, each chunk one transaction: every article is whole or
    absent, and its `feed_entries` row is written with it, so a kill at any moment leaves only
    whole articles that the next fetch knows it has. The feed's validators and "last fetch" are
    written with the last chunk only: after an interruption the next fetch gets the whole feed
@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from nkreader.domain import ArticleDraft, utcnow
-from nkreader.domain_feeds import Feed
+from nkreader.domain_feeds import Feed, KnownEntry
 from nkreader.fetching.charset import as_utf8
 from nkreader.fetching.http import (
     FetchCancelled,
@@ -50,12 +50,14 @@ from nkreader.store import feeds as store
 from nkreader.store import repository as repo
 from nkreader.store.errors import StoreLocked
 
-__all__ = ["CHUNK", "FEED_ACCEPT", "PAGE_ACCEPT", "FeedResult", "refresh_feeds"]
+__all__ = ["CHUNK", "FEED_ACCEPT", "FULL_TEXT_CHUNK", "PAGE_ACCEPT", "FeedResult", "refresh_feeds"]
 
 FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
-CHUNK = 20
-"""Entries stored per transaction."""
+CHUNK = 200
+"""Entries stored per transaction (one disk sync for a whole ordinary feed), like `import`'s batches."""
+FULL_TEXT_CHUNK = 20
+"""...and for `--full-text` feeds, whose pages take a request each: what was fetched is kept often."""
 _WRITES = threading.Lock()
 """The workers of a process fetch and parse side by side but write one at a time: SQLite has one
 writer, and threads queueing on its lock would only wait out each other's busy timeouts."""
@@ -162,11 +164,12 @@ def _refresh_one(
             raise FetchError(str(error)) from None
         _refuse_unusable(feed, parsed)
         work = _plan(library, feed, parsed.entries, result)
-        for start in range(0, len(work), CHUNK):
-            chunk = work[start : start + CHUNK]
+        size = FULL_TEXT_CHUNK if feed.full_text else CHUNK
+        for start in range(0, len(work), size):
+            chunk = work[start : start + size]
             if feed.full_text:
                 _fetch_full_text(fetcher, chunk, result)
-            last = start + CHUNK >= len(work)
+            last = start + size >= len(work)
             events = _store_chunk(library, feed, chunk, result, page if last else None)
             if events is None:
                 result.removed = True
@@ -296,22 +299,18 @@ def _store_chunk(
 ) -> list[ImportEvent] | None:
     """One transaction: the chunk's articles and entries (and, on the last, the feed's state).
 
-    Returns the events, or None when the feed is gone (removed while being refreshed).
+    New articles are looked up and inserted for the whole chunk at once (as `import` does its
+    batches). Returns the events, or None when the feed is gone (removed while being refreshed).
     """
     assert feed.id is not None
     now = utcnow()
-    events: list[ImportEvent] = []
     with _WRITES, library.database.writing() as session:
         if store.feed_by_id(session, feed.id) is None:
             return None
         # looked up again inside the write transaction: another process may have stored some
         known = store.entries_of(session, feed.id, [item.key for item in chunk])
-        unread: list[int] = []
-        for item in chunk:
-            event = _store_item(session, feed, item, known.get(item.key), now)
-            events.append(event)
-            if event.outcome in (Outcome.IMPORTED, Outcome.UPDATED) and event.article_id is not None:
-                unread.append(event.article_id)
+        events = _store_items(session, feed, chunk, known, now)
+        unread = [e.article_id for e in events if e.outcome in _UNREAD and e.article_id is not None]
         store.mark_unread(session, unread, now)
         if page is not None:
             store.record_success(
@@ -326,38 +325,98 @@ def _store_chunk(
     return events
 
 
-def _store_item(session: Any, feed: Feed, item: _Work, before: Any, now: Any) -> ImportEvent:
+_UNREAD = (Outcome.IMPORTED, Outcome.UPDATED)
+
+
+def _store_items(
+    session: Any, feed: Feed, chunk: list[_Work], known: dict[str, KnownEntry], now: Any
+) -> list[ImportEvent]:
     assert feed.id is not None
-    origin = item.link or f"{feed.url}#{item.key}"
-    draft = item.draft
-    if draft is None:
-        if before is None:
-            store.add_entry(session, feed.id, item.key, item.entry_hash, None, now)
-        return ImportEvent(Outcome.FAILED, origin, reason=item.error or "no content or summary text")
-    digest = content_hash(draft.body)
-    note = f" ({item.error})" if item.error else ""
-    if before is not None:
-        if before.entry_hash == item.entry_hash:
-            return ImportEvent(Outcome.DUPLICATE, origin, draft.title, "seen before")
-        return _changed(session, feed, item, before.article_id, digest, origin, note)
-    existing_id = repo.find_article_id_by_hash(session, digest)
-    if existing_id is not None:
-        store.add_entry(session, feed.id, item.key, item.entry_hash, existing_id, now)
-        return ImportEvent(
-            Outcome.DUPLICATE, origin, draft.title, f"already in the library (article {existing_id})"
+    fresh = [item for item in chunk if item.draft is not None and item.key not in known]
+    digests = {item.key: content_hash(item.draft.body) for item in fresh if item.draft is not None}
+    stored_ids = store.article_ids_by_hash(session, list(digests.values()))
+    same = repo.articles_by_url_or_origin(
+        session,
+        [i.draft.url for i in fresh if i.draft is not None and i.draft.url],
+        [i.draft.origin for i in fresh if i.draft is not None and i.draft.origin],
+    )
+    by_url = {a.url: a.id for a in same if a.url}
+    by_origin = {a.origin: a.id for a in same if a.origin}
+    events: list[ImportEvent] = []
+    entries: list[tuple[_Work, int | None, int | None]] = []  # (item, article id, or pending index)
+    pending: list[tuple[ArticleDraft, str]] = []
+    pending_of: dict[str, int] = {}  # digest, url or origin -> index in pending
+    waiting: list[tuple[int, int]] = []  # (event index, pending index) of the articles inserted below
+    for item in chunk:
+        origin = item.link or f"{feed.url}#{item.key}"
+        draft = item.draft
+        before = known.get(item.key)
+        if draft is None:
+            if before is None:
+                entries.append((item, None, None))
+            events.append(
+                ImportEvent(Outcome.FAILED, origin, reason=item.error or "no content or summary text")
+            )
+            continue
+        if before is not None:
+            if before.entry_hash == item.entry_hash:
+                events.append(ImportEvent(Outcome.DUPLICATE, origin, draft.title, "seen before"))
+            else:
+                note = f" ({item.error})" if item.error else ""
+                digest = content_hash(draft.body)
+                events.append(_changed(session, feed, item, before.article_id, digest, origin, note))
+            continue
+        digest = digests[item.key]
+        keys = [digest, *(k for k in (draft.url, draft.origin) if k)]
+        existing = stored_ids.get(digest)
+        if existing is not None:
+            entries.append((item, existing, None))
+            events.append(
+                ImportEvent(
+                    Outcome.DUPLICATE, origin, draft.title, f"already in the library (article {existing})"
+                )
+            )
+            continue
+        twin = next((pending_of[k] for k in keys if k in pending_of), None)
+        if twin is not None:
+            entries.append((item, None, twin))
+            events.append(
+                ImportEvent(Outcome.DUPLICATE, origin, draft.title, "another entry of the feed has it")
+            )
+            continue
+        same_id = (by_url.get(draft.url) if draft.url else None) or (
+            by_origin.get(draft.origin) if draft.origin else None
         )
-    same_url = repo.find_article_by_url_or_origin(session, draft.url, draft.origin)
-    if same_url is not None:
-        store.add_entry(session, feed.id, item.key, item.entry_hash, same_url.id, now)
-        return ImportEvent(
-            Outcome.CHANGED,
-            origin,
-            draft.title,
-            f"article {same_url.id} has this URL with another text; it is kept as it is",
-        )
-    article = repo.add_article(session, draft, digest, imported_at=now)
-    store.add_entry(session, feed.id, item.key, item.entry_hash, article.id, now)
-    return ImportEvent(Outcome.IMPORTED, origin, draft.title, item.error, article_id=article.id)
+        if same_id is not None:
+            entries.append((item, same_id, None))
+            events.append(
+                ImportEvent(
+                    Outcome.CHANGED,
+                    origin,
+                    draft.title,
+                    f"article {same_id} has this URL with another text; it is kept as it is",
+                )
+            )
+            continue
+        for key in keys:
+            pending_of.setdefault(key, len(pending))
+        entries.append((item, None, len(pending)))
+        waiting.append((len(events), len(pending)))
+        events.append(ImportEvent(Outcome.IMPORTED, origin, draft.title, item.error))
+        pending.append((draft, digest))
+    ids = repo.add_articles(session, pending)
+    for event_index, index in waiting:
+        events[event_index].article_id = ids[index]
+    store.add_entries(
+        session,
+        feed.id,
+        [
+            (item.key, item.entry_hash, article if index is None else ids[index])
+            for item, article, index in entries
+        ],
+        now,
+    )
+    return events
 
 
 def _changed(

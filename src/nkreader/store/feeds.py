@@ -17,10 +17,12 @@ from nkreader.store.feed_models import FeedEntryRow, FeedRow, UnreadRow
 from nkreader.store.models import ArticleRow
 
 __all__ = [
+    "add_entries",
     "add_entry",
     "add_feed",
     "article_exists",
     "article_feed_names",
+    "article_ids_by_hash",
     "entries_of",
     "feed_by_id",
     "find_feed",
@@ -133,6 +135,40 @@ def add_entry(
             feed_id=feed_id, entry_key=key, entry_hash=entry_hash, article_id=article_id, seen_at=now
         )
     )
+
+
+def add_entries(
+    session: Session, feed_id: int, rows: Sequence[tuple[str, str, int | None]], now: datetime
+) -> None:
+    """Many entries at once: (key, entry hash, article id or None)."""
+    if rows:
+        session.execute(
+            insert(FeedEntryRow),
+            [
+                {
+                    "feed_id": feed_id,
+                    "entry_key": key,
+                    "entry_hash": digest,
+                    "article_id": article,
+                    "seen_at": now,
+                }
+                for key, digest, article in rows
+            ],
+        )
+
+
+def article_ids_by_hash(session: Session, digests: Sequence[str]) -> dict[str, int]:
+    """The (first) article holding each of these texts, by content hash."""
+    found: dict[str, int] = {}
+    wanted = list(dict.fromkeys(digests))
+    for offset in range(0, len(wanted), 500):
+        query = (
+            select(ArticleRow.content_hash, ArticleRow.id)
+            .where(ArticleRow.content_hash.in_(wanted[offset : offset + 500]))
+            .order_by(ArticleRow.id.desc())
+        )
+        found.update(session.execute(query).all())
+    return found
 
 
 def update_entry(session: Session, feed_id: int, key: str, entry_hash: str, article_id: int | None) -> None:

@@ -158,6 +158,8 @@ class FeedsScreen(Screen[None]):
         Binding(
             "enter", "open", "Articles", id="feeds.open", tooltip="Show the feed's newest unread article"
         ),
+        Binding("j", "move(1)", "Down", show=False, id="feeds.down", tooltip="Next feed"),
+        Binding("k", "move(-1)", "Up", show=False, id="feeds.up", tooltip="Previous feed"),
     ]
     """
     | Key(s) | Description |
@@ -168,6 +170,7 @@ class FeedsScreen(Screen[None]):
     | a | Add a feed (its URL), then fetch it. |
     | d, delete | Remove the highlighted feed; its articles stay in the library. |
     | enter | Back to the library, on the feed's newest unread article. |
+    | j / k (and the arrows) | Next / previous feed. |
     """
 
     DEFAULT_CSS = """
@@ -290,6 +293,11 @@ class FeedsScreen(Screen[None]):
         return self.listings[row].feed if self.listings and 0 <= row < len(self.listings) else None
 
     # ------------------------------------------------------------------ actions
+
+    def action_move(self, step: int) -> None:
+        if self.listings:
+            row = max(0, min(len(self.listings) - 1, self.table.cursor_row + step))
+            self.table.move_cursor(row=row, animate=False)
 
     def action_refresh(self) -> None:
         feed = self.highlighted()
