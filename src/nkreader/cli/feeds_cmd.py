@@ -216,12 +216,14 @@ def feed_fetch_command(
     Last-Modified). A failing feed gets one line and the others go on; its error is kept for
     `feed list`. Exit status 0 when nothing failed, 1 otherwise.
     """
+    from nkreader.domain_feeds import Feed
     from nkreader.services.feed_refresh import FeedResult, refresh_feeds
     from nkreader.services.feeds import FeedProblem, Subscriptions
 
     library = open_library(ctx)
     subscriptions = Subscriptions(library)
-    chosen, failed = [], 0
+    chosen: list[Feed] = []
+    failed = 0
     if feeds:
         for given in feeds:
             try:

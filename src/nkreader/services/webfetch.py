@@ -78,8 +78,8 @@ def fetch_pages(
             except (FetchError, IngestError) as error:
                 record(ImportEvent(Outcome.FAILED, url, reason=str(error)))
                 continue
-            for error in result.errors:
-                record(ImportEvent(Outcome.FAILED, url, reason=error))
+            for reason in result.errors:
+                record(ImportEvent(Outcome.FAILED, url, reason=reason))
             for draft in result.drafts:
                 draft.url = draft.url or page.url
                 if fmt == "html":

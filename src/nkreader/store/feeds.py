@@ -243,7 +243,7 @@ def article_feed_names(session: Session, article_ids: Sequence[int] | None = Non
     )
     if article_ids is not None:
         query = query.where(FeedEntryRow.article_id.in_(list(article_ids)))
-    return {article_id: name for article_id, name in session.execute(query)}
+    return {article_id: name for article_id, name in session.execute(query) if article_id is not None}
 
 
 def article_exists(session: Session, article_id: int) -> bool:
