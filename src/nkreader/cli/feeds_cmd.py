@@ -16,7 +16,6 @@ import click
 
 from nkreader.cli.base import EXIT_FAILED_ITEMS, db_option, fail, friendly_errors, main, open_library
 from nkreader.cli.output import printable
-from nkreader.ingest import DEFAULT_MAX_BYTES
 
 __all__ = ["feed_group", "fetch_command"]
 
@@ -27,7 +26,7 @@ def _limit_options(function):  # type: ignore[no-untyped-def]
         click.option(
             "--max-size",
             type=click.FloatRange(min=0.001),
-            default=DEFAULT_MAX_BYTES / (1024 * 1024),
+            default=20.0,  # the import size limit (nkreader.ingest.DEFAULT_MAX_BYTES)
             show_default=True,
             help="Refuse responses larger than this many megabytes (decompressed).",
         ),
