@@ -127,7 +127,9 @@ def feed_add_command(
     from nkreader.services.feeds import FeedProblem, Subscriptions
 
     try:
-        feed = Subscriptions(open_library(ctx)).add(url, name=name, tags=tags, full_text=full_text)
+        feed = Subscriptions(open_library(ctx, create=True)).add(
+            url, name=name, tags=tags, full_text=full_text
+        )
     except FeedProblem as error:
         fail(f"cannot add {url}: {error}", EXIT_FAILED_ITEMS)
         return
@@ -275,7 +277,7 @@ def feed_import_opml_command(ctx: click.Context, file: Path) -> None:
     from nkreader.services.feeds import FeedProblem, Subscriptions
 
     try:
-        report = Subscriptions(open_library(ctx)).import_opml(file)
+        report = Subscriptions(open_library(ctx, create=True)).import_opml(file)
     except FeedProblem as error:
         fail(str(error), EXIT_FAILED_ITEMS)
         return
@@ -351,7 +353,7 @@ def fetch_command(
     from nkreader.services.importing import Outcome
     from nkreader.services.webfetch import fetch_pages
 
-    library = open_library(ctx)
+    library = open_library(ctx, create=True)
 
     def show(event) -> None:  # type: ignore[no-untyped-def]
         _show_event(event, quiet=quiet)
