@@ -46,8 +46,9 @@ from nkreader.ingest.feed import FeedEntry, ParsedFeed, read_feed_entries
 from nkreader.services.importing import ImportEvent, ImportReport, Outcome
 from nkreader.services.library import Library, content_hash
 from nkreader.services.updating import update_article
+from nkreader.store import articles as stored_articles
+from nkreader.store import bulk
 from nkreader.store import feeds as store
-from nkreader.store import repository as repo
 from nkreader.store.errors import StoreLocked
 
 __all__ = ["CHUNK", "FEED_ACCEPT", "FULL_TEXT_CHUNK", "PAGE_ACCEPT", "FeedResult", "refresh_feeds"]
@@ -335,7 +336,7 @@ def _store_items(
     fresh = [item for item in chunk if item.draft is not None and item.key not in known]
     digests = {item.key: content_hash(item.draft.body) for item in fresh if item.draft is not None}
     stored_ids = store.article_ids_by_hash(session, list(digests.values()))
-    same = repo.articles_by_url_or_origin(
+    same = bulk.articles_by_url_or_origin(
         session,
         [i.draft.url for i in fresh if i.draft is not None and i.draft.url],
         [i.draft.origin for i in fresh if i.draft is not None and i.draft.origin],
@@ -404,7 +405,7 @@ def _store_items(
         waiting.append((len(events), len(pending)))
         events.append(ImportEvent(Outcome.IMPORTED, origin, draft.title, item.error))
         pending.append((draft, digest))
-    ids = repo.add_articles(session, pending)
+    ids = bulk.add_articles(session, pending)
     for event_index, index in waiting:
         events[event_index].article_id = ids[index]
     store.add_entries(
@@ -427,10 +428,10 @@ def _changed(
     store.update_entry(session, feed.id, item.key, item.entry_hash, article_id)
     if article_id is None or not store.article_exists(session, article_id):
         return ImportEvent(Outcome.DUPLICATE, origin, item.draft.title, "changed, but its article is gone")
-    existing = repo.get_article(session, article_id)
+    existing = stored_articles.get_article(session, article_id)
     if existing.content_hash == digest:
         return ImportEvent(Outcome.DUPLICATE, origin, item.draft.title, "same text as before")
-    other = repo.find_article_id_by_hash(session, digest)
+    other = stored_articles.find_article_id_by_hash(session, digest)
     if other is not None and other != article_id:
         return ImportEvent(Outcome.DUPLICATE, origin, item.draft.title, f"new text is article {other}'s")
     update = update_article(session, existing, item.draft, digest)

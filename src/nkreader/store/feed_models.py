@@ -1,4 +1,4 @@
-"""Tables of subscriptions (migration 0006): feeds, the entries seen in them, unread articles.
+"""Tables of subscriptions (migration 0007): feeds, the entries seen in them, unread articles.
 
 - `feeds`: one row per subscription, with what the next fetch sends back (ETag, Last-Modified)
   and how the last one went (when, how many new articles, the error if it failed).

@@ -4,8 +4,8 @@ Frozen table definitions (plain SQLAlchemy types, nothing from live nkreader cod
 revision creates never changes. Times are stored like every other time in the library, as naive
 UTC DATETIME values.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-01
 """
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
