@@ -12,13 +12,14 @@ from textual import events
 from textual.widgets import Input
 from textual.widgets._footer import FooterKey
 
-from nkreader.domain import Kind
+from nkreader.domain import Kind, LinkType
 from nkreader.services.exporting import native_document
 from nkreader.services.importing import import_paths
 from nkreader.services.library import Library
+from nkreader.services.links import link, links_of
 from nkreader.tui.annotation_list import AnnotationList
 from nkreader.tui.app import create_app
-from nkreader.tui.dialogs import DialogScreen, TagsDialog
+from nkreader.tui.dialogs import DialogScreen, NoteDialog, TagsDialog
 from nkreader.tui.reader import ReaderView
 
 ONE_SENTENCE = "Kim Jong Un visited the farm at Sinpo."
@@ -254,3 +255,72 @@ async def test_the_command_palette_shows_remapped_keys(library: Library, tmp_pat
         await pilot.pause()
         await pilot.pause()
         assert isinstance(app.screen, TagsDialog)
+
+
+async def test_two_windows_a_note_in_one_and_a_tag_in_the_other_keep_both(
+    db_path: Path, tmp_path: Path
+) -> None:
+    """Case 4: window B opens the note dialog, window A adds a tag, B saves its note: both are kept
+    and B is told what happened."""
+    library = Library.open(str(db_path))
+    import_paths(library, [article_file(tmp_path)])
+    mark = library.annotate(1, Kind.CLAIM, 0, len(ONE_SENTENCE))
+    window_a = Library.open(str(db_path))  # another window: its own connections
+    app = create_app(library, keymap_path=tmp_path / "config.toml")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_article(pilot)  # the cursor is on the mark
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteDialog)
+        await pilot.press(*"needs a second source")
+        [seen_by_a] = window_a.annotations(1)
+        window_a.edit(seen_by_a, tags=["from-window-a"])
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        told = notifications(app)
+        shown = pilot.app.screen.query_one(AnnotationList).options
+    [stored_mark] = window_a.annotations(1)
+    assert stored_mark.uuid == mark.uuid
+    assert stored_mark.note == "needs a second source"
+    assert stored_mark.tags == ["from-window-a"]
+    assert any("tags changed in another window; your note was saved" in n for n in told)
+    assert any("#from-window-a" in str(option.prompt) for option in shown)  # B shows A's tag too
+    window_a.close()
+    library.close()
+
+
+async def test_undo_brings_back_a_deleted_marks_links_and_a_removed_link(
+    library: Library, tmp_path: Path
+) -> None:
+    """Case 6: `x` on a linked mark then `u` brings the mark back with its link; `x` on a link row
+    removes the link and `u` makes it again."""
+    import_paths(library, [article_file(tmp_path)])
+    first = library.annotate(1, Kind.CLAIM, 0, len(ONE_SENTENCE))
+    start = BODY.index("The ministry")
+    second = library.annotate(1, Kind.CLAIM, start, start + len("The ministry announced new grain quotas."))
+    made = link(library, first.uuid, second.uuid, LinkType.CORROBORATES)
+    app = create_app(library, keymap_path=tmp_path / "config.toml")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_article(pilot)  # the cursor is on the first mark
+        await pilot.press("x")
+        await pilot.pause()
+        assert [a.uuid for a in library.annotations(1)] == [second.uuid]
+        assert links_of(library, second.uuid) == []
+        await pilot.press("u")
+        await pilot.pause()
+        assert {a.uuid for a in library.annotations(1)} == {first.uuid, second.uuid}
+        assert [v.link.uuid for v in links_of(library, first.uuid)] == [made.uuid]
+
+        main = app.screen
+        annotations = main.query_one(AnnotationList)
+        annotations.focus()
+        await pilot.pause()
+        rows = [str(o.prompt) for o in annotations.options]
+        annotations.highlighted = next(i for i, p in enumerate(rows) if "corroborates" in p)
+        await pilot.press("x")
+        await pilot.pause()
+        assert links_of(library, first.uuid) == []
+        assert len(library.annotations(1)) == 2  # the link went, not an annotation
+        await pilot.press("u")
+        await pilot.pause()
+        assert [v.link.uuid for v in links_of(library, first.uuid)] == [made.uuid]

@@ -16,7 +16,7 @@ from nkreader.services.library import InvalidSpan, Library
 from nkreader.services.links import LinkError
 from nkreader.services.speakers import completions as speaker_completions
 from nkreader.tui.cues import passage_preview
-from nkreader.tui.dialogs import ConfirmDialog, NoteDialog, SpeakerDialog, TagsDialog
+from nkreader.tui.dialogs import NoteDialog, SpeakerDialog, TagsDialog
 from nkreader.tui.link_dialog import LinkTypeDialog, StatusDialog
 from nkreader.tui.modal import push_modal
 from nkreader.tui.panes import PaneScreen
@@ -73,12 +73,21 @@ class AnnotationEditing(PaneScreen):
         return annotation
 
     def _store_edit(self, before: Annotation, label: str, **changes: object) -> None:
+        """Store an edit made in a dialog over the annotation as the dialog showed it."""
         try:
-            after = self.session.edit(before, label, **changes)
-        except StoreError as exc:
-            self.notify(safe_text(exc.message), severity="error", markup=False)
+            outcome = self.session.edit(before, label, **changes)
+        except (StoreError, ValueError) as exc:
+            self.notify(safe_text(str(exc)), severity="error", markup=False)
+            self._reload_annotations()
             return
-        self._stored(after)
+        self._stored(outcome.annotation)
+        if outcome.message:
+            # Another window changed it while the dialog was open: both changes are kept, or the
+            # message names what could not be.
+            if outcome.lost:
+                self.notify(safe_text(outcome.message), severity="warning", markup=False, timeout=8)
+            else:
+                self.notify(safe_text(outcome.message), markup=False, timeout=8)
 
     # ------------------------------------------------------------------ fields
 
@@ -237,7 +246,9 @@ class AnnotationEditing(PaneScreen):
             self._refresh_links(select=target.uuid)
             self.notify(f"Linked: marked annotation {made.type.value} this one.", markup=False, timeout=3)
 
-        context = f"marked: {passage_preview(source.exact, 120)}\nthis:   {passage_preview(target.exact, 120)}"
+        context = (
+            f"marked: {passage_preview(source.exact, 120)}\nthis:   {passage_preview(target.exact, 120)}"
+        )
         push_modal(self.app, LinkTypeDialog(context=context), save)
 
     def _refresh_links(self, select: str | None = None) -> None:
@@ -247,23 +258,18 @@ class AnnotationEditing(PaneScreen):
         self._load_links()
 
     def _unlink(self, view: LinkView) -> None:
-        question = (
-            f"Remove the link “{view.link.type.value}” with “{excerpt(view.other.exact, 50)}”? "
-            "(This cannot be undone with u.)"
+        # No question asked: like deleting an annotation, removing a link is undone with u.
+        try:
+            self.session.unlink(view)
+        except (StoreError, LinkError) as exc:
+            self.notify(safe_text(str(exc)), severity="error", markup=False)
+            return
+        self._refresh_links(select=self.annotation_list.highlighted_uuid)
+        self.notify(
+            f"Removed the link “{view.link.type.value}” with {passage_preview(view.other.exact, 50)} (u undoes).",
+            markup=False,
+            timeout=4,
         )
-
-        def remove(yes: bool | None) -> None:
-            if not yes:
-                return
-            try:
-                self.session.unlink(view)
-            except (StoreError, LinkError) as exc:
-                self.notify(safe_text(str(exc)), severity="error", markup=False)
-                return
-            self._refresh_links(select=self.annotation_list.highlighted_uuid)
-            self.notify("Link removed.", markup=False, timeout=3)
-
-        push_modal(self.app, ConfirmDialog(question, default=False), remove)
 
     # ------------------------------------------------------------------ library-wide screens, undo
 
@@ -309,7 +315,13 @@ class AnnotationEditing(PaneScreen):
         if self.session.article_id != annotation.article_id:
             self.open_article(annotation.article_id)
         self._reload_annotations()
-        current = self.session.find(annotation.uuid)
+        current = self.session.find(change.annotation_uuid)
         if current is not None:
             self._jump(current)
-        self.notify(f"{verb} {change.label}.", markup=False, timeout=2)
+        detail = self.session.step_message
+        if detail:
+            self.notify(
+                f"{verb} {change.label}; {safe_text(detail)}.", severity="warning", markup=False, timeout=6
+            )
+        else:
+            self.notify(f"{verb} {change.label}.", markup=False, timeout=2)

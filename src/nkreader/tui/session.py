@@ -25,9 +25,10 @@ from nkreader.domain import (
     Status,
 )
 from nkreader.services import StoreError
+from nkreader.services.edits import EditOutcome
 from nkreader.services.history import Change, History
 from nkreader.services.library import Library
-from nkreader.services.links import link, links_of_many, unlink
+from nkreader.services.links import links_of_many
 from nkreader.services.register import set_status
 from nkreader.text.highlights import Highlight
 
@@ -285,41 +286,66 @@ class ArticleSession:
         self.apply_stored(created)
         return created
 
-    def edit(self, before: Annotation, label: str, **changes: object) -> Annotation:
-        after = self.library.edit(before, **changes)
-        self.history.edited(before, after, label)
+    def edit(self, before: Annotation, label: str, **changes: object) -> EditOutcome:
+        """Store `changes` to the annotation as the editor saw it (`before`, with its version).
+
+        Only the changed fields are written. If another window changed the annotation since,
+        the edit is merged field by field and the outcome's message says what happened; undo
+        takes back only the fields this edit stored.
+        """
+        outcome = self.library.update_fields(before.uuid, before.version, changes, seen=before)
+        after = outcome.annotation
+        mine = tuple(
+            name
+            for name, value in changes.items()
+            if getattr(before, name) != value and getattr(after, name) == value
+        )
+        if mine:
+            undone = replace(after, **{name: getattr(before, name) for name in mine})
+            self.history.record(Change(undone, after, label, fields=mine))
         self.apply_stored(after)
-        return after
+        return outcome
 
     def delete(self, annotation: Annotation) -> Annotation:
-        gone = self.library.delete(annotation.uuid)
-        self.history.deleted(gone, "delete")
-        self.apply_stored(gone, gone=True)
-        return gone
+        """Delete an annotation and its links; undo brings back both."""
+        change = self.history.delete(annotation.uuid)
+        assert change.before is not None
+        self.apply_stored(change.before, gone=True)
+        return change.before
 
-    def reattach(self, annotation: Annotation, start: int, end: int, *, label: str = "re-attach") -> Annotation:
-        """Put `annotation` on body[start:end] (an orphan re-attached, or its bounds moved)."""
-        after = self.library.reattach(annotation.uuid, start, end)
+    def reattach(
+        self, annotation: Annotation, start: int, end: int, *, label: str = "re-attach"
+    ) -> Annotation:
+        """Put `annotation` on body[start:end] (an orphan re-attached, or its bounds moved), over
+        the version the analyst saw (EditConflict if another window moved it meanwhile)."""
+        after = self.library.reattach(annotation.uuid, start, end, expected_version=annotation.version)
         self.history.edited(annotation, after, label)
         self.apply_stored(after)
         return after
 
     def set_status(self, before: Annotation, status: Status) -> Annotation:
-        after = set_status(self.library, before.uuid, status)
+        after = set_status(self.library, before.uuid, status, seen=before)
         self.history.edited(before, after, "set status")
         self.apply_stored(after)
         return after
 
     def link(self, source: Annotation, target: Annotation, kind: LinkType) -> Link:
-        made = link(self.library, source.uuid, target.uuid, kind)
+        """Link two annotations (undoable)."""
+        made = self.history.link(source.uuid, target.uuid, kind)
         self.link_source = None
         return made
 
     def unlink(self, view: LinkView) -> Link:
-        return unlink(self.library, view.link.uuid)
+        """Remove a link (undoable)."""
+        return self.history.unlink(view.link.uuid)
 
     def undo(self) -> Change | None:
         return self.history.undo()
 
     def redo(self) -> Change | None:
         return self.history.redo()
+
+    @property
+    def step_message(self) -> str:
+        """What the last undo or redo could not do exactly as recorded (empty when all of it)."""
+        return self.history.message
