@@ -55,7 +55,8 @@ async def find(pilot, phrase: str) -> None:
     await pilot.pause()
 
 
-async def test_find_then_claim_marks_exactly_that_sentence(library: Library, tmp_path: Path) -> None:
+async def test_find_then_claim_marks_exactly_that_sentence(any_library: Library, tmp_path: Path) -> None:
+    library = any_library  # on SQLite and on PostgreSQL
     import_paths(library, [HYESAN])
     phrase = "the staple for most"
     async with app_for(library, tmp_path).run_test(size=(160, 50)) as pilot:
@@ -412,10 +413,10 @@ async def test_orphan_is_listed_not_drawn_and_reattached_with_R(library: Library
         assert back["anchor_state"] == "orphaned"
 
 
-async def test_changes_by_another_process_show_up(db_path: Path, tmp_path: Path) -> None:
-    library = Library.open(str(db_path))
+async def test_changes_by_another_process_show_up(db_url: str, tmp_path: Path) -> None:
+    library = Library.open(db_url)
     import_paths(library, [HYESAN])
-    other = Library.open(str(db_path))  # a second app or a CLI import: its own connections
+    other = Library.open(db_url)  # a second app or a CLI import: its own connections
     async with app_for(library, tmp_path).run_test(size=(160, 50)) as pilot:
         reader = await open_first(pilot)
         screen = pilot.app.screen

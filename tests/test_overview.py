@@ -25,14 +25,16 @@ def add(library: Library, title: str, source: str | None, published: date | None
         ).id
 
 
-def test_empty(library: Library) -> None:
+def test_empty(any_library: Library) -> None:
+    library = any_library
     data = overview(library)
     assert data.articles == data.annotations == 0
     assert data.per_kind == {k: 0 for k in Kind}
     assert data.per_source == data.per_month == data.top_speakers == []
 
 
-def test_counts(library: Library, db_path: Path) -> None:
+def test_counts(any_library: Library, db_url: str) -> None:
+    library = any_library
     a = add(library, "One", "Yalu Ledger", date(2025, 3, 4))
     b = add(library, "Two", "Yalu Ledger", date(2025, 3, 30))
     c = add(library, "Three", "KCNA", date(2024, 12, 1))
@@ -51,7 +53,7 @@ def test_counts(library: Library, db_path: Path) -> None:
     # an article without a published date counts in the month it was imported
     assert sum(months.values()) == 4 and list(months) == sorted(months)
     assert data.top_speakers == [("Kim Jong Un", 3), ("a source", 1)]
-    result = CliRunner().invoke(main, ["overview", "--db", str(db_path)], catch_exceptions=False)
+    result = CliRunner().invoke(main, ["overview", "--db", db_url], catch_exceptions=False)
     assert result.exit_code == 0
     assert "articles:    4" in result.output and "Yalu Ledger" in result.output and "2025-03" in result.output
     assert "Kim Jong Un" in result.output

@@ -19,9 +19,10 @@ KOREAN = "청진 수남시장 쌀값"
 
 
 @pytest.fixture
-def samples(library: Library) -> Library:
-    import_paths(library, [SAMPLES])
-    return library
+def samples(any_library: Library) -> Library:
+    """The sample articles, on SQLite and on PostgreSQL in turn."""
+    import_paths(any_library, [SAMPLES])
+    return any_library
 
 
 def article_id(library: Library, title_start: str) -> int:
@@ -160,33 +161,33 @@ def test_trigram_tables_exist() -> None:
     assert sqlite3.sqlite_version_info >= (3, 34)
 
 
-def run(db: Path, *args: str):
+def run(db: Path | str, *args: str):
     return CliRunner().invoke(main, ["search", "--db", str(db), *args], catch_exceptions=False)
 
 
-def test_cli_search(samples: Library, db_path: Path) -> None:
-    result = run(db_path, "쌀값")
+def test_cli_search(samples: Library, db_url: str) -> None:
+    result = run(db_url, "쌀값")
     assert result.exit_code == 0
     assert KOREAN in result.output
     assert "쌀값" in result.output
-    result = run(db_path, '"Central Committee"', "--in", "articles", "--limit", "1")
+    result = run(db_url, '"Central Committee"', "--in", "articles", "--limit", "1")
     assert result.exit_code == 0
     assert result.output.count("\n") == 2
-    assert run(db_path, "zzzzqqq").exit_code == 1
-    bad = run(db_path, '"unclosed')
+    assert run(db_url, "zzzzqqq").exit_code == 1
+    bad = run(db_url, '"unclosed')
     assert bad.exit_code == 2
     assert bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
 
 
-def test_cli_search_never_parses_markup(library: Library, db_path: Path) -> None:
+def test_cli_search_never_parses_markup(any_library: Library, db_url: str) -> None:
     from nkreader.domain import ArticleDraft
     from nkreader.services.library import content_hash
     from nkreader.store.articles import add_article
 
     body = "The [bold red]needle[/] and [link=x]more[/link] are plain text."
-    with library.database.writing() as session:
+    with any_library.database.writing() as session:
         add_article(session, ArticleDraft(title="[b]Title[/b]", body=body), content_hash(body))
-    result = run(db_path, "needle")
+    result = run(db_url, "needle")
     assert result.exit_code == 0
     assert "[bold red]needle[/]" in result.output
     assert "[b]Title[/b]" in result.output

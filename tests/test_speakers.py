@@ -17,7 +17,8 @@ from nkreader.services.speakers import SpeakerError, add_alias, canonical, merge
 
 
 @pytest.fixture
-def spoken(library: Library) -> Library:
+def spoken(any_library: Library) -> Library:
+    library = any_library
     import_paths(library, [SAMPLES])
     article = library.summaries()[0].id
     for i, (kind, speaker) in enumerate(
@@ -95,9 +96,9 @@ def test_merge_rewrites_annotations_in_one_go(spoken: Library) -> None:
         merge(spoken, "Kim Jong Un", "Kim Jong Un")
 
 
-def test_cli(spoken: Library, db_path: Path) -> None:
+def test_cli(spoken: Library, db_url: str) -> None:
     def run(*args: str):
-        return CliRunner().invoke(main, ["speakers", "--db", str(db_path), *args], catch_exceptions=False)
+        return CliRunner().invoke(main, ["speakers", "--db", db_url, *args], catch_exceptions=False)
 
     result = run("--alias", "Kim Jong Un", "Kim Jong-un")
     assert result.exit_code == 0 and "alias of Kim Jong Un" in result.output

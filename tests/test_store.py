@@ -39,7 +39,8 @@ def test_db_resolution_order(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) ->
     monkeypatch.setenv("NKREADER_DB", str(tmp_path / "env.db"))
     assert resolve_db_url(None) == f"sqlite:///{tmp_path / 'env.db'}"
     assert resolve_db_url(str(tmp_path / "flag.db")) == f"sqlite:///{tmp_path / 'flag.db'}"
-    assert resolve_db_url("postgresql://u@h/db") == "postgresql://u@h/db"
+    assert resolve_db_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"  # psycopg 3, the extra
+    assert resolve_db_url("postgresql+psycopg2://u@h/db") == "postgresql+psycopg2://u@h/db"
 
 
 def test_open_creates_schema_with_pragmas(library: Library, db_path: Path) -> None:

@@ -8,7 +8,9 @@ open_library` and `@main.command("name")`, then add one import line below.
 
 # Command registration: one line per command module (the import attaches its commands to `main`).
 from nkreader.cli import (
+    agreement_cmd,  # noqa: F401  agreement
     db_cmd,  # noqa: F401  db path|check|backup
+    db_restore_cmd,  # noqa: F401  db restore
     export_cmd,  # noqa: F401  export
     feeds_cmd,  # noqa: F401  feed add|list|remove|fetch|import-opml|export-opml, fetch
     import_cmd,  # noqa: F401  import, import-annotations

@@ -78,8 +78,10 @@ def open_library(ctx: click.Context, *, create: bool = False) -> Library:
 
     obj = ctx.find_root().obj
     if obj.get("library") is None:
+        from nkreader.services.annotators import resolve_annotator
+
         _check_location(obj.get("db"), create=create)
-        obj["library"] = Library.open(obj.get("db"))
+        obj["library"] = Library.open(obj.get("db"), annotator=resolve_annotator(obj.get("as")))
         ctx.call_on_close(obj["library"].close)
     library: Library = obj["library"]
     return library
@@ -156,15 +158,23 @@ def parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) 
     envvar="NKREADER_DB",
     help="Library database: a file path or an SQLAlchemy URL (default: the user data folder).",
 )
+@click.option(
+    "--as",
+    "as_name",
+    metavar="NAME",
+    envvar="NKREADER_ANNOTATOR",
+    help="Who is marking (default: the config file's annotator, else your user name).",
+)
 @click.version_option(__version__, "--version", "-V", prog_name="nkreader")
 @click.pass_context
-def main(ctx: click.Context, db: str | None) -> None:
+def main(ctx: click.Context, db: str | None, as_name: str | None) -> None:
     """A keyboard-driven reader and annotator for news reporting.
 
     Without a command, opens the library in the terminal app.
     """
     ctx.ensure_object(dict)
     ctx.obj["db"] = db
+    ctx.obj["as"] = as_name
     if ctx.invoked_subcommand is None:
         run_app(ctx)
 

@@ -43,7 +43,7 @@ def browse(
             else None
         )
         match = None
-        if filters.text and filters.text.strip():
+        if filters.text and filters.text.strip() and session.get_bind().dialect.name != "postgresql":
             match = _match(filters.text, has_trigram(session))
         arguments: dict[str, Any] = dict(
             kinds=sorted(filters.kinds) if filters.kinds else None,
@@ -58,6 +58,10 @@ def browse(
             offset=max(0, offset),
             limit=max(0, limit),
         )
+        if session.get_bind().dialect.name == "postgresql":
+            from nkreader.store.browse_postgres import browse_annotations as browse_on_postgres
+
+            return browse_on_postgres(session, query=filters.text, **arguments)
         try:
             return browse_annotations(session, match=match, **arguments)
         except FtsQueryError:

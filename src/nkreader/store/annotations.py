@@ -17,6 +17,7 @@ from sqlalchemy.sql import Select
 from nkreader.domain import Annotation, Kind
 from nkreader.store.errors import NotFound
 from nkreader.store.mappers import ANNOTATION_FIELDS, annotation_from_row, annotation_values, to_column
+from nkreader.store.mappers import day_start
 from nkreader.store.models import AnnotationRow
 
 
@@ -24,7 +25,7 @@ def _filtered(query: Select, kinds: Iterable[Kind] | None, since: date | None) -
     if kinds is not None:
         query = query.where(AnnotationRow.kind.in_([k.value for k in kinds]))
     if since is not None:
-        query = query.where(func.date(AnnotationRow.created_at) >= since.isoformat())
+        query = query.where(AnnotationRow.created_at >= day_start(since))
     return query
 
 

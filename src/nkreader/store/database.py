@@ -63,6 +63,7 @@ class Database:
         self._write = sessionmaker(engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False)
         self._version_lock = threading.Lock()
         self._version_connection: object | None = None
+        self._changes = 0
 
     @property
     def path(self) -> Path | None:
@@ -195,16 +196,21 @@ class Database:
     # ------------------------------------------------------------------ what other processes did
 
     def data_version(self) -> int | None:
-        """A number that changes whenever another connection commits (SQLite `PRAGMA data_version`).
+        """A number that changes whenever another connection commits a change.
 
-        Read on a connection of its own that never holds a transaction, so it is cheap enough
-        for a timer and sees commits by other processes (and by this process's other
-        connections: after its own change a caller may refresh once more than needed, never
-        less). None for server databases.
+        SQLite: `PRAGMA data_version`, read on a connection of its own that never holds a
+        transaction, so it is cheap enough for a timer and sees commits by other processes (and
+        by this process's other connections: after its own change a caller may refresh once more
+        than needed, never less). PostgreSQL: the count of `nkreader_changes` notifications
+        (LISTEN on a connection of its own; triggers NOTIFY on every committed change to
+        articles, annotations, links and speakers), so an app sees another analyst's mark at its
+        next poll.
         """
-        if self.engine.dialect.name != "sqlite":
-            return None
         with self._guard(), self._version_lock:
+            if self.engine.dialect.name == "postgresql":
+                return self._notifications()
+            if self.engine.dialect.name != "sqlite":
+                return None
             if self._version_connection is None:
                 self._version_connection = self.engine.raw_connection()
             connection = self._version_connection
@@ -220,6 +226,28 @@ class Database:
                 self._version_connection = None
                 raise
 
+    def _notifications(self) -> int:
+        """LISTEN once; every call then lets the driver take in what arrived (one round trip)."""
+        if self._version_connection is None:
+            raw = self.engine.raw_connection()
+            driver = raw.driver_connection
+            driver.autocommit = True  # type: ignore[union-attr]
+            driver.add_notify_handler(self._on_notify)  # type: ignore[union-attr]
+            driver.execute("LISTEN nkreader_changes")  # type: ignore[union-attr]
+            self._version_connection = raw
+        try:
+            self._version_connection.driver_connection.execute("SELECT 1")  # type: ignore[attr-defined]
+        except BaseException:
+            with contextlib.suppress(Exception):
+                self._version_connection.invalidate()  # type: ignore[attr-defined]
+            self._version_connection = None
+            self._changes += 1  # the connection broke: changes may have been missed, refresh
+            raise
+        return self._changes
+
+    def _on_notify(self, _notification: object) -> None:
+        self._changes += 1
+
     # ------------------------------------------------------------------ checks and backups
 
     def revision(self) -> str | None:
@@ -227,6 +255,13 @@ class Database:
             return migrate.current_revision(self.engine)
 
     def integrity_check(self) -> list[str]:
+        """["ok"], or the problems found: SQLite's own check; on PostgreSQL (which keeps its files
+        consistent itself) whether the search tables are in step with the rows they index."""
+        if self.engine.dialect.name == "postgresql":
+            from nkreader.store.fulltext_postgres import index_problems
+
+            with self._guard(), self.engine.connect() as connection:
+                return index_problems(connection) or ["ok"]
         if self.engine.dialect.name != "sqlite":
             return ["ok"]
         with self._guard(), self.engine.connect() as connection:
@@ -241,7 +276,8 @@ class Database:
         """
         source_path = self.path
         if source_path is None:
-            raise StoreError("backups are only made of SQLite libraries; use your server's tools")
+            self._backup_server_to(Path(target))
+            return
         target = Path(target)
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(target.name + ".partial")
@@ -268,6 +304,51 @@ class Database:
         except BaseException:
             _unlink_quietly(partial)
             raise
+
+    def _backup_server_to(self, target: Path) -> None:
+        """A server library copied into a new SQLite library file, from one snapshot (`store.copying`)."""
+        from nkreader.store import copying
+
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(target.name + ".partial")
+        partial.unlink(missing_ok=True)
+        copy: Database | None = None
+        try:
+            copy = Database.open(str(partial))
+            with self._guard(), copying.snapshot(self.engine) as source, source.begin():
+                with copy.engine.execution_options(**{WRITE_OPTION: True}).begin() as destination:
+                    copying.copy_rows(source, destination)
+            copy.close()
+            copy = None
+            _fsync(partial)
+            partial.replace(target)
+            _fsync(target.parent)
+        except BaseException:
+            if copy is not None:
+                copy.close()
+            _unlink_quietly(partial)
+            for suffix in ("-wal", "-shm"):
+                _unlink_quietly(partial.with_name(partial.name + suffix))
+            raise
+
+    def restore_from(self, backup: Path) -> dict[str, int]:
+        """Copy a library file (a `backup_to` copy, or any SQLite library) into this one, which
+        must be empty; one transaction: all of it or nothing. Returns rows copied per table."""
+        from nkreader.store import copying
+
+        if not Path(backup).is_file():
+            raise StoreUnavailable(f"{backup} is not a file")
+        source_db = Database.open(str(backup))
+        try:
+            with source_db._guard(), source_db.engine.connect() as source, source.begin():
+                with self._guard(), self.engine.execution_options(**{WRITE_OPTION: True}).begin() as target:
+                    if not copying.is_empty(target):
+                        raise StoreError(
+                            f"database {self.label} already holds a library; restore into an empty one"
+                        )
+                    return copying.copy_rows(source, target)
+        finally:
+            source_db.close()
 
     def backup_before_migration(self, revision: str) -> Path | None:
         path = self.path

@@ -36,8 +36,27 @@ def resolve_db_url(db: str | None) -> str:
     """
     value = db or os.environ.get(ENV_DB) or str(default_db_path())
     if "://" in value:
-        return value
+        return postgres_driver_url(value)
     return "sqlite:///" + str(Path(value).expanduser().absolute())
+
+
+POSTGRES_EXTRA_HINT = "PostgreSQL support is not installed: pip install 'nkreader[postgres]'"
+
+
+def postgres_driver_url(url: str) -> str:
+    """`postgresql://…` (what psql and every server tool print) is driven by psycopg 3.
+
+    SQLAlchemy's default PostgreSQL driver is psycopg2, which the `postgres` extra does not
+    install; an explicit `postgresql+driver://` is left as the user wrote it.
+    """
+    for scheme in ("postgresql://", "postgres://"):
+        if url.startswith(scheme):
+            return "postgresql+psycopg://" + url[len(scheme) :]
+    return url
+
+
+def is_postgres(url: str) -> bool:
+    return url.startswith(("postgresql", "postgres:"))
 
 
 def busy_timeout_ms() -> int:
@@ -69,12 +88,47 @@ def make_engine(url: str) -> Engine:
         except OSError as exc:
             raise StoreUnavailable(f"cannot create the data folder {path.parent}: {exc.strerror}") from exc
     try:
-        engine = create_engine(url)
-    except (ArgumentError, ImportError, ValueError) as exc:
-        raise StoreError(f"cannot use database URL {url!r}: {exc}") from exc
+        if is_postgres(url):
+            engine = create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+        else:
+            engine = create_engine(url)
+    except ImportError as exc:
+        if is_postgres(url):
+            raise StoreUnavailable(POSTGRES_EXTRA_HINT) from exc
+        raise StoreError(f"cannot use database URL {_shown(url)!r}: {exc}") from exc
+    except (ArgumentError, ValueError) as exc:
+        raise StoreError(f"cannot use database URL {_shown(url)!r}: {exc}") from exc
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine, busy_timeout_ms())
+    elif engine.dialect.name == "postgresql":
+        _configure_postgres(engine, busy_timeout_ms())
     return engine
+
+
+def _shown(url: str) -> str:
+    """The URL without its password, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def _configure_postgres(engine: Engine, timeout_ms: int) -> None:
+    """Waits for another session's row lock at most the busy timeout, as on SQLite.
+
+    Transactions are READ COMMITTED (the server's default); writes that must not lose another
+    analyst's change use versioned updates, not longer locks.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: object, _record: object) -> None:
+        cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+        try:
+            cursor.execute(f"SET lock_timeout = {int(timeout_ms)}")
+            cursor.execute("SET TIME ZONE 'UTC'")
+        finally:
+            cursor.close()
+        dbapi_connection.commit()  # type: ignore[attr-defined]
 
 
 def _configure_sqlite(engine: Engine, timeout_ms: int) -> None:

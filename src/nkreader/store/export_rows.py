@@ -21,6 +21,7 @@ from nkreader.store.mappers import (
     article_from_row,
     stored_columns,
 )
+from nkreader.store.mappers import day_start
 from nkreader.store.models import AnnotationRow, ArticleRow
 
 __all__ = [
@@ -66,7 +67,7 @@ def export_annotation_rows(
     if kinds is not None:
         query = query.where(AnnotationRow.kind.in_([k.value for k in kinds]))
     if since is not None:
-        query = query.where(func.date(AnnotationRow.created_at) >= since.isoformat())
+        query = query.where(AnnotationRow.created_at >= day_start(since))
     connection = session.connection()
     if not article_ids:
         # The whole table in its own order and sorted here: walking an index in export order

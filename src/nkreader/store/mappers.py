@@ -296,3 +296,9 @@ def stored_columns(table: type[ArticleRow] | type[AnnotationRow], names: Sequenc
             column = type_coerce(column, _AS_STORED[name])
         columns.append(column.label(name))
     return columns
+
+
+def day_start(day: date) -> datetime:
+    """Midnight UTC of `day`: `created_at >= it` is "made on that day or later" on every backend
+    (no dialect's date function)."""
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)

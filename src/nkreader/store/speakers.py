@@ -99,8 +99,8 @@ def speaker_spellings(session: Session, name: str, *, partial: bool = False) -> 
         pattern = "%" + name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         names += session.execute(
             text(
-                "SELECT DISTINCT speaker FROM annotations WHERE speaker LIKE :p ESCAPE '\\' "
-                "UNION SELECT alias FROM speaker_aliases WHERE alias LIKE :p ESCAPE '\\'"
+                "SELECT DISTINCT speaker FROM annotations WHERE lower(speaker) LIKE lower(:p) ESCAPE '\\' "
+                "UNION SELECT alias FROM speaker_aliases WHERE lower(alias) LIKE lower(:p) ESCAPE '\\'"
             ),
             {"p": pattern},
         ).scalars()

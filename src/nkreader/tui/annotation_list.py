@@ -51,7 +51,7 @@ def annotation_prompt(annotation: Annotation) -> Content:
     """The prompt of one annotation, built only from plain (never markup) pieces.
 
     Line 1: ``[C]`` badge in the kind colour, speaker, claim status unless unverified, anchor state
-    unless anchored. Line 2: the excerpt. Line 3, only when there is a note or tags: the ``#tags``
+    unless anchored, and who made it when known. Line 2: the excerpt. Line 3, only when there is a note or tags: the ``#tags``
     and a dim preview of the note's first line (tags first: they are short, the note is cut).
     """
     kind = annotation.kind
@@ -65,6 +65,9 @@ def annotation_prompt(annotation: Annotation) -> Content:
             " · ",
             (f"⚠ {annotation.anchor_state.value}", _ANCHOR_STYLE.get(annotation.anchor_state, "")),
         ]
+    if annotation.author:
+        # who marked it (a team library): dim, last, so the kind and speaker still lead
+        head += [" · ", (excerpt(annotation.author, 30), "dim")]
 
     lines: list[str | tuple[str, str]] = [
         *head,

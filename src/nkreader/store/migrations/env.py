@@ -10,14 +10,16 @@ from alembic import context
 
 from nkreader.store import feed_models  # noqa: F401 - registers the feed tables on Base.metadata
 from nkreader.store.fts import is_fts_table
+from nkreader.store.fulltext_postgres import SEARCH_TABLES as POSTGRES_SEARCH_TABLES
 from nkreader.store.models import Base
 
 config = context.config
 
 
 def include_object(obj, name, type_, reflected, compare_to):
-    """FTS5 virtual tables and their shadow tables are managed by hand, not by the models."""
-    return not (type_ == "table" and is_fts_table(name))
+    """FTS5 virtual tables (and their shadow tables) and PostgreSQL's search tables are managed by
+    hand, not by the models."""
+    return not (type_ == "table" and (is_fts_table(name) or name in POSTGRES_SEARCH_TABLES))
 
 
 def run_migrations() -> None:
