@@ -2,7 +2,7 @@
 
 The query (parsed by `store.search_query`, the FTS5 syntax) becomes:
 - for words, phrases, prefixes and booleans: a `tsquery` with the 'simple' configuration over the
-  `*_pgfts.words` vectors (migration 0007), one weight per column so `title:` filters work;
+  `*_pgfts.words` vectors (migration 0008), one weight per column so `title:` filters work;
 - for Korean (CJK) text: substrings, `ILIKE` over `*_pgfts.doc` with its `pg_trgm` index, combined
   with the query's AND / OR / NOT as SQL booleans.
 

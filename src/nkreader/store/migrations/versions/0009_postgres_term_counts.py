@@ -4,12 +4,12 @@
 word, like FTS5's own doclists: bm25 needs each query word's count in every matching row and the
 number of rows holding it, and an index range over one word gives both, where unpacking each
 matching row's `tsvector` cost ~0.5 ms a row. Filled by a trigger on the `*_pgfts` tables (which
-the 0007 triggers keep in step with the rows), so every writer keeps them right.
+the 0008 triggers keep in step with the rows), so every writer keeps them right.
 
 PostgreSQL only; frozen SQL.
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-01
 """
 
@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = "0008"
-down_revision = "0007"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

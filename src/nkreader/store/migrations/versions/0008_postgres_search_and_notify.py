@@ -12,8 +12,8 @@ On PostgreSQL only (SQLite has its FTS5 tables and `PRAGMA data_version`):
 
 The SQL is frozen here (a later change to live code must not change what this creates).
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-01
 """
 
@@ -21,8 +21,8 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = "0007"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
