@@ -205,6 +205,11 @@ def product(
     idle_seconds: float,
 ) -> dict[str, Any]:
     """Open the article on row `row` of the list, then keys, marks, idle CPU and memory."""
+    # Each run starts as a first run: the app reopens the last article it showed (state.json beside
+    # the config file), which would put the keys below in the reader instead of the list.
+    config = env.get("NKREADER_CONFIG")
+    if config:
+        Path(config).with_name("state.json").unlink(missing_ok=True)
     session = PtySession(argv, env)
     probe = sqlite3.connect(db)
     try:
