@@ -10,7 +10,9 @@ import json
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -19,8 +21,11 @@ from nkreader.cli.output import printable
 
 __all__ = ["feed_group", "fetch_command"]
 
+if TYPE_CHECKING:
+    from nkreader.fetching.http import Limits
 
-def _limit_options(function):  # type: ignore[no-untyped-def]
+
+def _limit_options(function: Callable[..., Any]) -> Callable[..., Any]:
     """The HTTP limits every fetching command takes (small values make tests quick)."""
     options = [
         click.option(
@@ -71,7 +76,7 @@ def _limit_options(function):  # type: ignore[no-untyped-def]
     return function
 
 
-def _limits(options: dict[str, float]):  # type: ignore[no-untyped-def]
+def _limits(options: dict[str, float]) -> Limits:
     from nkreader.fetching.http import Limits
 
     return Limits(
@@ -84,7 +89,7 @@ def _limits(options: dict[str, float]):  # type: ignore[no-untyped-def]
     )
 
 
-def _show_event(event, *, quiet: bool) -> None:  # type: ignore[no-untyped-def]
+def _show_event(event: Any, *, quiet: bool) -> None:
     from nkreader.services.importing import Outcome
 
     reason = printable(event.reason or "")
@@ -355,7 +360,7 @@ def fetch_command(
 
     library = open_library(ctx, create=True)
 
-    def show(event) -> None:  # type: ignore[no-untyped-def]
+    def show(event: Any) -> None:
         _show_event(event, quiet=quiet)
         if not quiet and event.outcome is Outcome.IMPORTED:
             click.echo(printable(f"imported {event.origin}: {event.title or ''}"))
