@@ -12,7 +12,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "src" / "nkreader"
 ALLOWED = {
     "cli": {"tui", "services", "domain", "store", "export", "text"},
     "tui": {"services", "text", "domain"},
-    "services": {"store", "ingest", "export", "text", "domain"},
+    "services": {"store", "ingest", "export", "text", "domain", "suggest"},
+    "suggest": {"text", "domain"},
     "store": {"domain"},
     "ingest": {"text", "domain"},
     "export": {"domain"},

@@ -15,6 +15,7 @@ from nkreader.cli import (
     feeds_cmd,  # noqa: F401  feed add|list|remove|fetch|import-opml|export-opml, fetch
     import_cmd,  # noqa: F401  import, import-annotations
     query_cmd,  # noqa: F401  list, show, search, overview, speakers
+    suggest_cmd,  # noqa: F401  suggest
 )
 from nkreader.cli.base import EXIT_FAILED_ITEMS, EXIT_USAGE, fail, friendly_errors, main, open_library
 from nkreader.cli.output import printable

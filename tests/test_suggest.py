@@ -1,0 +1,147 @@
+"""Suggestions (issue 13): what the rules find in the genre, the command line, measured quality."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from nkreader.cli import main
+from nkreader.domain import Kind
+from nkreader.suggest import SpeakerBook, suggest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def quotes(body: str):
+    return [s for s in suggest(body, kinds=[Kind.QUOTE])]
+
+
+def test_said_x_and_x_said_with_resolved_source():
+    body = (
+        "Rice rose above 7,000 won, a source in Ryanggang Province told Yalu Ledger.\n\n"
+        "“People used to switch to corn,” the source said. “Now corn is going up too.”\n\n"
+        "“Prices move a week before Pyongyang,” said Dr. Miriam Keller, an analyst in Seoul."
+    )
+    found = quotes(body)
+    assert [(body[s.start : s.end] == s.exact, s.speaker) for s in found] == [
+        (True, "a source in Ryanggang Province"),
+        (True, "a source in Ryanggang Province"),
+        (True, "Dr. Miriam Keller"),
+    ]
+    assert found[0].rule == "quote.X-said" and "said" in found[0].reason
+    assert found[1].rule == "quote.continued"
+
+
+def test_scare_quotes_titles_and_unattributed_quotes_are_never_quotes():
+    body = (
+        "The so-called “anti-socialist practices” were discussed. Residents call the tablet the “Samjiyon.” "
+        "The meeting adopted a resolution “On Thoroughly Carrying Out the Tasks for the Second Half.”\n\n"
+        "Officials read out “a long list of rules that nobody had seen before” at the meeting."
+    )
+    assert quotes(body) == []
+
+
+def test_multi_paragraph_and_straight_quotes():
+    body = (
+        '"We leave at five in the morning," the worker said. "The managers say it is an honor.\n\n'
+        '"At the site, they check our names three times a day."'
+    )
+    found = quotes(body)
+    assert len(found) == 2
+    assert found[1].exact.startswith('"The managers') and found[1].exact.endswith('day."')
+    assert found[1].speaker == "the worker"
+
+
+def test_korean_quote_with_speaker_and_corner_brackets():
+    body = (
+        "함경북도 소식통은 3일 “쌀값이 많이 올랐다”며 “아무도 살 수 없다”고 말했다.\n\n"
+        "이정민 교수는 「단속이 심해질수록 뇌물 액수만 커지는 구조」라고 분석했다."
+    )
+    found = quotes(body)
+    assert [s.speaker for s in found] == ["함경북도 소식통", "함경북도 소식통", "이정민 교수"]
+
+
+def test_policy_with_kcna_phrasing_and_claim_hedges():
+    body = (
+        "Respected Comrade Kim Jong Un, general secretary of the WPK, made a speech.\n\n"
+        "He stressed the need to increase grain production and called for an all-out struggle.\n\n"
+        "About 3,000 people were reportedly made to watch the trial on Mar. 11, the source said."
+    )
+    found = suggest(body)
+    policy = [s for s in found if s.kind == Kind.POLICY]
+    assert policy and policy[0].speaker == "Kim Jong Un"
+    claim = [s for s in found if s.kind == Kind.CLAIM and "3,000" in s.exact]
+    assert claim and "reportedly" in claim[0].hedges
+
+
+def test_known_speaker_and_rejections():
+    body = "“We must build more houses,” said General Secretary Kim Jong Un."
+    found = suggest(body, kinds=[Kind.QUOTE], speakers=SpeakerBook({"Kim Jong Un": ["김정은"]}))
+    assert found[0].known_speaker == "Kim Jong Un"
+    again = suggest(body, kinds=[Kind.QUOTE], rejected={found[0].key})
+    assert again == []
+
+
+def test_cli_json_accept_and_export(tmp_path: Path):
+    db = str(tmp_path / "lib.db")
+    runner = CliRunner()
+    assert runner.invoke(main, ["--db", db, "import", str(ROOT / "sample_articles"), "-q"]).exit_code == 0
+    result = runner.invoke(main, ["--db", db, "suggest", "--json", "--kind", "quote"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    assert len(rows) > 50
+    bodies = {}
+    for row in rows:
+        if row["article_id"] not in bodies:
+            shown = runner.invoke(main, ["--db", db, "show", str(row["article_id"]), "--no-header"])
+            bodies[row["article_id"]] = shown.output
+        assert set(row) >= {
+            "article_uuid",
+            "article_id",
+            "kind",
+            "start",
+            "end",
+            "exact",
+            "speaker",
+            "score",
+            "rule",
+            "reason",
+        }
+        assert row["speaker"]
+    from nkreader.services.library import Library
+
+    lib = Library.open(db)
+    try:
+        for row in rows:
+            assert lib.article(row["article_id"]).body[row["start"] : row["end"]] == row["exact"]
+    finally:
+        lib.close()
+    accepted = runner.invoke(main, ["--db", db, "suggest", "--kind", "quote", "--accept"])
+    assert accepted.exit_code == 0 and f"stored {len(rows)}" in accepted.output
+    exported = runner.invoke(main, ["--db", db, "export", "--format", "json"])
+    assert exported.exit_code == 0
+    data = json.loads(exported.output)
+    marks = [a for art in data["articles"] for a in art["annotations"]]
+    assert len(marks) == len(rows)
+    assert all(a["kind"] == "quote" and a["speaker"] and "suggested" in a["tags"] for a in marks)
+    after = runner.invoke(main, ["--db", db, "suggest", "--json", "--kind", "quote"])
+    assert after.output.strip() == ""  # accepted quotes are marked: not suggested again
+
+
+def test_quality_targets_on_the_labelled_set():
+    spec = importlib.util.spec_from_file_location("suggest_quality", ROOT / "eval" / "suggest" / "quality.py")
+    assert spec and spec.loader
+    quality = importlib.util.module_from_spec(spec)
+    sys.modules["suggest_quality"] = quality  # dataclasses look their module up by name
+    spec.loader.exec_module(quality)
+    result = quality.evaluate("all")
+    assert result["quote_gold"] >= 150 and result["articles"] >= 16
+    assert result["quote_precision"] >= 0.9
+    assert result["quote_recall"] >= 0.95
+    assert result["speaker_accuracy"] >= 0.85
+    assert result["scare_as_quote"] == 0 and result["scare_gold"] >= 20
+    assert result["policy_recall"] >= 0.8
