@@ -145,3 +145,25 @@ def test_quality_targets_on_the_labelled_set():
     assert result["speaker_accuracy"] >= 0.85
     assert result["scare_as_quote"] == 0 and result["scare_gold"] >= 20
     assert result["policy_recall"] >= 0.8
+
+
+def test_rejections_are_remembered_per_article(tmp_path: Path):
+    from nkreader.services import suggestions as service
+    from nkreader.services.library import Library
+
+    db = str(tmp_path / "lib.db")
+    assert CliRunner().invoke(main, ["--db", db, "import", str(ROOT / "sample_articles"), "-q"]).exit_code == 0
+    lib = Library.open(db)
+    try:
+        ids = [s.id for s in lib.summaries()]
+        first = service.suggestions_for(lib, ids[0], kinds=[Kind.QUOTE])
+        assert service.reject(lib, ids[0], first[0]) is True
+        assert service.reject(lib, ids[0], first[0]) is False  # already remembered
+        again = service.suggestions_for(lib, ids[0], kinds=[Kind.QUOTE])
+        assert first[0].exact not in [s.exact for s in again] and len(again) == len(first) - 1
+        other = service.suggestions_for(lib, ids[1], kinds=[Kind.QUOTE])
+        assert other  # other articles are untouched
+        service.unreject(lib, ids[0], first[0])
+        assert len(service.suggestions_for(lib, ids[0], kinds=[Kind.QUOTE])) == len(first)
+    finally:
+        lib.close()

@@ -11,7 +11,9 @@ from collections.abc import Iterable, Sequence
 
 from nkreader.domain import Annotation, Kind
 from nkreader.services.library import Library
-from nkreader.suggest import SpeakerBook, Suggestion
+from nkreader.store import repository
+from nkreader.store import suggestion_rejections as rejections
+from nkreader.suggest import SpeakerBook, Suggestion, suggestion_key
 
 SUGGESTED_TAG = "suggested"
 
@@ -30,7 +32,8 @@ def suggestions_for(
     kinds: Iterable[Kind] | None = None,
     book: SpeakerBook | None = None,
 ) -> list[Suggestion]:
-    """The article's suggestions, leaving out spans already marked with the same kind."""
+    """The article's suggestions, leaving out spans already marked with the same kind and the
+    suggestions rejected for this article."""
     from nkreader.suggest.engine import suggest
 
     article, annotations, _ = library.open_article(article_id)
@@ -39,7 +42,28 @@ def suggestions_for(
         kinds=kinds,
         speakers=book if book is not None else speaker_book(library),
         existing=[(a.kind, a.start, a.end) for a in annotations],
+        rejected=rejected(library, article_id),
     )
+
+
+def rejected(library: Library, article_id: int) -> set[tuple[str, str]]:
+    with library.database.reading() as session:
+        return rejections.rejected_keys(session, article_id)
+
+
+def reject(library: Library, article_id: int, suggestion: Suggestion) -> bool:
+    """Remember that this suggestion is wrong for this article (one transaction)."""
+    kind, text = suggestion_key(suggestion.kind, suggestion.exact)
+    with library.database.writing() as session:
+        library_article_exists(session, article_id)
+        return rejections.add_rejection(session, article_id, kind, text)
+
+
+def unreject(library: Library, article_id: int, suggestion: Suggestion) -> None:
+    """Forget a rejection (the undo of `reject`)."""
+    kind, text = suggestion_key(suggestion.kind, suggestion.exact)
+    with library.database.writing() as session:
+        rejections.remove_rejection(session, article_id, kind, text)
 
 
 def accept(library: Library, article_id: int, suggestion: Suggestion) -> Annotation:
@@ -56,3 +80,8 @@ def accept(library: Library, article_id: int, suggestion: Suggestion) -> Annotat
 
 def accept_all(library: Library, article_id: int, suggestions: Sequence[Suggestion]) -> list[Annotation]:
     return [accept(library, article_id, s) for s in suggestions]
+
+
+def library_article_exists(session: object, article_id: int) -> None:
+    """Raise the store's NotFound for a missing article (a rejection needs its article)."""
+    repository.get_article(session, article_id)  # type: ignore[arg-type]

@@ -181,3 +181,7 @@ class SpeakerAliasRow(Base):
 # Indexes of the annotation browser (migration 0004): its filters and sort orders.
 Index("ix_annotations_status", AnnotationRow.status)
 Index("ix_annotations_created_at", AnnotationRow.created_at)
+
+
+# Tables kept in their own modules, registered on Base.metadata here so `alembic check` sees them.
+from nkreader.store import suggestion_rejections as _suggestion_rejections  # noqa: E402, F401

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 _PAIRS = {"“": "”", "「": "」", "『": "』", "„": "“"}
 _STRAIGHT = '"'
+_MARK = re.compile("[" + re.escape("".join({*_PAIRS, *_PAIRS.values(), _STRAIGHT})) + "]")
 _OPEN_BEFORE = frozenset(" \n\t([{—–-:/")
 
 
@@ -71,11 +72,11 @@ def find_quotes(body: str, limit: int = 200_000) -> list[QuoteMarks]:
             skip = -1
         count = pending[2] if (pending is not None and opener is not None) else 1
         pending = None
-        i = ps
-        while i < pe:
+        before = len(found)
+        for mark in _MARK.finditer(body, ps, pe):
+            i = mark.start()
             ch = body[i]
             if i == skip:
-                i += 1
                 continue
             if opener is None:
                 if ch in _PAIRS:
@@ -92,8 +93,8 @@ def find_quotes(body: str, limit: int = 200_000) -> list[QuoteMarks]:
                     opener = None
                 elif ch in _PAIRS and closer != _STRAIGHT and ch != closer and _PAIRS[ch] == closer:
                     opener = (i, closer)  # a stray opener: restart the quote here
-            i += 1
-        found.extend(_single_quotes(body, ps, pe, found))
+        if "'" in body[ps:pe]:
+            found.extend(_single_quotes(body, ps, pe, found[before:]))
         if opener is not None and index + 1 < len(paragraphs):
             pending = (opener[0], opener[1], count + 1)
     return sorted(found, key=lambda q: q.start)
@@ -105,7 +106,7 @@ _SINGLE = re.compile(r"(?<![\w’'])'(?=[A-Z])([^'\n]{2,400}?[,.?!])'(?=[\s,.;:)
 def _single_quotes(body: str, ps: int, pe: int, found: list[QuoteMarks]) -> list[QuoteMarks]:
     """Straight single quotes used for speech ('We have fuel for ten days,' he said); an
     apostrophe inside ("Party's") does not end one, as the closing mark follows punctuation."""
-    inside = [(q.start, q.end) for q in found if q.end > ps and q.start < pe]
+    inside = [(q.start, q.end) for q in found]
     out = []
     for m in _SINGLE.finditer(body, ps, pe):
         if not any(a <= m.start() < b for a, b in inside):

@@ -79,6 +79,10 @@ _G_DOC_MENTION = Gated(_DOC_MENTION)
 _G_SPEECH_VERB = Gated(SPEECH_VERB)
 
 
+_REACH = 60
+"""How many earlier mentions a reference may point back to."""
+
+
 @dataclass(slots=True)
 class Mention:
     offset: int
@@ -155,7 +159,7 @@ class Mentions:
     def _before(self, offset: int) -> list[Mention]:
         """Mentions before ``offset``, the last few hundred only: a reference reaches back a few
         paragraphs, and a bounded look keeps a 1 MB text linear."""
-        return [m for m in self._items[-400:] if m.offset < offset]
+        return [m for m in self._items[-_REACH:] if m.offset < offset]
 
     def resolve(self, phrase: str, offset: int) -> str:
         """The phrase the article first used for the speaker ``phrase`` refers to (or ``phrase``)."""
@@ -165,10 +169,10 @@ class Mentions:
         if not earlier:
             return phrase
         if lower in FIRST_PERSON:
-            people = [m for m in self._items if m.person and _NAME.fullmatch(m.phrase)]
-            if people:
-                self._narrator = people[0].phrase
-            return people[0].phrase if people else phrase
+            if self._narrator is None:
+                people = (m for m in self._items if m.person and _NAME.fullmatch(m.phrase))
+                self._narrator = next((m.phrase for m in people), None)
+            return self._narrator or phrase
         if lower in PRONOUNS or phrase in KO_PRONOUNS:
             wanted_person = lower != "it"
             for m in reversed(earlier):

@@ -33,6 +33,10 @@ _STATE_SPEAKER = re.compile(
     re.I,
 )
 _PRONOUN_SUBJECT = re.compile(r"\b(he|she|it|they)\s+(?:\w+\s+)?\0")
+_PASSIVE_DIRECTIVE = re.compile(
+    r"\b(?:have|has|had|were|was|are|is)\s+(?:also\s+)?(?:been\s+)?(?:ordered|instructed|directed|told|required)\s+to\b"
+)
+_DIGIT = re.compile(r"\d")
 _KO_CONTEXT = re.compile(r"해야|하여야|하라|금지|처벌|몰수|회수한다|겠다고|하도록|말아야")
 _FIRST_PERSON = re.compile(r"^(?:I|We|My|Our)\b")
 _ATTRIBUTION = re.compile(
@@ -150,6 +154,9 @@ def _policy_en(text: str, words: frozenset[str], start: int, hit: list[Suggestio
         return speaker, "policy.directive", 0.9, f"{strong.group(0)}"
     if state and (hit or not _FIRST_PERSON.match(text)):
         return speaker, "policy.modal", 0.75, f"{verb.group(0)}"
+    passive = _PASSIVE_DIRECTIVE.search(text)
+    if passive:
+        return speaker, "policy.passive-directive", 0.6, passive.group(0)
     noun = lx.G_DIRECTIVE_NOUN.search(text, words) if strong else None
     if strong and noun:
         return speaker, "policy.directive-noun", 0.6, f"{strong.group(0)} + {noun.group(0)}"
@@ -175,13 +182,14 @@ def _policy_ko(text: str, hit: list[Suggestion]):
 def _claim_en(text: str, words: frozenset[str]):
     cues: list[str] = []
     score = 0.0
-    if text.rstrip().endswith("?") or lx.OPINION.search(text):
+    if text.rstrip().endswith("?") or lx.G_OPINION.search(text, words):
         return None
-    number = lx.NUMBER.search(text)
+    digits = _DIGIT.search(text) is not None
+    number = lx.NUMBER.search(text) if digits else None
     if number:
         cues.append(f"number {number.group(0).strip()}")
         score += 0.3
-    date = lx.DATE.search(text)
+    date = lx.DATE.search(text) if digits or not words.isdisjoint(lx.DATE_WORDS) else None
     if date:
         cues.append(f"date {date.group(0).strip()}")
         score += 0.2
@@ -189,7 +197,7 @@ def _claim_en(text: str, words: frozenset[str]):
     if event:
         cues.append(f"event {event.group(0)}")
         score += 0.25
-    reported = lx.REPORTED.search(text)
+    reported = lx.G_REPORTED.search(text, words)
     if reported:
         cues.append(f"reported ({reported.group(0)})")
         score += 0.25
