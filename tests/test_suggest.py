@@ -152,7 +152,9 @@ def test_rejections_are_remembered_per_article(tmp_path: Path):
     from nkreader.services.library import Library
 
     db = str(tmp_path / "lib.db")
-    assert CliRunner().invoke(main, ["--db", db, "import", str(ROOT / "sample_articles"), "-q"]).exit_code == 0
+    assert (
+        CliRunner().invoke(main, ["--db", db, "import", str(ROOT / "sample_articles"), "-q"]).exit_code == 0
+    )
     lib = Library.open(db)
     try:
         ids = [s.id for s in lib.summaries()]

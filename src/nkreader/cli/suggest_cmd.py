@@ -18,7 +18,11 @@ from nkreader.domain import Kind
 @db_option
 @click.option("--article", "article_ids", type=int, multiple=True, help="Only this article id (repeatable).")
 @click.option(
-    "--kind", "kinds", type=click.Choice([k.value for k in Kind]), multiple=True, help="Only this kind (repeatable)."
+    "--kind",
+    "kinds",
+    type=click.Choice([k.value for k in Kind]),
+    multiple=True,
+    help="Only this kind (repeatable).",
 )
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per suggestion instead of a table.")
 @click.option("--accept", is_flag=True, help="Store the suggestions as annotations tagged 'suggested'.")
@@ -65,7 +69,11 @@ def suggest_command(
             else:
                 excerpt = " ".join(s.exact.split())
                 excerpt = excerpt if len(excerpt) <= 70 else excerpt[:69] + "…"
-                click.echo(printable(f"{article_id:>4}  {s.kind.letter}  {s.start:>6}-{s.end:<6} {s.score:.2f}  {excerpt}"))
+                click.echo(
+                    printable(
+                        f"{article_id:>4}  {s.kind.letter}  {s.start:>6}-{s.end:<6} {s.score:.2f}  {excerpt}"
+                    )
+                )
                 click.echo(printable(f"{'':17}{s.rule}: {s.reason}"))
         if accept and found:
             stored += len(service.accept_all(library, article_id, found))
