@@ -11,7 +11,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "src" / "nkreader"
 
 ALLOWED = {
     "cli": {"tui", "services", "domain", "store", "export", "text"},
-    "tui": {"services", "text", "domain"},
+    "tui": {"services", "text", "domain", "suggest"},
     "services": {"store", "ingest", "export", "text", "domain", "suggest"},
     "suggest": {"text", "domain"},
     "store": {"domain"},

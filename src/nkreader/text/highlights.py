@@ -27,6 +27,8 @@ class Highlight:
     """The annotation's uuid."""
     current: bool = False
     """The annotation the edit keys act on: drawn outlined so it is seen before a key acts."""
+    suggested: bool = False
+    """A suggestion, not a mark: drawn faded with a lowercase gutter letter, under any mark."""
 
 
 class HighlightIndex:

@@ -35,6 +35,7 @@ from nkreader.tui.safe import excerpt, safe_text
 from nkreader.tui.session import ArticleSession, TextMoved
 from nkreader.tui.status_line import StatusLine, status_text
 from nkreader.tui.store_sync import StoreSync
+from nkreader.tui.suggestions import SUGGESTION_BINDINGS, SuggestionActions, SuggestionLayer
 from nkreader.tui.welcome import WelcomePanel
 
 __all__ = ["CHANGE_POLL_SECONDS", "MainScreen"]
@@ -60,8 +61,8 @@ ARTICLE_ACTIONS = frozenset(
 """Actions on the open article: offered only while one is open, and not from the library pane."""
 
 
-class MainScreen(StoreSync, MarkBounds):
-    BINDINGS: ClassVar[list[BindingType]] = MAIN_BINDINGS
+class MainScreen(SuggestionActions, StoreSync, MarkBounds):
+    BINDINGS: ClassVar[list[BindingType]] = [*MAIN_BINDINGS, *SUGGESTION_BINDINGS]
 
     def __init__(self, library: Library) -> None:
         super().__init__()
@@ -69,6 +70,7 @@ class MainScreen(StoreSync, MarkBounds):
         self.session = ArticleSession(library)
         self.read_state = ReadState(library)
         self.history = self.session.history
+        self.suggestions = SuggestionLayer()
 
     # ------------------------------------------------------------------ the session, as tests and the app see it
 
@@ -177,8 +179,9 @@ class MainScreen(StoreSync, MarkBounds):
             remember(last_article_id=article_id)
         self._mark_read(article_id)
         self.query_one(ArticleHeader).show_article(article)
+        self.suggestions_article_opened()
         self.reader.load(
-            self.session.body, self.session.highlights(), cursor=position if cursor is None else cursor
+            self.session.body, self.all_highlights(), cursor=position if cursor is None else cursor
         )
         self.annotation_list.set_annotations(self.session.annotations, self.session.links)
         self._load_links()
@@ -253,7 +256,7 @@ class MainScreen(StoreSync, MarkBounds):
     def _show_current(self) -> None:
         """Draw the current annotation outlined in the reader and highlight it in the list."""
         session = self.session
-        self.reader.set_highlights(session.highlights())
+        self.reader.set_highlights(self.all_highlights())
         if session.current_uuid is not None:
             self.annotation_list.select_uuid(session.current_uuid)
         elif not self.annotation_list.has_focus:
@@ -359,7 +362,7 @@ class MainScreen(StoreSync, MarkBounds):
         if annotation is not None and self.annotation_list.has_focus:
             self.session.choose(annotation)
             self.reader.move_to(annotation.start)
-            self.reader.set_highlights(self.session.highlights())
+            self.reader.set_highlights(self.all_highlights())
 
     @on(AnnotationList.LinkChosen)
     def _link_chosen(self, event: AnnotationList.LinkChosen) -> None:

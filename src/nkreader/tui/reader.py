@@ -127,6 +127,7 @@ class ReaderView(ReaderMouse, can_focus=True, inherit_bindings=False):
         "reader--cursor",
         "reader--gutter",
         "reader--current",
+        "reader--suggestion",
     }
     """
     | Class | Description |
@@ -137,6 +138,7 @@ class ReaderView(ReaderMouse, can_focus=True, inherit_bindings=False):
     | `reader--cursor` | The cursor (drawn over everything). |
     | `reader--gutter` | The kind letters left of the text. |
     | `reader--current` | The annotation the edit keys act on (drawn over its kind). |
+    | `reader--suggestion` | A suggested span: faded text, no background (never taken for a mark). |
     """
 
     DEFAULT_CSS = """
@@ -161,6 +163,7 @@ class ReaderView(ReaderMouse, can_focus=True, inherit_bindings=False):
         & > .reader--cursor { text-style: reverse; }
         & > .reader--gutter { color: $foreground-muted; text-style: bold; }
         & > .reader--current { text-style: bold underline; }
+        & > .reader--suggestion { color: $foreground 50%; text-style: dim; }
     }
     """
 

@@ -41,6 +41,7 @@ class LineStyles:
     cursor: Style = field(default_factory=Style)
     gutter: Style = field(default_factory=Style)
     current: Style = field(default_factory=Style)
+    suggestion: Style = field(default_factory=Style)
 
 
 def render_visual_line(
@@ -61,6 +62,11 @@ def render_visual_line(
 
     row = layout.row_of(start)
     here = [h for h in index.on_row(row) if h.start < end and h.end > start]
+    suggested = [h for h in here if h.suggested]
+    if suggested:  # drawn first, so a mark on the same text shows over it
+        here = [h for h in here if not h.suggested]
+        for h in suggested:
+            marks.append((max(h.start, start) - start, min(h.end, end) - start, styles.suggestion))
     kinds = {h.kind for h in here}
     if here:
         here.sort(key=lambda h: _KIND_ORDER.index(h.kind))
@@ -90,7 +96,9 @@ def render_visual_line(
             after = min(segment.next_grapheme(layout.display, cursor) - start, len(text))
             marks.append((at, after, styles.cursor))
 
-    if not kinds:
+    if not kinds and suggested:
+        letter, letter_style = suggested[0].kind.letter.lower(), base + styles.suggestion
+    elif not kinds:
         letter, letter_style = " ", base
     elif len(kinds) == 1:
         (kind,) = kinds
@@ -141,4 +149,5 @@ def line_styles(widget: Widget, base: Style) -> LineStyles:
         cursor=_component_style(widget, "reader--cursor"),
         gutter=_component_style(widget, "reader--gutter"),
         current=_component_style(widget, "reader--current"),
+        suggestion=_component_style(widget, "reader--suggestion"),
     )

@@ -140,6 +140,7 @@ class StoreSync(AnnotationEditing):
         self.session.reload_article(article, annotations)
         self._text_checked = None
         self.query_one(ArticleHeader).show_article(article)
+        self.suggestions_article_opened()  # type: ignore[attr-defined]  # found on the old text: again
         self.reader.load(article.body, self.session.highlights(), cursor=cursor)
         self.annotation_list.set_annotations(annotations, self.session.links)
         self._show_annotations(annotations, None)
