@@ -81,7 +81,7 @@ async def test_rejected_suggestion_is_not_suggested_again_after_reopening(
         assert rejected.exact not in [s.exact for s in screen.suggestions.items if s.kind == rejected.kind]
         await pilot.press("ctrl+q")
     async with app_for(library, tmp_path).run_test(size=(160, 50)) as pilot:
-        screen, reader = await open_with_suggestions(pilot)
+        screen, _ = await open_with_suggestions(pilot)
         again = [(s.kind, s.exact) for s in screen.suggestions.items]
         assert (rejected.kind, rejected.exact) not in again
         assert exported(library) == []

@@ -102,7 +102,7 @@ REPORTED = re.compile(
 HEDGE = re.compile(
     r"\b(?:reportedly|allegedly|apparently|appears?\s+to|appeared\s+to|seems?\s+to|suspected|alleged|"
     r"estimated|an\s+estimated|about|roughly|approximately|approx\.|around|nearly|almost|some|more\s+than|"
-    r"fewer\s+than|at\s+least|up\s+to|may|might|could|likely|possibly|probably|rumou?rs?|unconfirmed|"
+    r"fewer\s+than|at\s+least|up\s+to|(?-i:may)(?!\s+\d)|might|could|likely|possibly|probably|rumou?rs?|unconfirmed|"
     r"cannot\s+be\s+confirmed|is\s+said\s+to|was\s+said\s+to|believed\s+to|thought\s+to|consistent\s+with)\b",
     re.IGNORECASE,
 )

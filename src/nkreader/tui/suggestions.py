@@ -223,6 +223,7 @@ class SuggestionActions:
         self.reader.focus()
         shown = self.suggestions.shown(self.annotations)
         speaker = f" · {found.speaker_to_store}" if found.speaker_to_store else ""
+        self.app.clear_notifications()  # one explanation at a time while stepping
         self.notify(
             f"{found.kind.label}{speaker} ({found.score:.2f}, {found.rule}): {found.reason}",
             title=f"Suggestion {shown.index(found) + 1} of {len(shown)}",
