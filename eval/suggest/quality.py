@@ -130,10 +130,13 @@ def evaluate(split: str = "all", errors: list[str] | None = None) -> dict[str, f
     speakers_right = speakers_total = scare_hits = scare_total = 0
     slowest = (0.0, "")
     articles = load(split)
+    started = time.process_time()
+    suggest("")  # the first call compiles the patterns: timed apart from the articles
+    warmup = time.process_time() - started
     for article in articles:
-        started = time.perf_counter()
+        started = time.process_time()
         found = suggest(article.body)
-        elapsed = time.perf_counter() - started
+        elapsed = time.process_time() - started
         slowest = max(slowest, (elapsed, article.name))
         for kind, letter in (("quote", "Q"), ("policy", "P"), ("claim", "C")):
             gold = [g for g in article.gold if g.kind == letter]
@@ -184,7 +187,11 @@ def evaluate(split: str = "all", errors: list[str] | None = None) -> dict[str, f
                     if errors is not None:
                         errors.append(f"{article.name}: missed {kind} {article.body[g.start : g.end][:90]!r}")
         scare_total += sum(1 for g in article.gold if g.kind == "S")
-    result: dict[str, float] = {"articles": len(articles), "slowest_ms": round(slowest[0] * 1000, 1)}
+    result: dict[str, float] = {
+        "articles": len(articles),
+        "slowest_ms": round(slowest[0] * 1000, 1),
+        "first_call_ms": round(warmup * 1000, 1),
+    }
     for kind, c in counts.items():
         result[f"{kind}_gold"] = c["tp"] + c["fn"]
         result[f"{kind}_suggested"] = c["tp"] + c["fp"]

@@ -157,6 +157,10 @@ KO_HEDGE = re.compile(
 
 # ------------------------------------------------------------------ speed
 
+rx = lru_cache(maxsize=None)(re.compile)
+"""A compiled pattern by its text, compiled once (``re.search(text, …)`` pays a cache lookup
+costlier than the search itself on a short sentence)."""
+
 _OPTIONAL = re.compile(r"\(\?:[^()]*\)[?*]")
 _STOP = frozenset(
     [

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from nkreader.suggest.lexicon import FIRST_PERSON, KO_PRONOUNS, PRONOUNS, SPEECH_VERB, Gated, words_of
+from nkreader.suggest.lexicon import FIRST_PERSON, KO_PRONOUNS, PRONOUNS, SPEECH_VERB, Gated, rx, words_of
 
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "other": 2, "another": 2, "다른": 2}
 _TITLE = re.compile(
@@ -93,7 +93,7 @@ class Mention:
 
 def head_of(phrase: str) -> str:
     """The noun a description is about: "a source in North Hamgyong Province" -> "source"."""
-    text = re.split(r"\s+(?:in|at|from|of|for|who|with|based|near|on|inside|living)\b|,", phrase, maxsplit=1)[
+    text = rx(r"\s+(?:in|at|from|of|for|who|with|based|near|on|inside|living)\b|,").split(phrase, maxsplit=1)[
         0
     ]
     words = text.split()
@@ -126,18 +126,18 @@ class Mentions:
             first = name.split()[0].split("-")[0]
             before = text[max(0, match.start() - 12) : match.start()]
             after = text[match.end() : match.end() + 40]
-            titled = re.search(r"(?:Mr|Mrs|Ms|Dr|Prof)\.\s*$|(?:Comrade|Professor)\s*$", before)
+            titled = rx(r"(?:Mr|Mrs|Ms|Dr|Prof)\.\s*$|(?:Comrade|Professor)\s*$").search(before)
             apposed = re.match(
                 r",\s+(?:an?|the|who|general|chairman|director|head|spokes\w*|a\s+former)\b", after
             )
-            spoke = re.match(r"\s+(?:said|says|told|added|warned|stressed|noted)\b", after)
+            spoke = rx(r"\s+(?:said|says|told|added|warned|stressed|noted)\b").match(after)
             if name.startswith(_PLACES) and not titled:
                 continue
             if first in _SURNAMES or titled or apposed or spoke:
                 self.add(offset + match.start(), name)
         words = words_of(sentence)
         for match in _G_DESCRIPTION.finditer(sentence, words):
-            if re.search(r"[A-Z][\w’'-]+,\s*$", sentence[: match.start()]):
+            if rx(r"[A-Z][\w’'-]+,\s*$").search(sentence[: match.start()]):
                 continue  # "Choi Min-seo, a researcher at …": the name is the speaker
             self.add(offset + match.start(), match.group(0))
         lead = re.match(
@@ -147,7 +147,7 @@ class Mentions:
         if lead:
             self.add(offset, lead.group(0))
         verb = _G_SPEECH_VERB.search(sentence, words)
-        if verb is not None and not re.search(r"[“”\"]", sentence[: verb.start()]):
+        if verb is not None and not rx(r"[“”\"]").search(sentence[: verb.start()]):
             from nkreader.suggest.quotes import subject_of
 
             who = subject_of(sentence[: verb.start()])
@@ -213,7 +213,7 @@ def _is_person(phrase: str) -> bool:
     if _DOCUMENT.search(phrase):
         return False
     if not phrase.isascii():
-        return not re.search(r"위원회|당국|관리소|부$|국$|지시|통신|신문", phrase)
+        return not rx(r"위원회|당국|관리소|부$|국$|지시|통신|신문").search(phrase)
     if head_of(phrase) in _HUMAN or head_of(phrase).rstrip("s") in _HUMAN:
         return True
     words = phrase.split()

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from nkreader.domain import Kind
 from nkreader.suggest import lexicon as lx
+from nkreader.suggest.lexicon import rx
 from nkreader.suggest.marks import QuoteMarks, find_quotes
 from nkreader.suggest.mentions import Mentions
 from nkreader.suggest.model import Suggestion
@@ -75,7 +76,7 @@ def looks_like_scare_quote(inner: str) -> str | None:
     capital = [w for w in alpha if w[:1].isupper()]
     minor = {"of", "the", "and", "for", "in", "on", "to", "a", "an", "at", "with"}
     content = [w for w in alpha if w.lower() not in minor]
-    if len(content) >= 2 and len(capital) >= 0.8 * len(content) and not re.search(r"[.?!]\s*$", text):
+    if len(content) >= 2 and len(capital) >= 0.8 * len(content) and not rx(r"[.?!]\s*$").search(text):
         return "a title or a name"
     return None
 
@@ -88,24 +89,24 @@ def _subject(text: str) -> str | None:
     # "Park Seon-a, an economist at …, said": the name before the apposition; else the last clause.
     text = text.split(",", 1)[0] if text.endswith(",") else text.rsplit(",", 1)[-1]
     text = _LEADING_TIME.sub("", _LEAD.sub("", text.strip()))
-    text = re.sub(r"\s+(?:and|but)$", "", text)
+    text = rx(r"\s+(?:and|but)$").sub("", text)
     text = lx.ACTION_VERB.sub("", text)
-    text = re.split(r"\s+(?:and|but)\s+", text)[0]
+    text = rx(r"\s+(?:and|but)\s+").split(text)[0]
     words = text.split()
     if not words or len(words) > 14:
         return None
     text = " ".join(words).strip(" ,.:;")
-    if not text or _BAD_WHO.match(text) or re.search(r"[“”\"]", text):
+    if not text or _BAD_WHO.match(text) or rx(r"[“”\"]").search(text):
         return None
     return text
 
 
 def _clean_who(who: str) -> str | None:
     who = " ".join(who.split()).strip(" ,:;")
-    who = re.sub(r"\s+(?:was|were|is|has\s+been|had\s+been)$", "", who)
+    who = rx(r"\s+(?:was|were|is|has\s+been|had\s+been)$").sub("", who)
     who = (
         _WHO_TAIL.sub("", who).rstrip(" ,.")
-        if not re.search(r"\b(?:Mr|Mrs|Ms|Dr|Prof|Jr|St)\.$", who)
+        if not rx(r"\b(?:Mr|Mrs|Ms|Dr|Prof|Jr|St)\.$").search(who)
         else who
     )
     if not who or _BAD_WHO.match(who) or len(who.split()) > 14:
@@ -132,6 +133,7 @@ class _Context:
         return 0 if cut < 0 else cut + 2
 
 
+_ACCORDING_START = re.compile(r"\s*according\s+to\s+([^,]{2,100}),", re.I)
 _PARTICIPLE = re.compile(r"ing$")
 _NOT_SPEECH_BEFORE = frozenset({"continued", "read", "went on", "reads"})
 
@@ -150,7 +152,7 @@ def _attribute_english(ctx: _Context, q: QuoteMarks, prev_end: int, inner: str) 
         # X said, "…" / X told Y: "…": the last verb, right before the mark.
         verb = verbs[-1]
         tail = before[verb.end() :]
-        if re.fullmatch(r"(?:\s+(?:[\w’'.-]+\s+){0,6}?[\w’'.-]+)?\s*[:,]\s*", tail):
+        if rx(r"(?:\s+(?:[\w’'.-]+\s+){0,6}?[\w’'.-]+)?\s*[:,]\s*").fullmatch(tail):
             first = verbs[0] if _PARTICIPLE.search(verb.group(0)) else verb
             who = _subject(before[: first.start()])
             if who:
@@ -165,8 +167,8 @@ def _attribute_english(ctx: _Context, q: QuoteMarks, prev_end: int, inner: str) 
         return _set(found, who, "quoted … as saying", "quote.quoted-as-saying", 0.9)
     m = lx.AFTER_SUBJECT_FIRST.match(after)
     if m and (who := _clean_who(m.group("who"))) and (standalone or len(inner.split()) >= 4):
-        new_sentence = bool(re.search(r"[.?!]\s*$", inner)) and who[:1].isupper()
-        if not (new_sentence and not _NAMEISH.match(who)) and not re.search(r"\b(?:not|n[’']t|never)\b", who):
+        new_sentence = bool(rx(r"[.?!]\s*$").search(inner)) and who[:1].isupper()
+        if not (new_sentence and not _NAMEISH.match(who)) and not rx(r"\b(?:not|n[’']t|never)\b").search(who):
             return _set(found, who, m.group("verb"), "quote.X-said", 0.95)
     m = lx.ACCORDING_TO.match(after[1:].lstrip()) if after[:1] == "," else None
     if m and (who := _clean_who(m.group("who"))):
@@ -178,7 +180,7 @@ def _attribute_english(ctx: _Context, q: QuoteMarks, prev_end: int, inner: str) 
         who = _subject(before[: verb.start()])
         if who and len(tail) < 200:
             return _set(found, who, verb.group(0), "quote.partial", 0.75)
-    m = re.match(r"\s*according\s+to\s+([^,]{2,100}),", before, re.I)
+    m = _ACCORDING_START.match(before)
     if m and (who := _clean_who(m.group(1))):
         return _set(found, who, "according to", "quote.according-to", 0.85)
     return found
@@ -202,7 +204,7 @@ def _attribute_korean(ctx: _Context, q: QuoteMarks, prev_end: int) -> _Found:
         if who is None:
             start = max(ctx.sentence_start(q.start), ctx.paragraph_start(q.start))
             before = body[start : q.start]
-            before = re.split(r"[“「\"]", before)[0]
+            before = rx(r"[“「\"]").split(before)[0]
             who = _korean_topic(before)
         if who:
             return _set(found, who, verb.strip(), "quote.ko-고-말했다" if m else "quote.ko-content", 0.9)

@@ -16,6 +16,7 @@ from bisect import bisect_left
 
 from nkreader.domain import Kind
 from nkreader.suggest import lexicon as lx
+from nkreader.suggest.lexicon import rx
 from nkreader.suggest.mentions import Mentions
 from nkreader.suggest.model import Suggestion
 
@@ -115,7 +116,7 @@ def _policy_en(text: str, words: frozenset[str], start: int, hit: list[Suggestio
         return None
     strong = _STRONG.search(text)
     speaker: str | None = None
-    pronoun = re.match(r"^(He|She|It|They)\b", text) or _PRONOUN_SUBJECT.search(text[: verb.start()] + "\0")
+    pronoun = rx(r"^(He|She|It|They)\b").match(text) or _PRONOUN_SUBJECT.search(text[: verb.start()] + "\0")
     if pronoun:
         speaker = mentions.resolve(pronoun.group(1), start)
         if speaker == pronoun.group(1):
@@ -173,9 +174,9 @@ def _policy_ko(text: str, hit: list[Suggestion]):
         return quoted, "policy.ko-directive", 0.85, verb.group(0)
     if actor is None:
         return None
-    topic = re.match(r"^(?P<who>[^\s]+(?:\s+[^\s]+){0,3}?)(?:은|는|이|가)\s", text)
+    topic = rx(r"^(?P<who>[^\s]+(?:\s+[^\s]+){0,3}?)(?:은|는|이|가)\s").match(text)
     speaker = topic.group("who") if topic and lx.KO_STATE_ACTOR.search(topic.group("who")) else actor.group(0)
-    strong = re.search(r"지시|명령|포치|방침|해야|하여야|처벌|몰수|금지|결정|촉구|강조", text)
+    strong = rx(r"지시|명령|포치|방침|해야|하여야|처벌|몰수|금지|결정|촉구|강조").search(text)
     return speaker, "policy.ko-directive", 0.85 if strong else 0.6, verb.group(0)
 
 
@@ -236,7 +237,7 @@ def _claim_ko(text: str):
         return None
     hedges = list(dict.fromkeys(m.group(0) for m in lx.KO_HEDGE.finditer(text)))[:4]
     speaker = None
-    m = re.search(r"(\S+\s+)?소식통(?:에\s*따르면|은|이)", text)
+    m = rx(r"(\S+\s+)?소식통(?:에\s*따르면|은|이)").search(text)
     if m:
         speaker = ((m.group(1) or "") + "소식통").strip()
     return min(score, 0.95), cues, hedges, speaker

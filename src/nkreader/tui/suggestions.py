@@ -28,6 +28,7 @@ SUGGESTION_BINDINGS = [
         "z",
         "suggestions_toggle",
         "Suggest",
+        show=False,  # the footer is full at 80 columns; ? and the palette list it
         id="suggest.toggle",
         tooltip="Show or hide suggested quotes, policy statements and claims (drawn dim)",
     ),
@@ -150,14 +151,18 @@ class SuggestionActions:
         layer.loading = True
         generation, article_id = layer.generation, layer.article_id
         library = self.library
+        if article_id is None:
+            layer.loading = False
+            return
 
         def work() -> None:
+            from nkreader.services import StoreError
             from nkreader.services import suggestions as service
 
             try:
                 found = service.suggestions_for(library, article_id)
-            except Exception as exc:  # a store problem: reported, the app keeps running
-                self.app.call_from_thread(self._suggestions_failed, generation, str(exc))
+            except StoreError as exc:  # reported; the app keeps running
+                self.app.call_from_thread(self._suggestions_failed, generation, exc.message)
                 return
             self.app.call_from_thread(self._suggestions_ready, generation, found)
 
