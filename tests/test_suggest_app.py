@@ -71,7 +71,7 @@ async def test_rejected_suggestion_is_not_suggested_again_after_reopening(
 ) -> None:
     import_paths(library, [HYESAN])
     async with app_for(library, tmp_path).run_test(size=(160, 50)) as pilot:
-        screen, reader = await open_with_suggestions(pilot)
+        screen, _ = await open_with_suggestions(pilot)
         await pilot.press("greater_than_sign")
         await pilot.pause()
         rejected = screen.suggestions.current

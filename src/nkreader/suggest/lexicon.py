@@ -233,7 +233,8 @@ def _stem(word: str) -> str:
     return found.group(1) if found else word
 
 
-G_EVENT = Gated(EVENT)
+EVENT_WORDS = Gated(EVENT).triggers
+"""EVENT is a plain list of words: a set lookup finds one without running the pattern."""
 G_HEDGE = Gated(HEDGE)
 G_POLICY_VERB = Gated(POLICY_VERB)
 G_STATE_ACTOR = Gated(STATE_ACTOR)

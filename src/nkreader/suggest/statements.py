@@ -194,9 +194,9 @@ def _claim_en(text: str, words: frozenset[str]):
     if date:
         cues.append(f"date {date.group(0).strip()}")
         score += 0.2
-    event = lx.G_EVENT.search(text, words)
-    if event:
-        cues.append(f"event {event.group(0)}")
+    events = words & lx.EVENT_WORDS
+    if events:
+        cues.append(f"event {min(events)}")
         score += 0.25
     reported = lx.G_REPORTED.search(text, words)
     if reported:

@@ -34,7 +34,7 @@ SUGGESTION_BINDINGS = [
     ),
     Binding("greater_than_sign", "suggestion_next", "Next suggestion", show=False, id="suggest.next"),
     Binding(
-        "left_square_bracket", "suggestion_previous", "Previous suggestion", show=False, id="suggest.previous"
+        "less_than_sign", "suggestion_previous", "Previous suggestion", show=False, id="suggest.previous"
     ),
     Binding(
         "y",
@@ -111,7 +111,7 @@ class SuggestionLayer:
         if self.current in shown:
             index = (shown.index(self.current) + step) % len(shown)  # type: ignore[arg-type]
         elif step > 0:
-            index = next((i for i, s in enumerate(shown) if s.start > offset), 0)
+            index = next((i for i, s in enumerate(shown) if s.start >= offset), 0)
         else:
             index = next((i for i in range(len(shown) - 1, -1, -1) if shown[i].start < offset), -1)
         self.current = shown[index]
