@@ -58,6 +58,12 @@ PALETTE_TITLES: dict[str, str] = {
     "library.unread_only": "Show only unread articles, or all",
     "library.toggle_read": "Mark the highlighted article read or unread",
     "app.feeds": "Feeds: subscriptions, refresh, unread counts",
+    "suggest.toggle": "Show or hide suggestions",
+    "suggest.next": "Next suggestion",
+    "suggest.previous": "Previous suggestion",
+    "suggest.accept": "Accept the suggestion at the cursor",
+    "suggest.reject": "Reject the suggestion at the cursor",
+    "suggest.accept_kind": "Accept all suggestions of this kind in the article",
 }
 """Palette title per binding id; a binding not listed here is not offered in the palette."""
 
