@@ -45,7 +45,7 @@ async def test_show_step_accept_quote_with_speaker_and_undo(library: Library, tm
         assert drawn and all(not h.key.count("-") for h in drawn)  # suggestions, not annotation uuids
         # Step to the first quote suggestion.
         for _ in range(len(screen.suggestions.items)):
-            await pilot.press("greater_than_sign")
+            await pilot.press("plus")
             await pilot.pause()
             if screen.suggestions.current is not None and screen.suggestions.current.kind == "quote":
                 break
@@ -72,7 +72,7 @@ async def test_rejected_suggestion_is_not_suggested_again_after_reopening(
     import_paths(library, [HYESAN])
     async with app_for(library, tmp_path).run_test(size=(160, 50)) as pilot:
         screen, _ = await open_with_suggestions(pilot)
-        await pilot.press("greater_than_sign")
+        await pilot.press("plus")
         await pilot.pause()
         rejected = screen.suggestions.current
         assert rejected is not None
@@ -93,7 +93,7 @@ async def test_accept_all_of_a_kind_and_hide(library: Library, tmp_path: Path) -
         screen, reader = await open_with_suggestions(pilot)
         quotes = [s for s in screen.suggestions.items if s.kind == "quote"]
         for _ in range(len(screen.suggestions.items)):
-            await pilot.press("greater_than_sign")
+            await pilot.press("plus")
             await pilot.pause()
             if screen.suggestions.current is not None and screen.suggestions.current.kind == "quote":
                 break

@@ -32,9 +32,9 @@ SUGGESTION_BINDINGS = [
         id="suggest.toggle",
         tooltip="Show or hide suggested quotes, policy statements and claims (drawn dim)",
     ),
-    Binding("greater_than_sign", "suggestion_next", "Next suggestion", show=False, id="suggest.next"),
+    Binding("plus", "suggestion_next", "Next suggestion", show=False, id="suggest.next"),
     Binding(
-        "less_than_sign", "suggestion_previous", "Previous suggestion", show=False, id="suggest.previous"
+        "minus", "suggestion_previous", "Previous suggestion", show=False, id="suggest.previous"
     ),
     Binding(
         "y",
@@ -181,7 +181,7 @@ class SuggestionActions:
             f"{n} {kind.plural.lower() if n != 1 else kind.label.lower()}" for kind, n in counts.items() if n
         )
         self.notify(
-            f"{summary or 'No suggestions'}. > next, < previous, y accept, d reject, Y accept all of a kind.",
+            f"{summary or 'No suggestions'}. + next, - previous, y accept, d reject, Y accept all of a kind.",
             title="Suggestions",
             markup=False,
             timeout=4,
@@ -257,7 +257,7 @@ class SuggestionActions:
         found = self.suggestions.at(offset, self.annotations)
         if found is None:
             self.app.bell()
-            self.notify("No suggestion at the cursor: > goes to the next one.", markup=False, timeout=2)
+            self.notify("No suggestion at the cursor: + goes to the next one.", markup=False, timeout=2)
         return found
 
     def action_suggestion_accept(self: Any) -> None:
