@@ -11,7 +11,8 @@ from collections.abc import Iterable, Sequence
 
 from nkreader.domain import Annotation, Kind
 from nkreader.services.library import Library
-from nkreader.store import repository
+from nkreader.store import articles as stored_articles
+from nkreader.store import speakers as stored_speakers
 from nkreader.store import suggestion_rejections as rejections
 from nkreader.suggest import SpeakerBook, Suggestion, suggestion_key
 
@@ -19,10 +20,8 @@ SUGGESTED_TAG = "suggested"
 
 
 def speaker_book(library: Library) -> SpeakerBook:
-    from nkreader.store import research
-
     with library.database.reading() as session:
-        return SpeakerBook(research.speaker_groups(session))
+        return SpeakerBook(stored_speakers.speaker_groups(session))
 
 
 def suggestions_for(
@@ -84,4 +83,4 @@ def accept_all(library: Library, article_id: int, suggestions: Sequence[Suggesti
 
 def library_article_exists(session: object, article_id: int) -> None:
     """Raise the store's NotFound for a missing article (a rejection needs its article)."""
-    repository.get_article(session, article_id)  # type: ignore[arg-type]
+    stored_articles.get_article(session, article_id)  # type: ignore[arg-type]

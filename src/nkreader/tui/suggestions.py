@@ -109,7 +109,7 @@ class SuggestionLayer:
         if not shown:
             return None
         if self.current in shown:
-            index = (shown.index(self.current) + step) % len(shown)  # type: ignore[arg-type]
+            index = (shown.index(self.current) + step) % len(shown)
         elif step > 0:
             index = next((i for i, s in enumerate(shown) if s.start >= offset), 0)
         else:
