@@ -214,15 +214,14 @@ def test_markdown_brief_shape(sample_library: Library) -> None:
         assert heading == "# " + markdown.escape(article.title)
         if article.source:
             assert f"- Source: {markdown.escape(article.source)}" in lines
-        if article.published:
-            assert f"- Date: {article.published.isoformat()}" in lines
+        assert f"- Date: {article.published.isoformat() if article.published else 'no date'}" in lines
         if article.url:
             assert any(line.startswith("- Link: <http") for line in lines)
         sections = [line for line in lines if line.startswith("## ")]
-        assert sections == ["## Claims", "## Quotes", "## Policy statements"]
+        assert sections == ["## Claims", "## Quotes", "## Policy statements", "## Sources"]
         claims = brief[brief.index("## Claims") : brief.index("## Quotes")]
         assert "\n> " in claims
-        assert "- Status: disputed" in claims
+        assert "### Disputed (1)" in claims and "- Status" not in claims  # the heading says it
         assert "- Tags: prices, hyesan" in claims
         assert "- Note: Check against the  \n  market survey" in claims
         quotes = brief[brief.index("## Quotes") : brief.index("## Policy statements")]

@@ -18,6 +18,7 @@ from nkreader.cli.base import (
     open_library,
     parse_date,
 )
+from nkreader.cli.interchange_out import INTERCHANGE_FORMATS, INTERCHANGE_HELP, export_interchange
 from nkreader.cli.output import to_terminal
 from nkreader.cli.types import ARTICLE_ID
 from nkreader.domain import Kind
@@ -29,14 +30,14 @@ from nkreader.domain import Kind
     "-f",
     "--format",
     "fmt",
-    type=click.Choice(["json", "w3c", "csv", "markdown"]),
+    type=click.Choice(["json", "w3c", "csv", "markdown", *INTERCHANGE_FORMATS]),
     default="json",
     show_default=True,
     help="json: nkreader's own, complete; w3c: W3C Web Annotation JSON-LD; csv: one row per "
-    "annotation; markdown: a brief per article.",
+    "annotation; markdown: a brief per article; " + INTERCHANGE_HELP,
 )
 @click.option(
-    "-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write here (default: stdout)."
+    "-o", "--output", type=click.Path(path_type=Path), help="Write here (default: stdout; brat: a folder)."
 )
 @click.option(
     "--article", "article_ids", type=ARTICLE_ID, multiple=True, help="Only this article id (repeatable)."
@@ -77,6 +78,9 @@ def export_command(
     from nkreader.services.exporting import render
     from nkreader.services.output_files import TargetRefused, library_files, output_target, write_output
 
+    if fmt in INTERCHANGE_FORMATS or (output is not None and output.is_dir()):
+        export_interchange(ctx, fmt, output, article_ids, kinds, since, schema=schema)  # issue 17
+        return
     if schema:
         if fmt != "json":
             fail(f"--schema describes the json format only, not {fmt}", EXIT_USAGE)

@@ -90,7 +90,7 @@ def import_command(
 
 @main.command("import-annotations")
 @db_option
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("file", type=click.Path(path_type=Path))
 @click.pass_context
 @friendly_errors
 def import_annotations_command(ctx: click.Context, file: Path) -> None:
@@ -99,7 +99,9 @@ def import_annotations_command(ctx: click.Context, file: Path) -> None:
     FILE is an nkreader JSON export (restored exactly; merged by uuid, the newer
     updated_at wins; articles matched by uuid, then URL, then text) or W3C Web
     Annotation JSON-LD from another tool, such as Hypothesis (each annotation
-    anchored, through its quote, in the article whose URL is its target source).
+    anchored, through its quote, in the article whose URL is its target source),
+    Hypothesis API JSON (a search result or rows), or brat standoff: a .ann file
+    with its .txt beside it, or a folder of them (`export -f brat` writes one).
     Importing the same file twice changes nothing. Exit status 0, or 1 when some
     annotations were skipped (each is named on stderr).
     """

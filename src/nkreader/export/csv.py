@@ -16,6 +16,16 @@ Columns (`COLUMNS`, in this order):
 | `anchor_state` | `anchored`, `moved`, `fuzzy` or `orphaned` |
 | `author` | the annotator (empty if none) |
 | `created_at`, `updated_at` | UTC, `2026-11-28T15:04:05.123Z` |
+| `prefix`, `suffix` | up to 32 characters of the text before and after the passage (its context) |
+| `links` | the annotation's links, `; `-separated, each `RELATION UUID` where RELATION is `corroborates`, `corroborated-by`, `contradicts`, `contradicted-by`, `same-as`, `cites` or `cited-by` and UUID the other annotation |
+| `linked_passages` | the same links for a reader, one a line: `Corroborated by: “…” — Title (outlet, date)` |
+| `source_reliability` | the speaker's reliability as a source, `A`–`F` (empty if not graded) |
+| `credibility` | the passage's credibility, `1`–`6` (empty if not graded) |
+| `was` | the words the passage was made on, when an update of the article changed them (else empty) |
+| `needs_review` | `yes` when those words changed after its status was set and nobody has reviewed it |
+
+An undated article has an empty `article_published` (never its import date). New columns
+are added at the end, so programs that read columns by position keep working.
 
 The file is UTF-8 with a byte-order mark (so spreadsheet programs read Korean text right),
 comma-separated, every field quoted when needed (RFC 4180), lines ending in CRLF. A cell that
@@ -27,8 +37,10 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
+from nkreader.analysis import NO_GRADES, Grades, WordingChange
+from nkreader.export.evidence import LinkedPassage, date_text
 from nkreader.export.native import ArticleExport, format_datetime
 
 COLUMNS = (
@@ -50,6 +62,14 @@ COLUMNS = (
     "author",
     "created_at",
     "updated_at",
+    "prefix",
+    "suffix",
+    "links",
+    "linked_passages",
+    "source_reliability",
+    "credibility",
+    "was",
+    "needs_review",
 )
 
 BOM = "\ufeff"
@@ -61,10 +81,23 @@ def neutralize(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_STARTS) else value
 
 
-def rows(items: Iterable[ArticleExport]) -> Iterable[list[str]]:
+def _linked(other: LinkedPassage) -> str:
+    where = ", ".join(v for v in (other.article_source, date_text(other.article_published)) if v)
+    return f"{other.label}: “{' '.join(other.exact.split())}” — {other.article_title} ({where})"
+
+
+def rows(
+    items: Iterable[ArticleExport],
+    evidence: Mapping[str, Sequence[LinkedPassage]] | None = None,
+    grades: Grades = NO_GRADES,
+    wording: Mapping[str, WordingChange] | None = None,
+) -> Iterable[list[str]]:
     for item in items:
         article = item.article
         for a in item.annotations:
+            linked = (evidence or {}).get(a.uuid, ())
+            reliability, credibility = grades.of(a.speaker, a.uuid)
+            change = (wording or {}).get(a.uuid)
             yield [
                 neutralize(cell)
                 for cell in (
@@ -86,14 +119,27 @@ def rows(items: Iterable[ArticleExport]) -> Iterable[list[str]]:
                     a.author or "",
                     format_datetime(a.created_at),
                     format_datetime(a.updated_at),
+                    a.prefix,
+                    a.suffix,
+                    "; ".join(f"{other.relation} {other.uuid}" for other in linked),
+                    "\n".join(_linked(other) for other in linked),
+                    reliability or "",
+                    str(credibility) if credibility else "",
+                    change.original if change else "",
+                    "yes" if change and change.needs_review else "",
                 )
             ]
 
 
-def render(items: Sequence[ArticleExport]) -> str:
-    """The whole CSV file as text (byte-order mark first)."""
+def render(
+    items: Sequence[ArticleExport],
+    evidence: Mapping[str, Sequence[LinkedPassage]] | None = None,
+    grades: Grades = NO_GRADES,
+    wording: Mapping[str, WordingChange] | None = None,
+) -> str:
+    """The whole CSV file as text (byte-order mark first); `evidence`: the linked passages."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(COLUMNS)
-    writer.writerows(rows(items))
+    writer.writerows(rows(items, evidence, grades, wording))
     return BOM + buffer.getvalue()

@@ -36,6 +36,7 @@ from nkreader.domain import (
     quote_context,
     utcnow,
 )
+from nkreader.export import hypothesis_reader
 from nkreader.export.native_reader import AnnotationFileError, NativeArticle, is_native, read_native
 from nkreader.export.w3c_reader import ExternalAnnotation, read_w3c
 from nkreader.ingest.files import FileRefused, read_limited
@@ -104,7 +105,11 @@ class AnnotationImportReport:
 
 
 def import_annotation_file(library: Library, path: Path) -> AnnotationImportReport:
-    """Read `path` (native or W3C JSON) and merge it into the library."""
+    """Read `path` (native, W3C or Hypothesis JSON; brat `.ann` or a folder of them) and merge it."""
+    from nkreader.services import interchange_import  # brat and Hypothesis (issue 17)
+
+    if interchange_import.is_brat(path):
+        return interchange_import.import_brat(library, path)
     try:
         data = read_limited(path, MAX_FILE_BYTES)
     except FileRefused as exc:
@@ -122,8 +127,12 @@ def import_annotation_file(library: Library, path: Path) -> AnnotationImportRepo
 
 
 def import_document(library: Library, document: Any) -> AnnotationImportReport:
+    from nkreader.services import interchange_import  # Hypothesis API JSON (issue 17)
+
     if is_native(document):
         return _import_native(library, document)
+    if hypothesis_reader.is_hypothesis(document):
+        return interchange_import.import_hypothesis(library, document)
     return _import_w3c(library, document)
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from nkreader.domain import BrowseFilter, BrowseRow
+from nkreader.services.entities import expand_query
 from nkreader.services.library import Library
 from nkreader.services.search import SearchError, text_match
 from nkreader.store.browse import BROWSE_SORTS, browse_annotations
@@ -36,6 +38,8 @@ def browse(
     """
     if sort not in SORTS:
         raise ValueError(f"unknown sort {sort!r} (one of {', '.join(SORTS)})")
+    if filters.text and filters.text.strip():  # an entity's name: every spelling of it (issue 17)
+        filters = replace(filters, text=expand_query(library, filters.text))
     with library.database.reading() as session:
         speakers = (
             speaker_spellings(session, filters.speaker.strip(), partial=True)

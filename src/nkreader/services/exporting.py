@@ -10,8 +10,11 @@ from typing import Any
 
 from nkreader.domain import Kind, Link, utcnow
 from nkreader.export import csv, markdown, native, w3c
+from nkreader.services.evidence import linked_passages
 from nkreader.services.library import Library
 from nkreader.services.output_files import library_files, write_atomic, write_output
+from nkreader.services.revisions import wording_changes
+from nkreader.services.sources import grades_for
 
 __all__ = [
     "FORMATS",
@@ -196,10 +199,22 @@ def render(
     now = utcnow()
     if fmt == "w3c":
         text = w3c.dumps(w3c.build_collection(taken.items, exported_at=now, links=taken.links))
-    elif fmt == "csv":
-        text = csv.render(taken.items)
-    else:
-        text = markdown.render(taken.items, exported_at=now, include_empty=bool(article_ids))
+    else:  # the reports carry the linked passages and the grades (issue 17)
+        evidence = linked_passages(library, taken.items)
+        uuids = [a.uuid for item in taken.items for a in item.annotations]
+        grades = grades_for(library, uuids)
+        wording = wording_changes(library, uuids)
+        if fmt == "csv":
+            text = csv.render(taken.items, evidence, grades, wording)
+        else:
+            text = markdown.render(
+                taken.items,
+                exported_at=now,
+                include_empty=bool(article_ids),
+                evidence=evidence,
+                grades=grades,
+                wording=wording,
+            )
     return Rendered(text, len(taken.items), taken.annotation_count)
 
 

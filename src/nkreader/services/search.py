@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 
 from nkreader.domain import Kind, SearchHit
+from nkreader.services.entities import query_alternatives
 from nkreader.services.library import Library
 from nkreader.store.search_backend import backend_for
 from nkreader.store.search_sqlite import text_match
@@ -156,6 +157,7 @@ def search(
     scope: str = "all",
     kind: Kind | None = None,
     limit: int = 100,
+    expand: bool = True,
 ) -> list[SearchHit]:
     """Articles and annotations matching `query`, best first (at most `limit` in all).
 
@@ -164,6 +166,10 @@ def search(
     """
     if scope not in SCOPES:
         raise SearchError(f"unknown scope {scope!r} (one of {', '.join(SCOPES)})")
+    if expand:  # an entity's name: every spelling of it, each searched, the hits merged (issue 17)
+        alternatives = query_alternatives(library, query)
+        if len(alternatives) > 1:
+            return _merged(library, alternatives, scope=scope, kind=kind, limit=limit)
     hits: list[SearchHit] = []
     with library.database.reading() as session:
         backend = backend_for(session)
@@ -188,3 +194,16 @@ def search(
             raise SearchError(f"cannot search for {' '.join(query.split())!r}: {exc}") from None
     hits.sort(key=lambda h: -h.rank)
     return hits[:limit]
+
+
+def _merged(
+    library: Library, queries: list[str], *, scope: str, kind: Kind | None, limit: int
+) -> list[SearchHit]:
+    """The hits of several queries (one per spelling of an entity), each place once, best first."""
+    best: dict[tuple[str, int, str | None, int], SearchHit] = {}
+    for each in queries:
+        for hit in search(library, each, scope=scope, kind=kind, limit=limit, expand=False):
+            key = (hit.kind, hit.article_id, hit.annotation_uuid, 0)
+            if key not in best or hit.rank > best[key].rank:
+                best[key] = hit
+    return sorted(best.values(), key=lambda h: -h.rank)[:limit]

@@ -24,6 +24,7 @@ from nkreader.domain import (
     utcnow,
 )
 from nkreader.services.edits import changed_fields
+from nkreader.store import instruments
 from nkreader.store.annotations import annotations_for, write_fields
 from nkreader.store.articles import add_revision, replace_article_text
 from nkreader.text.anchoring import reanchor_many
@@ -83,4 +84,5 @@ def update_article(session: Any, existing: Article, draft: ArticleDraft, digest:
             write_fields(
                 session, old.uuid, old.version, {**changed_fields(old, new), "updated_at": new.updated_at}
             )
+            instruments.record_wording_change(session, old, new)  # "was: …" and the review flag (issue 17)
     return result

@@ -184,4 +184,6 @@ Index("ix_annotations_created_at", AnnotationRow.created_at)
 
 
 # Tables kept in their own modules, registered on Base.metadata here so `alembic check` sees them.
+# The issue 17 tables (sources, credibility, entities) share this metadata.
+from nkreader.store import instrument_models as _instrument_models  # noqa: E402, F401
 from nkreader.store import suggestion_rejections as _suggestion_rejections  # noqa: E402, F401
