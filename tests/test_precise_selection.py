@@ -176,3 +176,28 @@ async def test_dragging_a_marks_last_character_moves_its_end(library: Library, t
     [after] = exported(library)
     assert after["uuid"] == before["uuid"]
     assert after["exact"] == "A kilogram of rice sold for 7,200 won at Hyesan market on Aug. 20, up from"
+
+
+async def test_a_phrase_pasted_right_after_slash_goes_to_the_find_bar(library: Library, tmp_path: Path) -> None:
+    """`/` and a phrase arriving in one burst (tmux send-keys, a paste): the phrase is found, and none of
+    its letters acts in the reader (`a` would ask for a speaker, `k` move, `g` jump to the top)."""
+    from textual import events
+
+    async with app_for(library, tmp_path).run_test(size=(160, 50)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        reader = pilot.app.screen.query_one(ReaderView)
+        driver = pilot.app._driver
+        assert driver is not None
+        for key, char in [("slash", "/"), *[(c if c != " " else "space", c) for c in "A kilogram of rice"],
+                          ("enter", "\r")]:
+            event = events.Key(key, char)
+            event.set_sender(pilot.app)
+            driver.send_message(event)
+        await pilot.pause()
+        await pilot.pause()
+        bar = pilot.app.screen.query_one("#find-bar")
+        assert reader.has_focus, (pilot.app.focused, bar.value)
+        assert reader.body[reader.cursor :].startswith("A kilogram of rice")
+        assert len(pilot.app.screen_stack) == 1
+    assert exported(library) == []

@@ -17,6 +17,7 @@ from textual import events
 from textual.app import App
 from textual.message import Message
 from textual.screen import Screen
+from textual.widget import Widget
 
 __all__ = ["ModalKeyHold", "push_modal"]
 
@@ -32,7 +33,14 @@ class ModalKeyHold(App[None]):
     def __init__(self) -> None:
         super().__init__()
         self._hold_screen: Screen[Any] | None = None
+        self._hold_widget: Widget | None = None
         self._held: list[events.Key] = []
+
+    def hold_keys_until_focused(self, widget: Widget) -> None:
+        """From now until `widget` has focus, keep the keys typed for it (the find bar opening on `/`:
+        a phrase pasted or typed fast after `/` must not reach the reader, where `a` or `x` act)."""
+        self._hold_widget = widget
+        self._held = []
 
     def hold_keys_for(self, screen: Screen[Any]) -> None:
         """From now until `screen` has focus, keep the keys typed for it."""
@@ -44,6 +52,12 @@ class ModalKeyHold(App[None]):
         return self._hold_screen is not None
 
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded and self._hold_widget is not None:
+            widget = self._hold_widget
+            if widget.is_attached and not widget.has_focus and widget.screen is self.screen:
+                self._held.append(event)
+                return
+            await self._release_widget_keys()
         if isinstance(event, events.Key) and not event.is_forwarded and self._hold_screen is not None:
             if self._hold_screen is self.screen and self._hold_screen.focused is None:
                 self._held.append(event)
@@ -56,7 +70,17 @@ class ModalKeyHold(App[None]):
             self.post_message(self.ReleaseKeys())
 
     async def on_modal_key_hold_release_keys(self, message: ReleaseKeys) -> None:
+        if self._hold_widget is not None:
+            await self._release_widget_keys()
         await self._release_keys()
+
+    async def _release_widget_keys(self) -> None:
+        widget, keys = self._hold_widget, self._held
+        self._hold_widget, self._held = None, []
+        if widget is None or not widget.has_focus:
+            return  # it closed before it took focus: its keys go nowhere
+        for key in keys:
+            await super().on_event(key)
 
     async def _release_keys(self) -> None:
         screen, keys = self._hold_screen, self._held

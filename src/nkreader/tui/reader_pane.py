@@ -20,6 +20,7 @@ from textual.message import Message
 from textual.widgets import Input, Static
 
 from nkreader.domain import Article, Kind
+from nkreader.tui.modal import ModalKeyHold
 from nkreader.tui.reader import ReaderView
 from nkreader.tui.safe import safe_text
 
@@ -74,8 +75,15 @@ class FindBar(Input):
         find_bar: FindBar
 
     def open(self) -> None:
+        """Show and focus the bar; keys typed before the focus lands are held for it."""
+        if isinstance(self.app, ModalKeyHold):
+            self.app.hold_keys_until_focused(self)
         self.add_class("-visible")
         self.focus()
+
+    def on_focus(self) -> None:
+        if isinstance(self.app, ModalKeyHold):
+            self.app.post_message(ModalKeyHold.ReleaseKeys())
 
     def action_close(self) -> None:
         self.remove_class("-visible")
@@ -108,8 +116,15 @@ class ReaderPane(Vertical):
             id="annotate.quote_speaker",
             tooltip="Mark as a quote and say who said it",
         ),
-        Binding("slash", "find", "Find", id="reader.find", tooltip="Find text in the article"),
+        # A priority binding runs as the key arrives, before the keys typed after it reach the reader,
+        # so the find bar can hold them until it has focus (a phrase pasted right after `/`).
+        Binding("slash", "find", "Find", id="reader.find", tooltip="Find text in the article", priority=True),
     ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "find":
+            return not self.find_bar.has_focus  # in the bar, `/` is a character of the phrase
+        return True
 
     @dataclass
     class TagRequested(Message):

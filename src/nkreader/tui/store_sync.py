@@ -136,7 +136,11 @@ class StoreSync(AnnotationEditing):
 
     def _show_new_text(self, article: Article, annotations: list[Annotation]) -> None:
         """Replace the text on screen with the stored one, keeping the cursor near where it was."""
-        cursor = follow_offset(self.session.body, article.body, self.reader.cursor)
+        # Keep the passage the analyst was on: the start of the selection (about to be marked), else
+        # the cursor; the selection itself is dropped with the old text.
+        selection = self.reader.selection
+        here = selection[0] if selection is not None else self.reader.cursor
+        cursor = follow_offset(self.session.body, article.body, here)
         self.session.reload_article(article, annotations)
         self._text_checked = None
         self.query_one(ArticleHeader).show_article(article)
