@@ -11,16 +11,14 @@ the stored body, the same offsets the annotations are stored with.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import ClassVar, Literal
 
 from rich.style import Style
 from textual import events
-from textual.actions import SkipAction
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
-from textual.keys import key_to_character
 from textual.message import Message
 from textual.strip import Strip
 
@@ -28,22 +26,21 @@ from nkreader.text import motions, navigation, segment
 from nkreader.text.highlights import Highlight, HighlightIndex
 from nkreader.text.layout import WrapLayout
 from nkreader.text.navigation import Direction
-from nkreader.tui.reader_mouse import ReaderMouse
-from nkreader.tui.reader_render import GUTTER, LineStyles, line_styles, render_visual_line
+from nkreader.tui.reader_bindings import READER_BINDINGS
+from nkreader.tui.reader_motions import ReaderMotions
+from nkreader.tui.reader_render import (
+    GUTTER,
+    READER_COMPONENT_CLASSES,
+    READER_CSS,
+    LineStyles,
+    line_styles,
+    render_visual_line,
+)
 
 __all__ = ["GUTTER", "Direction", "Highlight", "ReaderView"]
 
 
-_UNIT_MOVES: dict[str, tuple[str, bool]] = {
-    "sentence_next": ("sentence", True),
-    "sentence_prev": ("sentence", False),
-    "paragraph_next": ("paragraph", True),
-    "paragraph_prev": ("paragraph", False),
-}
-"""Moves that, while a selection grows forward, land on a unit's last character (`motions.extending_target`)."""
-
-
-class ReaderView(ReaderMouse, can_focus=True, inherit_bindings=False):
+class ReaderView(ReaderMotions, can_focus=True, inherit_bindings=False):
     """A read-only article view with a grapheme cursor, a selection and kind highlights.
 
     Call `load` with a body (paragraphs separated by a blank line), the highlights to draw and
@@ -53,119 +50,13 @@ class ReaderView(ReaderMouse, can_focus=True, inherit_bindings=False):
 
     ALLOW_SELECT = False  # our own mouse selection; not the screen's text selection
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left,h", "move('left')", "Left", show=False, id="reader.left"),
-        Binding("right,l", "move('right')", "Right", show=False, id="reader.right"),
-        Binding("up,k", "move('up')", "Up", show=False, id="reader.up"),
-        Binding("down,j", "move('down')", "Down", show=False, id="reader.down"),
-        Binding("w,ctrl+right", "move('word_next')", "Next word", show=False, id="reader.word_next"),
-        Binding("b,ctrl+left", "move('word_prev')", "Previous word", show=False, id="reader.word_prev"),
-        Binding(")", "move('sentence_next')", "Next sentence", show=False, id="reader.sentence_next"),
-        Binding("(", "move('sentence_prev')", "Previous sentence", show=False, id="reader.sentence_prev"),
-        Binding("}", "move('paragraph_next')", "Next paragraph", show=False, id="reader.paragraph_next"),
-        Binding("{", "move('paragraph_prev')", "Previous paragraph", show=False, id="reader.paragraph_prev"),
-        Binding("g,ctrl+home", "move('top')", "Top", show=False, id="reader.top"),
-        Binding("G,ctrl+end", "move('bottom')", "Bottom", show=False, id="reader.bottom"),
-        Binding("pageup,ctrl+u", "move('page_up')", "Page up", show=False, id="reader.page_up"),
-        Binding("pagedown,ctrl+d", "move('page_down')", "Page down", show=False, id="reader.page_down"),
-        Binding("home", "move('line_start')", "Line start", show=False, id="reader.line_start"),
-        Binding("end", "move('line_end')", "Line end", show=False, id="reader.line_end"),
-        Binding("shift+left", "extend('left')", "Extend left", show=False, id="reader.extend_left"),
-        Binding("shift+right", "extend('right')", "Extend right", show=False, id="reader.extend_right"),
-        Binding("shift+up", "extend('up')", "Extend up", show=False, id="reader.extend_up"),
-        Binding("shift+down", "extend('down')", "Extend down", show=False, id="reader.extend_down"),
-        Binding(
-            "shift+home", "extend('line_start')", "Extend to line start", show=False, id="reader.extend_home"
-        ),
-        Binding("shift+end", "extend('line_end')", "Extend to line end", show=False, id="reader.extend_end"),
-        Binding("f", "find_char('f')", "To char", show=False, id="reader.to_char"),
-        Binding("F", "find_char('F')", "Back to char", show=False, id="reader.back_to_char"),
-        Binding("t", "find_char('t')", "Till char", show=False, id="reader.till_char"),
-        Binding("T", "find_char('T')", "Back till char", show=False, id="reader.back_till_char"),
-        Binding("semicolon", "repeat_find_char(False)", "Repeat f/t", show=False, id="reader.repeat_char"),
-        Binding("comma", "repeat_find_char(True)", "Repeat f/t back", show=False, id="reader.repeat_char_back"),
-        Binding("e", "move_to_end('word')", "Word end", show=False, id="reader.word_end"),
-        Binding("right_square_bracket", "move_to_end('clause')", "Clause end", show=False, id="reader.clause_end"),
-        Binding(
-            "left_square_bracket", "move_to_end('clause_start')", "Clause start", show=False,
-            id="reader.clause_start",
-        ),
-        Binding("o", "swap_ends", "Other end", show=False, id="reader.swap_ends"),
-        Binding("v", "select_toggle", "Select", id="reader.select_toggle"),
-        Binding("s", "select_sentence", "Sentence", id="reader.select_sentence"),
-        Binding("S", "select_paragraph", "Paragraph", show=False, id="reader.select_paragraph"),
-        Binding("escape", "clear_selection", "Clear selection", show=False, id="reader.select_clear"),
-    ]
-    """
-    | Key(s) | Binding id | Description |
-    | :- | :- | :- |
-    | left, h / right, l | reader.left / reader.right | Previous / next grapheme. |
-    | up, k / down, j | reader.up / reader.down | Previous / next visual line (sticky column). |
-    | w, ctrl+right / b, ctrl+left | reader.word_next / reader.word_prev | Next word / start of word. |
-    | ) / ( | reader.sentence_next / reader.sentence_prev | Next sentence / start of sentence. |
-    | } / { | reader.paragraph_next / reader.paragraph_prev | Next / previous paragraph. |
-    | g, ctrl+home / G, ctrl+end | reader.top / reader.bottom | Start / end of the article. |
-    | pageup, ctrl+u / pagedown, ctrl+d | reader.page_up / reader.page_down | One page up / down. |
-    | home / end | reader.line_start / reader.line_end | Start / end of the visual line. |
-    | shift+arrows, shift+home/end | reader.extend_* | Extend the selection. |
-    | f / F, t / T (selecting) | reader.to_char … | To / back to (till: just before) the next typed character. |
-    | ; / , | reader.repeat_char / reader.repeat_char_back | Repeat the last f/t/F/T, the same / other way. |
-    | e (selecting) | reader.word_end | End of the word. |
-    | ] / [ | reader.clause_end / reader.clause_start | End of the clause (comma, semicolon, dash) / its start. |
-    | o | reader.swap_ends | Move the other end of the selection. |
-    | v | reader.select_toggle | Start selecting (movement extends); again: stop, keep it. |
-    | s / S | reader.select_sentence / reader.select_paragraph | Select the sentence / paragraph. |
-    | escape | reader.select_clear | Clear the selection. |
-    """
+    BINDINGS: ClassVar[list[BindingType]] = READER_BINDINGS
+    """The keys: `tui/reader_bindings.py` (a table there lists them with their ids)."""
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "reader--claim",
-        "reader--quote",
-        "reader--policy",
-        "reader--overlap",
-        "reader--selection",
-        "reader--cursor",
-        "reader--gutter",
-        "reader--current",
-        "reader--suggestion",
-    }
-    """
-    | Class | Description |
-    | :- | :- |
-    | `reader--claim`, `reader--quote`, `reader--policy` | A highlight of that kind. |
-    | `reader--overlap` | Text under two or more highlights (violet; the gutter shows `*`). |
-    | `reader--selection` | The selection (drawn over highlights). |
-    | `reader--cursor` | The cursor (drawn over everything). |
-    | `reader--gutter` | The kind letters left of the text. |
-    | `reader--current` | The annotation the edit keys act on (drawn over its kind). |
-    | `reader--suggestion` | A suggested span: faded text, no background (never taken for a mark). |
-    """
+    COMPONENT_CLASSES: ClassVar[set[str]] = READER_COMPONENT_CLASSES
+    """The styles a theme can set: `tui/reader_render.py` lists them."""
 
-    DEFAULT_CSS = """
-    ReaderView {
-        background: $surface;
-        color: $foreground;
-        overflow-x: hidden;
-        overflow-y: auto;
-        scrollbar-gutter: stable;
-        /* Opaque colours, one set per light/dark theme, chosen so that the kinds stay four
-           different colours when a 256-colour terminal rounds them (xterm 24/22/94/54 dark,
-           110/151/222/183 light) and the theme's text keeps its contrast on them. */
-        & > .reader--claim { background: #1a4a80; text-style: underline; }
-        & > .reader--quote { background: #1f5a2a; text-style: italic; }
-        & > .reader--policy { background: #765014; text-style: bold; }
-        & > .reader--overlap { background: #5a2a8a; }
-        &:light > .reader--claim { background: #8fb4dc; }
-        &:light > .reader--quote { background: #a8d5b0; }
-        &:light > .reader--policy { background: #f5d08a; }
-        &:light > .reader--overlap { background: #cfb0f0; }
-        & > .reader--selection { background: $foreground 30%; }
-        & > .reader--cursor { text-style: reverse; }
-        & > .reader--gutter { color: $foreground-muted; text-style: bold; }
-        & > .reader--current { text-style: bold underline; }
-        & > .reader--suggestion { color: $foreground 50%; text-style: dim; }
-    }
-    """
+    DEFAULT_CSS = READER_CSS
 
     class CursorMoved(Message):
         """The cursor moved to `offset`."""
@@ -200,8 +91,6 @@ class ReaderView(ReaderMouse, can_focus=True, inherit_bindings=False):
         self._anchor: int | None = None
         self._selecting = False
         self._goal_x: int | None = None  # sticky column (cells) for up/down
-        self._pending_char: str | None = None  # "f", "F", "t" or "T" waiting for its character
-        self._last_char_find: tuple[str, str] | None = None  # (motion, character) for ; and ,
         self._index = HighlightIndex()
         self._generation = 0  # bumped when the highlights change
         self._strips: LRUCache[int, Strip] = LRUCache(1024)
@@ -343,142 +232,6 @@ class ReaderView(ReaderMouse, can_focus=True, inherit_bindings=False):
         return self._layout.vline_of(offset)
 
     # --------------------------------------------------------------------- actions
-
-    def action_move(self, direction: Direction) -> None:
-        """Move the cursor; in selecting mode the selection follows, otherwise it is cleared."""
-        if direction in ("page_up", "page_down"):
-            self._page(direction, extend=self._selecting)
-            return
-        if self._selecting and self._anchor is not None and direction in _UNIT_MOVES:
-            unit, forward = _UNIT_MOVES[direction]
-            target = motions.extending_target(self.body, self._anchor, self._cursor, unit, forward)
-            if target is not None:
-                self._update(self._layout.snap(target), self._anchor)
-                return
-        moved = navigation.move(self._layout, self._cursor, direction, self._goal_x)
-        anchor = self._anchor if self._selecting else None
-        self._goal_x = moved.goal_x
-        self._update(moved.offset, anchor, keep_goal=moved.goal_x is not None)
-
-    def action_extend(self, direction: Direction) -> None:
-        """Move the cursor and extend the selection (starting one at the cursor)."""
-        if direction in ("page_up", "page_down"):
-            self._page(direction, extend=True)
-            return
-        moved = navigation.move(self._layout, self._cursor, direction, self._goal_x)
-        self._goal_x = moved.goal_x
-        self._update(moved.offset, self._extend_from(), keep_goal=moved.goal_x is not None)
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """``t`` and ``e`` are motions only while selecting; reading, they are the Tags and Note keys."""
-        if (action, parameters) in (("find_char", ("t",)), ("move_to_end", ("word",))):
-            return self._selecting
-        if action == "swap_ends":
-            return self._anchor is not None
-        return True
-
-    def action_find_char(self, motion: str) -> None:
-        """Wait for a character, then go to it (``f``), just before it (``t``), or back (``F``, ``T``)."""
-        if motion == "t" and not self._selecting:
-            raise SkipAction()
-        self._pending_char = motion
-
-    def action_repeat_find_char(self, reverse: bool) -> None:
-        """``;`` repeats the last ``f``/``t``/``F``/``T``; ``,`` repeats it the other way."""
-        if self._last_char_find is None:
-            self.app.bell()
-            return
-        motion, char = self._last_char_find
-        if reverse:
-            motion = motion.swapcase()
-        self._go_to_char(motion, char, repeat=True)
-
-    def action_move_to_end(self, unit: str) -> None:
-        """To the end of the word (selecting), to the end or start of the clause."""
-        body, cursor = self.body, self._cursor
-        if unit == "word":
-            if not self._selecting:
-                raise SkipAction()
-            target = motions.word_end(body, cursor)
-        elif unit == "clause":
-            target = motions.clause_end(body, cursor)
-        else:
-            target = motions.clause_start(body, cursor)
-        anchor = self._anchor if self._selecting else None
-        self._update(self._layout.snap(target), anchor)
-
-    def action_swap_ends(self) -> None:
-        """Make the other end of the selection the one that moves."""
-        if self._anchor is None:
-            raise SkipAction()
-        self._update(self._anchor, self._cursor, selecting=True if self._selecting else None)
-
-    def on_key(self, event: events.Key) -> None:
-        motion, self._pending_char = self._pending_char, None
-        if motion is None:
-            return
-        event.stop()
-        event.prevent_default()
-        char = event.character or key_to_character(event.key)
-        if event.key == "escape" or not char or not char.isprintable():
-            return
-        self._last_char_find = (motion, char)
-        self._go_to_char(motion, char, repeat=False)
-
-    def _go_to_char(self, motion: str, char: str, *, repeat: bool) -> None:
-        target = motions.find_char(
-            self.body, self._cursor, char, forward=motion in ("f", "t"), till=motion in ("t", "T"), repeat=repeat
-        )
-        if target is None:
-            self.app.bell()
-            return
-        anchor = self._anchor if self._selecting else None
-        self._update(self._layout.snap(target), anchor)
-
-    def action_select_toggle(self) -> None:
-        """Start selecting at the cursor (keeping a selection there is); again: stop selecting."""
-        if self._selecting:
-            anchor = None if self.selection is None else self._anchor
-            self._update(self._cursor, anchor, selecting=False)
-        else:
-            anchor = self._cursor if self.selection is None else self._anchor
-            self._update(self._cursor, anchor, selecting=True)
-
-    def action_select_sentence(self) -> None:
-        """Select the sentence under the cursor, or grow the selection to whole sentences."""
-        self._select_units(segment.sentence_at)
-
-    def action_select_paragraph(self) -> None:
-        """Select the paragraph under the cursor, or grow the selection to whole paragraphs."""
-        self._select_units(segment.paragraph_at)
-
-    def action_clear_selection(self) -> None:
-        if self._anchor is None and not self._selecting:
-            raise SkipAction()  # nothing to clear: let the app have escape
-        self.clear_selection()
-
-    def _extend_from(self) -> int:
-        """The anchor a selection extends from: the current one, else the cursor."""
-        return self._cursor if self._anchor is None else self._anchor
-
-    def _select_units(self, unit_at: Callable[[str, int], tuple[int, int]]) -> None:
-        span = navigation.grow_to_units(self.body, self._cursor, self.selection, unit_at)
-        if span is None:
-            self.app.bell()
-            return
-        # Selecting goes on: `s )` grows the sentence by the next one, `o` moves its start.
-        self.select_span(*span, selecting=True)
-
-    def _page(self, direction: Direction, *, extend: bool) -> None:
-        if not self._layout.wrapped:
-            return
-        moved, step = navigation.page(
-            self._layout, self._cursor, direction == "page_up", self._height, self._goal_x
-        )
-        self._goal_x = moved.goal_x
-        self.scroll_to(y=self._top + step, animate=False, force=True)
-        anchor = self._extend_from() if extend else None
-        self._update(moved.offset, anchor, keep_goal=True)
 
     # ---------------------------------------------------------------- state update
 

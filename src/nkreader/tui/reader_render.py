@@ -21,7 +21,16 @@ from nkreader.text.highlights import Highlight, HighlightIndex
 from nkreader.text.layout import WrapLayout
 from nkreader.text.wrap import cell_width, is_single_cell
 
-__all__ = ["GUTTER", "Highlight", "HighlightIndex", "LineStyles", "line_styles", "render_visual_line"]
+__all__ = [
+    "GUTTER",
+    "READER_COMPONENT_CLASSES",
+    "READER_CSS",
+    "Highlight",
+    "HighlightIndex",
+    "LineStyles",
+    "line_styles",
+    "render_visual_line",
+]
 
 GUTTER = 2
 """Cells left of the text: the kind letter of the highlights on the line, then a space."""
@@ -151,3 +160,55 @@ def line_styles(widget: Widget, base: Style) -> LineStyles:
         current=_component_style(widget, "reader--current"),
         suggestion=_component_style(widget, "reader--suggestion"),
     )
+
+
+# ---------------------------------------------------------------- the reader's styles
+
+READER_COMPONENT_CLASSES: set[str] = {
+    "reader--claim",
+    "reader--quote",
+    "reader--policy",
+    "reader--overlap",
+    "reader--selection",
+    "reader--cursor",
+    "reader--gutter",
+    "reader--current",
+    "reader--suggestion",
+}
+"""
+| Class | Description |
+| :- | :- |
+| `reader--claim`, `reader--quote`, `reader--policy` | A highlight of that kind. |
+| `reader--overlap` | Text under two or more highlights (violet; the gutter shows `*`). |
+| `reader--selection` | The selection (drawn over highlights). |
+| `reader--cursor` | The cursor (drawn over everything). |
+| `reader--gutter` | The kind letters left of the text. |
+| `reader--current` | The annotation the edit keys act on (drawn over its kind). |
+| `reader--suggestion` | A suggested span: faded text, no background (never taken for a mark). |
+"""
+
+READER_CSS = """
+ReaderView {
+    background: $surface;
+    color: $foreground;
+    overflow-x: hidden;
+    overflow-y: auto;
+    scrollbar-gutter: stable;
+    /* Opaque colours, one set per light/dark theme, chosen so that the kinds stay four
+       different colours when a 256-colour terminal rounds them (xterm 24/22/94/54 dark,
+       110/151/222/183 light) and the theme's text keeps its contrast on them. */
+    & > .reader--claim { background: #1a4a80; text-style: underline; }
+    & > .reader--quote { background: #1f5a2a; text-style: italic; }
+    & > .reader--policy { background: #765014; text-style: bold; }
+    & > .reader--overlap { background: #5a2a8a; }
+    &:light > .reader--claim { background: #8fb4dc; }
+    &:light > .reader--quote { background: #a8d5b0; }
+    &:light > .reader--policy { background: #f5d08a; }
+    &:light > .reader--overlap { background: #cfb0f0; }
+    & > .reader--selection { background: $foreground 30%; }
+    & > .reader--cursor { text-style: reverse; }
+    & > .reader--gutter { color: $foreground-muted; text-style: bold; }
+    & > .reader--current { text-style: bold underline; }
+    & > .reader--suggestion { color: $foreground 50%; text-style: dim; }
+}
+"""
