@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from nkreader.text import normalize
 from nkreader.text.normalize import TextDecodeError, decode_bytes, normalize_text
+from nkreader.text.sanitize import ESCAPE_SEQUENCES
 from test_normalize import TEXTS
 
 _HSPACE = "\t \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
@@ -23,7 +24,7 @@ _SPACE_RUNS = re.compile(f"[{_HSPACE}]{{2,}}|\t")
 
 
 def reference(text: str) -> str:
-    text = normalize._ESCAPE_SEQUENCES.sub("", text)
+    text = ESCAPE_SEQUENCES.sub("", text)  # the one control-character policy (text/sanitize.py)
     text = normalize._LINE_BREAKS.sub("\n", text).replace("\u2029", "\n\n")
     text = normalize._STRIP.sub("", text)
     text = unicodedata.normalize("NFC", text)
