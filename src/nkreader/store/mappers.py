@@ -263,25 +263,8 @@ EXPORT_ARTICLE_COLUMNS = (
     "updated_at",
     "body",
 )
-EXPORT_ANNOTATION_COLUMNS = (
-    "id",
-    "article_id",
-    "uuid",
-    "kind",
-    "start",
-    "end",
-    "exact",
-    "prefix",
-    "suffix",
-    "note",
-    "tags",
-    "speaker",
-    "status",
-    "anchor_state",
-    "author",
-    "created_at",
-    "updated_at",
-)
+EXPORT_ANNOTATION_COLUMNS = ("id", "article_id", "uuid", *ANNOTATION_FIELDS[1:])
+"""The export's annotation columns: the stored fields after the ids, in `ANNOTATION_FIELDS` order."""
 _AS_STORED = {"published": String(), "imported_at": String(), "updated_at": String(), "created_at": String()}
 
 
