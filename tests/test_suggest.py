@@ -169,3 +169,39 @@ def test_rejections_are_remembered_per_article(tmp_path: Path):
         assert len(service.suggestions_for(lib, ids[0], kinds=[Kind.QUOTE])) == len(first)
     finally:
         lib.close()
+
+
+def test_cli_lists_and_forgets_rejections(tmp_path: Path):
+    """A rejection made in the app can be listed (table and JSON) and forgotten from the command line."""
+    from nkreader.services import suggestions as service
+    from nkreader.services.library import Library
+
+    db = str(tmp_path / "lib.db")
+    runner = CliRunner()
+    assert runner.invoke(main, ["--db", db, "import", str(ROOT / "sample_articles"), "-q"]).exit_code == 0
+    lib = Library.open(db)
+    try:
+        ids = [s.id for s in lib.summaries()]
+        first = service.suggestions_for(lib, ids[0], kinds=[Kind.QUOTE])
+        service.reject(lib, ids[0], first[0])
+        claims = service.suggestions_for(lib, ids[1], kinds=[Kind.CLAIM])
+        service.reject(lib, ids[1], claims[0])
+    finally:
+        lib.close()
+    listed = runner.invoke(main, ["--db", db, "suggest", "--rejected"])
+    assert listed.exit_code == 0, listed.output
+    assert listed.output.strip().endswith("2 rejected suggestion(s)")
+    as_json = runner.invoke(main, ["--db", db, "suggest", "--rejected", "--json", "--article", str(ids[0])])
+    rows = [json.loads(line) for line in as_json.output.splitlines()]
+    assert [(r["article_id"], r["kind"]) for r in rows] == [(ids[0], "quote")]
+    assert rows[0]["text"] == " ".join(first[0].exact.split())
+    missing = runner.invoke(main, ["--db", db, "suggest", "--rejected", "--article", "9999"])
+    assert missing.exit_code != 0 and "9999" in missing.output and "Traceback" not in missing.output
+    both = runner.invoke(main, ["--db", db, "suggest", "--rejected", "--accept"])
+    assert both.exit_code == 2
+    forgot = runner.invoke(main, ["--db", db, "suggest", "--forget-rejected", "--article", str(ids[0])])
+    assert forgot.exit_code == 0 and "forgot 1 " in forgot.output
+    again = runner.invoke(main, ["--db", db, "suggest", "--json", "--kind", "quote", "--article", str(ids[0])])
+    assert first[0].exact in [json.loads(line)["exact"] for line in again.output.splitlines()]
+    left = runner.invoke(main, ["--db", db, "suggest", "--rejected", "--json"])
+    assert [json.loads(line)["article_id"] for line in left.output.splitlines()] == [ids[1]]

@@ -126,3 +126,51 @@ async def test_suggestion_keys_are_on_the_help_screen_and_in_the_palette(
         await pilot.pause()
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert any("suggestions" in t.lower() for t in titles)
+
+
+async def test_accept_all_is_one_undo_step_and_redo_brings_them_back(library: Library, tmp_path: Path) -> None:
+    import_paths(library, [HYESAN])
+    async with app_for(library, tmp_path).run_test(size=(160, 50)) as pilot:
+        screen, reader = await open_with_suggestions(pilot)
+        claims = [s for s in screen.suggestions.items if s.kind == "claim"]
+        assert len(claims) >= 2
+        for _ in range(len(screen.suggestions.items)):
+            await pilot.press("plus")
+            await pilot.pause()
+            if screen.suggestions.current is not None and screen.suggestions.current.kind == "claim":
+                break
+        await pilot.press("Y")
+        await pilot.pause()
+        assert len(exported(library)) == len(claims)
+        await pilot.press("u")  # one key takes back the whole batch
+        await pilot.pause()
+        assert exported(library) == []
+        assert len([h for h in reader.highlights if h.suggested and h.kind == "claim"]) == len(claims)
+        assert screen.annotations == [] or all(a.kind != "claim" for a in screen.annotations)
+        await pilot.press("ctrl+r")  # redo stores them all again
+        await pilot.pause()
+        assert sorted(m["exact"] for m in exported(library)) == sorted(s.exact for s in claims)
+
+
+async def test_undoing_a_rejection_suggests_it_again(library: Library, tmp_path: Path) -> None:
+    from nkreader.services import suggestions as service
+
+    import_paths(library, [HYESAN])
+    async with app_for(library, tmp_path).run_test(size=(160, 50)) as pilot:
+        screen, reader = await open_with_suggestions(pilot)
+        await pilot.press("plus")
+        await pilot.pause()
+        rejected = screen.suggestions.current
+        assert rejected is not None
+        await pilot.press("d")
+        await pilot.pause()
+        assert rejected.exact not in [s.exact for s in screen.suggestions.items]
+        assert service.rejections(library)
+        await pilot.press("u")
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if not screen.suggestions.loading:
+                break
+        assert service.rejections(library) == []
+        assert rejected.exact in [s.exact for s in screen.suggestions.items]
+        assert any(h.suggested and h.start == rejected.start for h in reader.highlights)

@@ -5,6 +5,10 @@ a deleted annotation is re-created with its uuid, times and fields *and the link
 with it*; a removed link is made again; an edit writes back the fields it changed. Redoing
 stores the state after.
 
+Several changes made by one command ("accept all suggested quotes") are one `Batch`: one `u`
+takes all of them back. A rejected suggestion is a `RejectionChange`: undo forgets the rejection,
+so the suggestion comes back.
+
 Undo and redo of an edit are edits like any other (`Library.update_fields`): they write only
 the fields the change touched, over the version this history last stored, so a change another
 window made meanwhile to other fields is kept, and a clash is reported in `message`, never
@@ -14,6 +18,7 @@ silently overwritten.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from nkreader.domain import Annotation, Link, LinkType
 from nkreader.services import links as link_service
@@ -21,7 +26,10 @@ from nkreader.services.edits import changed_fields
 from nkreader.services.library import Library
 from nkreader.store.errors import NotFound
 
-__all__ = ["LIMIT", "Change", "History", "LinkChange", "Step"]
+if TYPE_CHECKING:
+    from nkreader.suggest import Suggestion
+
+__all__ = ["LIMIT", "Batch", "Change", "History", "LinkChange", "RejectionChange", "Step"]
 
 LIMIT = 500
 
@@ -45,8 +53,14 @@ class Change:
         return found
 
     @property
-    def annotation_uuid(self) -> str:
+    def annotation_uuid(self) -> str | None:
+        """The annotation to show after the step (None: the step has none, a rejection)."""
         return self.annotation.uuid
+
+    @property
+    def article_id(self) -> int:
+        """The article the step happened in (where the app goes to show it)."""
+        return self.annotation.article_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,8 +77,33 @@ class LinkChange(Change):
         return self.link.source_uuid
 
 
+@dataclass(frozen=True, slots=True)
+class Batch(Change):
+    """Changes made by one command, undone and redone together (the last one first on undo).
+    `before`/`after` are the first change's, so the app shows where the batch began."""
+
+    steps: tuple[Change, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RejectionChange(Change):
+    """A suggestion rejected for an article: undo forgets the rejection, redo makes it again."""
+
+    suggestion: Suggestion | None = None
+    rejection_article_id: int = 0
+
+    @property
+    def annotation_uuid(self) -> str | None:
+        return None
+
+    @property
+    def article_id(self) -> int:
+        return self.rejection_article_id
+
+
 Step = Change
-"""What undo and redo return: a `Change`, or a `LinkChange` (a subclass)."""
+"""What undo and redo return: a `Change` or one of its subclasses (`LinkChange`, `Batch`,
+`RejectionChange`)."""
 
 
 class History:
@@ -80,7 +119,10 @@ class History:
     # ------------------------------------------------------------------ recording
 
     def record(self, change: Step) -> None:
-        if not isinstance(change, LinkChange) and change.before is not None and change.after is not None:
+        if isinstance(change, Batch):
+            if not change.steps:
+                return
+        elif not isinstance(change, (LinkChange, RejectionChange)) and change.before is not None and change.after is not None:
             if not change.fields:
                 change = replace(change, fields=tuple(changed_fields(change.before, change.after)))
             if not change.fields:
@@ -91,6 +133,18 @@ class History:
 
     def created(self, annotation: Annotation, label: str) -> None:
         self.record(Change(None, annotation, label))
+
+    def created_together(self, annotations: list[Annotation], label: str) -> None:
+        """Record annotations made by one command as one step (one undo takes them all back)."""
+        if len(annotations) == 1:
+            self.created(annotations[0], label)
+        elif annotations:
+            steps = tuple(Change(None, a, label) for a in annotations)
+            self.record(Batch(None, annotations[0], label, steps=steps))
+
+    def rejected(self, article_id: int, suggestion: Suggestion, label: str) -> None:
+        """Record a rejection done through `services.suggestions.reject`."""
+        self.record(RejectionChange(None, None, label, suggestion=suggestion, rejection_article_id=article_id))
 
     def deleted(self, annotation: Annotation, label: str, links: tuple[Link, ...] = ()) -> None:
         """Record a deletion done elsewhere. Prefer `delete`, which also keeps its links."""
@@ -167,6 +221,10 @@ class History:
         """Store one step; returns the step as it now stands (fresh versions, links kept)."""
         if isinstance(change, LinkChange):
             return self._apply_link(change, undo=undo)
+        if isinstance(change, Batch):
+            return self._apply_batch(change, undo=undo)
+        if isinstance(change, RejectionChange):
+            return self._apply_rejection(change, undo=undo)
         current, wanted = (change.after, change.before) if undo else (change.before, change.after)
         if wanted is None:  # undo a creation / redo a deletion: delete, keeping its links
             assert current is not None
@@ -188,6 +246,34 @@ class History:
         now = outcome.annotation
         other = replace(now, **{name: getattr(current, name) for name in change.fields})
         return replace(change, before=now, after=other) if undo else replace(change, before=other, after=now)
+
+    def _apply_batch(self, batch: Batch, *, undo: bool) -> Batch:
+        """Apply every step of a batch; a step whose annotation is gone is skipped and named in
+        `message`, the others are still applied (nothing else is lost)."""
+        done: list[Change] = []
+        missing: list[str] = []
+        for step in reversed(batch.steps) if undo else batch.steps:
+            try:
+                done.append(self._apply(step, undo=undo))
+            except NotFound as exc:
+                missing.append(exc.message)
+        if not done:
+            raise NotFound("; ".join(missing) or "nothing left of it")
+        if undo:
+            done.reverse()
+        self.message = f"{len(missing)} of {len(batch.steps)} could not be: {missing[0]}" if missing else ""
+        first = done[0]
+        return replace(batch, before=first.before, after=first.after, steps=tuple(done))
+
+    def _apply_rejection(self, change: RejectionChange, *, undo: bool) -> RejectionChange:
+        from nkreader.services import suggestions as suggestion_service
+
+        assert change.suggestion is not None
+        if undo:
+            suggestion_service.unreject(self.library, change.article_id, change.suggestion)
+        else:
+            suggestion_service.reject(self.library, change.article_id, change.suggestion)
+        return change
 
     def _apply_link(self, change: LinkChange, *, undo: bool) -> LinkChange:
         make = change.removed == undo  # undo a removal, or redo a creation

@@ -8,12 +8,14 @@ searched and undone like any other mark and can still be told apart from marks m
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
 from nkreader.domain import Annotation, Kind
 from nkreader.services.library import Library
 from nkreader.store import articles as stored_articles
 from nkreader.store import speakers as stored_speakers
-from nkreader.store import suggestion_rejections as rejections
+from nkreader.store import suggestion_rejections as rejections_store
 from nkreader.suggest import SpeakerBook, Suggestion, suggestion_key
 
 SUGGESTED_TAG = "suggested"
@@ -47,7 +49,7 @@ def suggestions_for(
 
 def rejected(library: Library, article_id: int) -> set[tuple[str, str]]:
     with library.database.reading() as session:
-        return rejections.rejected_keys(session, article_id)
+        return rejections_store.rejected_keys(session, article_id)
 
 
 def reject(library: Library, article_id: int, suggestion: Suggestion) -> bool:
@@ -55,14 +57,38 @@ def reject(library: Library, article_id: int, suggestion: Suggestion) -> bool:
     kind, text = suggestion_key(suggestion.kind, suggestion.exact)
     with library.database.writing() as session:
         library_article_exists(session, article_id)
-        return rejections.add_rejection(session, article_id, kind, text)
+        return rejections_store.add_rejection(session, article_id, kind, text)
 
 
 def unreject(library: Library, article_id: int, suggestion: Suggestion) -> None:
     """Forget a rejection (the undo of `reject`)."""
     kind, text = suggestion_key(suggestion.kind, suggestion.exact)
     with library.database.writing() as session:
-        rejections.remove_rejection(session, article_id, kind, text)
+        rejections_store.remove_rejection(session, article_id, kind, text)
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """A suggestion the user rejected: its article, kind, text (whitespace folded) and when."""
+
+    article_id: int
+    kind: str
+    text: str
+    rejected_at: datetime
+
+
+def rejections(library: Library, article_ids: Sequence[int] | None = None) -> list[Rejection]:
+    """Every remembered rejection (of these articles), oldest first per article."""
+    wanted = list(article_ids) if article_ids else None
+    with library.database.reading() as session:
+        return [Rejection(*row) for row in rejections_store.list_rejections(session, wanted)]
+
+
+def forget_rejections(library: Library, article_ids: Sequence[int] | None = None) -> int:
+    """Forget the rejections (of these articles) in one transaction: they may be suggested again."""
+    wanted = list(article_ids) if article_ids else None
+    with library.database.writing() as session:
+        return rejections_store.remove_rejections(session, wanted)
 
 
 def accept(library: Library, article_id: int, suggestion: Suggestion) -> Annotation:

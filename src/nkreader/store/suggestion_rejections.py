@@ -67,3 +67,26 @@ def count_rejections(session: Session, article_id: int | None = None) -> int:
     if article_id is not None:
         query = query.where(SuggestionRejectionRow.article_id == article_id)
     return len(session.scalars(query).all())
+
+
+def list_rejections(session: Session, article_ids: list[int] | None = None) -> list[tuple[int, str, str, datetime]]:
+    """(article id, kind, text, rejected at) of every rejection, oldest first; only these articles
+    when `article_ids` is given."""
+    query = select(
+        SuggestionRejectionRow.article_id,
+        SuggestionRejectionRow.kind,
+        SuggestionRejectionRow.text,
+        SuggestionRejectionRow.rejected_at,
+    ).order_by(SuggestionRejectionRow.article_id, SuggestionRejectionRow.rejected_at, SuggestionRejectionRow.id)
+    if article_ids is not None:
+        query = query.where(SuggestionRejectionRow.article_id.in_(article_ids))
+    return [(a, k, t, at) for a, k, t, at in session.execute(query)]
+
+
+def remove_rejections(session: Session, article_ids: list[int] | None = None) -> int:
+    """Forget every rejection (of these articles); returns how many were forgotten."""
+    query = delete(SuggestionRejectionRow)
+    if article_ids is not None:
+        query = query.where(SuggestionRejectionRow.article_id.in_(article_ids))
+    result = session.execute(query)
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

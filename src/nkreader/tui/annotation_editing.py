@@ -299,6 +299,9 @@ class AnnotationEditing(PaneScreen):
     def action_redo(self) -> None:
         self._step(self.session.redo, "Redid", "Nothing to redo.")
 
+    def after_history_step(self, change: Change) -> None:
+        """Called after an undo or redo has been shown (the suggestions layer refreshes here)."""
+
     def _step(self, step: Callable[[], Change | None], verb: str, nothing: str) -> None:
         if self.session.article_id is not None and not self.ensure_text_current():
             return
@@ -311,13 +314,14 @@ class AnnotationEditing(PaneScreen):
             self.app.bell()
             self.notify(nothing, markup=False, timeout=2)
             return
-        annotation = change.annotation
-        if self.session.article_id != annotation.article_id:
-            self.open_article(annotation.article_id)
+        if self.session.article_id != change.article_id:
+            self.open_article(change.article_id)
         self._reload_annotations()
-        current = self.session.find(change.annotation_uuid)
+        uuid = change.annotation_uuid
+        current = self.session.find(uuid) if uuid is not None else None
         if current is not None:
             self._jump(current)
+        self.after_history_step(change)
         detail = self.session.step_message
         if detail:
             self.notify(

@@ -19,6 +19,7 @@ from nkreader.text.highlights import Highlight
 from nkreader.tui.safe import safe_text
 
 if TYPE_CHECKING:
+    from nkreader.services.history import Change
     from nkreader.suggest import Suggestion
 
 __all__ = ["SUGGESTION_BINDINGS", "SuggestionActions", "SuggestionLayer"]
@@ -266,8 +267,7 @@ class SuggestionActions:
             self.notify(
                 f"{found.kind.label}"
                 + (f" by {found.speaker_to_store}" if found.speaker_to_store else "")
-                + ": accepted (u undoes).",
-                title="Accepted",
+                + " accepted (u undoes).",
                 markup=False,
                 timeout=3,
             )
@@ -278,19 +278,21 @@ class SuggestionActions:
             return
         kind = found.kind
         todo = [s for s in self.suggestions.shown(self.annotations) if s.kind is kind]
-        accepted = 0
+        made: list[Annotation] = []
         for suggestion in todo:
-            if self._accept(suggestion) is None:
-                break
-            accepted += 1
+            created = self._accept(suggestion, record=False)
+            if created is None:
+                break  # the reason is shown; what was stored so far stays one undo step
+            made.append(created)
+        noun = kind.plural.lower() if len(made) != 1 else kind.label.lower()
+        self.history.created_together(made, f"accept {len(made)} suggested {noun}")
         self.notify(
-            f"Accepted {accepted} {kind.plural.lower() if accepted != 1 else kind.label.lower()} (u undoes one at a time).",
-            title="Accepted",
+            f"Accepted {len(made)} {noun} (u undoes them together).",
             markup=False,
             timeout=4,
         )
 
-    def _accept(self: Any, suggestion: Suggestion) -> Annotation | None:
+    def _accept(self: Any, suggestion: Suggestion, *, record: bool = True) -> Annotation | None:
         from nkreader.services import StoreError
         from nkreader.services import suggestions as service
         from nkreader.services.library import InvalidSpan
@@ -300,7 +302,8 @@ class SuggestionActions:
         except (StoreError, InvalidSpan) as exc:
             self.notify(safe_text(str(exc)), severity="error", markup=False)
             return None
-        self.history.created(created, f"accept suggested {suggestion.kind.label.lower()}")
+        if record:
+            self.history.created(created, f"accept suggested {suggestion.kind.label.lower()}")
         if self.suggestions.current is suggestion:
             self.suggestions.current = None
         self.reader.clear_selection()
@@ -320,10 +323,24 @@ class SuggestionActions:
         except StoreError as exc:
             self.notify(safe_text(exc.message), severity="error", markup=False)
             return
+        self.history.rejected(self.article.id, found, f"reject suggested {found.kind.label.lower()}")
         self.suggestions.drop(found)
         self.reader.clear_selection()
         self.reader.set_highlights(self.all_highlights())
         self.notify(
-            f"{found.kind.label} rejected: not suggested again for this article.", markup=False, timeout=3
+            f"{found.kind.label} rejected: not suggested again for this article (u undoes).",
+            markup=False,
+            timeout=3,
         )
         self.update_status()
+
+    def after_history_step(self: Any, change: Change) -> None:
+        """An undone or redone rejection changes what is suggested: look again."""
+        from nkreader.services.history import RejectionChange
+
+        layer: SuggestionLayer = self.suggestions
+        if isinstance(change, RejectionChange) and layer.visible and self.article is not None:
+            layer.reset(self.article.id)
+            self._compute_suggestions()
+        elif layer.visible:
+            self.reader.set_highlights(self.all_highlights())
