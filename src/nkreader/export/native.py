@@ -284,6 +284,9 @@ def document_from_rows(
 
 # --------------------------------------------------------------------------- writing
 
+_LISTS = ("articles", "links", "speakers", "sources", "sources_apart", "entities")
+"""Document keys written one record a line."""
+
 _encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 """Compact (", " and ": " separators), non-ASCII as is: CPython's C encoder does this work.
 With `indent` set, `json` falls back to its pure-Python encoder, three times slower."""
@@ -303,7 +306,7 @@ def dumps(document: Mapping[str, Any]) -> str:
         value = document[key]
         comma = "," if index < len(keys) - 1 else ""
         name = _encode(key)
-        if key in ("articles", "links", "speakers") and isinstance(value, list) and value:
+        if key in _LISTS and isinstance(value, list) and value:
             out.append(f"  {name}: [")
             last = len(value) - 1
             for position, record in enumerate(value):

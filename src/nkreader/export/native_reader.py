@@ -15,6 +15,7 @@ from typing import Any
 
 from nkreader.domain import AnchorState, Annotation, Article, ArticleRevision, Kind, Link, LinkType, Status
 from nkreader.export.native import FORMAT_NAME, FORMAT_VERSION, parse_datetime
+from nkreader.export.native_instruments import Instruments, read_annotation_extras, read_instruments
 
 
 class AnnotationFileError(ValueError):
@@ -38,6 +39,8 @@ class NativeFile:
     links: list[Link]
     speakers: list[tuple[str, list[str]]] = field(default_factory=list)
     """(canonical name, its aliases)."""
+    instruments: Instruments = field(default_factory=Instruments)
+    """Graded sources, entities, credibility and wording changes (issue 17)."""
 
 
 def is_native(document: object) -> bool:
@@ -149,7 +152,7 @@ def read_annotation(where: str, data: object) -> Annotation:
     )
 
 
-def read_article(where: str, data: object) -> NativeArticle:
+def read_article(where: str, data: object, instruments: Instruments | None = None) -> NativeArticle:
     r = _Reader(where, data)
     body = r.get("body", str, optional=True)
     article_id = r.integer("id", 1, optional=True)
@@ -169,10 +172,13 @@ def read_article(where: str, data: object) -> NativeArticle:
         imported_at=r.time("imported_at"),
         updated_at=r.time("updated_at"),
     )
-    annotations = [
-        read_annotation(f"{where}.annotations[{i}]", a)
-        for i, a in enumerate(r.get("annotations", list, optional=True, default=[]))
-    ]
+    annotations = []
+    for i, data in enumerate(r.get("annotations", list, optional=True, default=[])):
+        place = f"{where}.annotations[{i}]"
+        annotation = read_annotation(place, data)
+        if instruments is not None:
+            read_annotation_extras(place, data, annotation.uuid, instruments, parse_datetime)
+        annotations.append(annotation)
     revisions = [
         read_revision(f"{where}.revisions[{i}]", item)
         for i, item in enumerate(r.get("revisions", list, optional=True, default=[]))
@@ -228,7 +234,10 @@ def read_native(document: object) -> NativeFile:
         raise AnnotationFileError(
             f"the file is version {version} of the export format; this nkreader reads up to {FORMAT_VERSION}"
         )
-    articles = [read_article(f"articles[{i}]", a) for i, a in enumerate(r.get("articles", list))]
+    instruments = Instruments()
+    articles = [
+        read_article(f"articles[{i}]", a, instruments) for i, a in enumerate(r.get("articles", list))
+    ]
     links = [
         read_link(f"links[{i}]", a) for i, a in enumerate(r.get("links", list, optional=True, default=[]))
     ]
@@ -236,4 +245,4 @@ def read_native(document: object) -> NativeFile:
         read_speaker(f"speakers[{i}]", s)
         for i, s in enumerate(r.get("speakers", list, optional=True, default=[]))
     ]
-    return NativeFile(articles, links, speakers)
+    return NativeFile(articles, links, speakers, read_instruments(r.data, instruments))

@@ -42,6 +42,7 @@ from nkreader.export.w3c_reader import ExternalAnnotation, read_w3c
 from nkreader.ingest.files import FileRefused, read_limited
 from nkreader.services.library import Library, content_hash
 from nkreader.services.restore_history import merge_revisions, merge_speakers
+from nkreader.services.restore_instruments import merge_instruments
 from nkreader.store.annotations import add_annotation, find_annotation, update_annotation
 from nkreader.store.articles import (
     find_article_by_hash,
@@ -74,6 +75,11 @@ class AnnotationImportReport:
     anchors: dict[AnchorState, int] = field(default_factory=lambda: dict.fromkeys(AnchorState, 0))
     """States of the annotations placed on a text other than the one they were made on."""
     skipped: list[str] = field(default_factory=list)
+    restored: dict[str, int] = field(default_factory=dict)
+    """What else a native file restored (issue 17): "sources", "entities", … -> how many."""
+
+    def count(self, what: str) -> None:
+        self.restored[what] = self.restored.get(what, 0) + 1
 
     @property
     def changed(self) -> bool:
@@ -84,6 +90,7 @@ class AnnotationImportReport:
             or self.links_added
             or self.revisions_added
             or self.aliases_added
+            or self.restored
         )
 
     def summary(self) -> str:
@@ -96,6 +103,8 @@ class AnnotationImportReport:
             text += f"; earlier texts {self.revisions_added} added"
         if self.aliases_added:
             text += f"; speaker aliases {self.aliases_added} added"
+        for what, n in self.restored.items():
+            text += f"; {what} {n} added"
         placed = {s: n for s, n in self.anchors.items() if n}
         if placed:
             text += "; re-anchored: " + ", ".join(f"{n} {s.value}" for s, n in placed.items())
@@ -248,6 +257,7 @@ def _import_native(library: Library, document: Any) -> AnnotationImportReport:
     _merge_links(library, parsed.links, report)
     if parsed.speakers:
         merge_speakers(library, parsed.speakers, report)
+    merge_instruments(library, parsed.instruments, report)
     return report
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from nkreader.domain import Kind, Link, utcnow
-from nkreader.export import csv, markdown, native, w3c
+from nkreader.export import csv, markdown, native, native_instruments, w3c
 from nkreader.services.evidence import linked_passages
 from nkreader.services.library import Library
 from nkreader.services.output_files import library_files, write_atomic, write_output
@@ -31,6 +31,7 @@ __all__ = [
 ]
 from nkreader.store.annotations import annotations_by_article
 from nkreader.store.articles import revisions_for
+from nkreader.store import instruments
 from nkreader.store.bulk import collector_paused
 from nkreader.store.errors import NotFound
 from nkreader.store.export_rows import export_annotation_rows, export_article_rows, select_articles
@@ -167,6 +168,34 @@ def _add_history(session: Any, document: dict[str, Any], *, include_text: bool) 
         document["speakers"] = [
             {"name": name, "aliases": aliases} for name, aliases in sorted(groups.items())
         ]
+    _add_instruments(session, document)
+
+
+def _add_instruments(session: Any, document: dict[str, Any]) -> None:
+    """The analyst's weighing (issue 17): each annotation's credibility and wording change, the
+    graded sources, the sources kept apart, the entities with their spellings. Only what there
+    is, so a library without them exports as it always did (`export.native_instruments`)."""
+    credibility = instruments.credibility_by_uuid(session, None)
+    wording = instruments.wording_changes(session)
+    if credibility or wording:
+        for record in document["articles"]:
+            for annotation in record["annotations"]:
+                uuid = annotation["uuid"]
+                if uuid in credibility:
+                    annotation["credibility"] = credibility[uuid]
+                if uuid in wording:
+                    annotation["wording"] = native_instruments.wording_record(
+                        wording[uuid], native.format_datetime
+                    )
+    profiles = instruments.profiles(session).values()
+    if profiles:
+        document["sources"] = native_instruments.sorted_sources(profiles)
+    apart = sorted(instruments.apart_pairs(session))
+    if apart:
+        document["sources_apart"] = [{"first": a, "second": b} for a, b in apart]
+    entities = instruments.entities(session)
+    if entities:
+        document["entities"] = [native_instruments.entity_record(e) for e in entities]
 
 
 @dataclass(slots=True)

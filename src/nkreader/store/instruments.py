@@ -210,8 +210,14 @@ def set_credibility(session: Session, annotation_uuid: str, credibility: int | N
     session.flush()
 
 
-def credibility_by_uuid(session: Session, uuids: Sequence[str]) -> dict[str, int]:
+def credibility_by_uuid(session: Session, uuids: Sequence[str] | None) -> dict[str, int]:
+    """Credibility grades of the given annotations (of all graded ones, when None), by uuid."""
     found: dict[str, int] = {}
+    if uuids is None:
+        query = select(AnnotationRow.uuid, CredibilityRow.credibility).join(
+            CredibilityRow, CredibilityRow.annotation_id == AnnotationRow.id
+        )
+        return {uuid: grade for uuid, grade in session.execute(query)}
     for offset in range(0, len(uuids), BATCH):
         batch = list(uuids[offset : offset + BATCH])
         query = (
