@@ -13,6 +13,7 @@ from nkreader.text.agreement import (
     agreement,
     character_table,
     cohen_kappa,
+    differences,
     krippendorff_alpha,
     overlap_pairs,
     overlap_ratio,
@@ -128,3 +129,45 @@ def test_undefined_figures_are_none_not_a_division_error() -> None:
     assert cohen_kappa(0, 0, 0, 10) is None  # nobody marked anything: kappa is undefined
     assert krippendorff_alpha(0, 0, 0, 10) is None
     assert krippendorff_alpha(10, 0, 0, 0) is None
+
+
+def test_differences_for_review_one_per_passage_with_kind_changes_merged() -> None:
+    marks = [
+        mark("ana", 0, 10),  # both: agree
+        mark("ben", 0, 10),
+        mark("ana", 20, 30),  # only ana
+        mark("ana", 40, 50),  # ben moved the end
+        mark("ben", 40, 55),
+        mark("ana", 60, 70, kind="claim"),  # ben saw a quote there
+        mark("ben", 61, 70, kind="quote"),
+        mark("ben", 80, 85, kind="quote"),  # only ben
+        mark("ana", 90, 95, kind="policy"),  # a claim by ben barely touching it: two disagreements
+        mark("ben", 94, 99, kind="claim"),
+    ]
+    results = agreement(marks, {1: 100}, kinds=["claim", "quote", "policy"])
+    found = differences(results)
+    assert [(d.start, d.end, d.reason, d.kind) for d in found] == [
+        (20, 30, "only ana", "claim"),
+        (40, 55, "boundaries", "claim"),
+        (60, 70, "kind", "claim/quote"),
+        (80, 85, "only ben", "quote"),
+        (90, 95, "only ana", "policy"),
+        (94, 99, "only ben", "claim"),
+    ]
+    kind_change = found[2]
+    assert kind_change.a is not None and kind_change.a.annotator == "ana"
+    assert kind_change.b is not None and (kind_change.b.kind, kind_change.b.start) == ("quote", 61)
+    assert {d.pair for d in found} == {("ana", "ben")}
+    # per kind, the figures still count the kind change against both kinds
+    assert sum(len(r.disagreements) for r in results) == 7
+
+
+def test_differences_keep_pairs_apart_and_in_order() -> None:
+    marks = [mark("ana", 0, 5), mark("ben", 10, 15), mark("cat", 0, 5)]
+    found = differences(agreement(marks, {1: 20}, kinds=["claim"]))
+    assert [(d.pair, d.reason) for d in found] == [
+        (("ana", "ben"), "only ana"),
+        (("ana", "ben"), "only ben"),
+        (("ben", "cat"), "only cat"),  # in text order: cat's mark comes first
+        (("ben", "cat"), "only ben"),
+    ]

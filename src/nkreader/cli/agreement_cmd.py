@@ -8,12 +8,7 @@ import click
 
 from nkreader.cli.base import EXIT_USAGE, db_option, fail, friendly_errors, main, open_library
 from nkreader.cli.output import printable
-
-
-def figure(value: float | None) -> str:
-    if value is None:
-        return "–"
-    return f"{value:.2f}".replace("-0.00", "0.00")  # a rounding of zero has no sign
+from nkreader.text.agreement import figure
 
 
 @main.command("agreement")

@@ -47,3 +47,26 @@ def marks_for_agreement(
         ):
             lengths[article_id] = int(length or 0)
     return rows, lengths
+
+
+def mark_texts(session: Session, uuids: Sequence[str]) -> dict[str, str]:
+    """The marked text (`exact`) of each of `uuids`, by uuid (read in chunks: a whole library's
+    disagreements are more than one statement may bind)."""
+    found: dict[str, str] = {}
+    wanted = list(dict.fromkeys(uuids))
+    for offset in range(0, len(wanted), 500):
+        chunk = wanted[offset : offset + 500]
+        query = select(AnnotationRow.uuid, AnnotationRow.exact).where(AnnotationRow.uuid.in_(chunk))
+        found.update((str(uuid), str(exact)) for uuid, exact in session.execute(query))
+    return found
+
+
+def article_titles(session: Session, article_ids: Sequence[int]) -> dict[int, str]:
+    """The title of each of `article_ids`, by id."""
+    found: dict[int, str] = {}
+    wanted = sorted(set(article_ids))
+    for offset in range(0, len(wanted), 500):
+        chunk = wanted[offset : offset + 500]
+        query = select(ArticleRow.id, ArticleRow.title).where(ArticleRow.id.in_(chunk))
+        found.update((int(i), str(title)) for i, title in session.execute(query))
+    return found

@@ -55,11 +55,22 @@ class Disagreement:
     a: Mark | None
     b: Mark | None
     reason: str
-    """"only A", "only B" or "boundaries" (the marks overlap but their ends differ)."""
+    """"only A", "only B", "boundaries" (the marks overlap but their ends differ) or "kind" (the
+    same passage marked as two kinds: see `differences`)."""
+    pair: tuple[str, str] = ("", "")
+    """The two annotators compared (A, B)."""
 
     @property
     def start(self) -> int:
         return min(m.start for m in (self.a, self.b) if m is not None)
+
+    @property
+    def end(self) -> int:
+        return max(m.end for m in (self.a, self.b) if m is not None)
+
+    @property
+    def marks(self) -> tuple[Mark, ...]:
+        return tuple(m for m in (self.a, self.b) if m is not None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +107,13 @@ class PairAgreement:
             "characters": self.characters,
             "disagreements": len(self.disagreements),
         }
+
+
+def figure(value: float | None) -> str:
+    """A figure as the CLI table and the app screen print it: two decimals, "–" when undefined."""
+    if value is None:
+        return "–"
+    return f"{value:.2f}".replace("-0.00", "0.00")  # a rounding of zero has no sign
 
 
 # --------------------------------------------------------------------------- spans
@@ -248,9 +266,13 @@ def _disagreements(
     near_a = {id(x) for x, _ in near}
     near_b = {id(y) for _, y in near}
     for x, y in near:
-        found.append(Disagreement(x.article_id, kind, x, y, "boundaries"))
-    found += [Disagreement(m.article_id, kind, m, None, f"only {a}") for m in rest_a if id(m) not in near_a]
-    found += [Disagreement(m.article_id, kind, None, m, f"only {b}") for m in rest_b if id(m) not in near_b]
+        found.append(Disagreement(x.article_id, kind, x, y, "boundaries", (a, b)))
+    found += [
+        Disagreement(m.article_id, kind, m, None, f"only {a}", (a, b)) for m in rest_a if id(m) not in near_a
+    ]
+    found += [
+        Disagreement(m.article_id, kind, None, m, f"only {b}", (a, b)) for m in rest_b if id(m) not in near_b
+    ]
     found.sort(key=lambda d: (d.article_id, d.start, d.reason))
     return found
 
@@ -269,10 +291,7 @@ def agreement(
     """
     marks = [m for m in marks if m.article_id in lengths]
     annotators = sorted({m.annotator for m in marks})
-    if between is not None:
-        pairs = [between]
-    else:
-        pairs = list(itertools.combinations(annotators, 2))
+    pairs = [between] if between is not None else list(itertools.combinations(annotators, 2))
     results = []
     for a, b in pairs:
         worked_a = {m.article_id for m in marks if m.annotator == a}
@@ -304,3 +323,55 @@ def agreement(
                 )
             )
     return results
+
+
+def differences(results: Iterable[PairAgreement]) -> list[Disagreement]:
+    """Every disagreement of `results`, for a reviewer to step through: by pair (in the order of
+    `results`), then article and position.
+
+    Agreement is scored per kind, so a passage A marked as a claim and B as a quote counts as
+    "only A" among claims and "only B" among quotes. A reviewer sees one disagreement there, about
+    the kind: such an "only A" and "only B" of different kinds on the same passage (overlap ≥ 0.5,
+    one-to-one, largest overlap first) become one with reason "kind" and kind "A's kind/B's kind".
+    """
+    by_pair: dict[tuple[str, str], list[Disagreement]] = {}
+    for result in results:
+        by_pair.setdefault((result.a, result.b), []).extend(result.disagreements)
+    found: list[Disagreement] = []
+    for pair, listed in by_pair.items():
+        only_a: dict[int, list[Disagreement]] = defaultdict(list)
+        only_b: dict[int, list[Disagreement]] = defaultdict(list)
+        for d in listed:
+            if d.b is None:
+                only_a[d.article_id].append(d)
+            elif d.a is None:
+                only_b[d.article_id].append(d)
+            else:
+                found.append(d)
+        for article, a_side in only_a.items():
+            b_side = only_b.pop(article, [])
+            candidates = sorted(
+                (
+                    (-overlap_ratio(x.a, y.b), i, j)
+                    for i, x in enumerate(a_side)
+                    for j, y in enumerate(b_side)
+                    if x.a is not None and y.b is not None and x.kind != y.kind
+                    and overlap_ratio(x.a, y.b) >= OVERLAP_THRESHOLD
+                ),
+            )
+            used_a: set[int] = set()
+            used_b: set[int] = set()
+            for _, i, j in candidates:
+                if i in used_a or j in used_b:
+                    continue
+                used_a.add(i)
+                used_b.add(j)
+                x, y = a_side[i], b_side[j]
+                found.append(Disagreement(article, f"{x.kind}/{y.kind}", x.a, y.b, "kind", pair))
+            found += [d for i, d in enumerate(a_side) if i not in used_a]
+            found += [d for j, d in enumerate(b_side) if j not in used_b]
+        for b_side in only_b.values():
+            found += b_side
+    order = {pair: n for n, pair in enumerate(by_pair)}
+    found.sort(key=lambda d: (order[d.pair], d.article_id, d.start, d.end, d.reason))
+    return found

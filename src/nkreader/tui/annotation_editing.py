@@ -8,6 +8,7 @@ change, has the `ArticleSession` store the change, and shows the result. `MainSc
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from nkreader.domain import Annotation, Kind, LinkType, LinkView, Status
 from nkreader.services import StoreError
@@ -23,6 +24,9 @@ from nkreader.tui.panes import PaneScreen
 from nkreader.tui.safe import excerpt, safe_text
 from nkreader.tui.session import ArticleSession
 
+if TYPE_CHECKING:
+    from nkreader.tui.agreement_screen import AgreementPlace
+
 __all__ = ["AnnotationEditing"]
 
 
@@ -31,6 +35,8 @@ class AnnotationEditing(PaneScreen):
 
     library: Library
     session: ArticleSession
+    agreement_place: AgreementPlace | None = None
+    """Where the agreement screen was left (scope, disagreement), to come back to it."""
 
     # ------------------------------------------------------------------ provided by MainScreen
 
@@ -292,6 +298,33 @@ class AnnotationEditing(PaneScreen):
                 self.show_annotation(article_id, uuid)
 
         push_modal(self.app, BrowserScreen(self.library), go)
+
+    def action_agreement(self) -> None:
+        """The agreement screen, for the open article (or the whole library, as last left);
+        Enter there opens a disagreement here, where both annotators' marks are drawn."""
+        from nkreader.tui.agreement_screen import AgreementResult, AgreementScreen, jump_message
+
+        article = self.session.article
+        place = self.agreement_place
+        keys_of = getattr(self.app, "keys_of", None)
+        binding = next((b for b in self.BINDINGS if getattr(b, "id", None) == "app.agreement"), None)
+        back = keys_of(binding) if keys_of is not None and binding is not None else "ctrl+t"
+
+        def go(result: AgreementResult | None) -> None:
+            if result is None:
+                return
+            self.agreement_place = result.place
+            chosen = result.chosen
+            if chosen is None:
+                return
+            first = chosen.a or chosen.b
+            self.show_annotation(chosen.article_id, first.uuid if first else None, cursor=chosen.start)
+            self.notify(jump_message(chosen, back), markup=False, timeout=8)
+
+        screen = AgreementScreen(
+            self.library, article.id if article else None, article.title if article else "", place=place
+        )
+        push_modal(self.app, screen, go)
 
     def action_undo(self) -> None:
         self._step(self.session.undo, "Undid", "Nothing to undo.")

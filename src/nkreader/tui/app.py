@@ -21,6 +21,7 @@ from textual.screen import Screen
 
 from nkreader.services import StoreError
 from nkreader.services.library import Library
+from nkreader.tui.agreement_screen import AgreementScreen
 from nkreader.tui.annotation_list import AnnotationList
 from nkreader.tui.browser_screen import AnnotationTable, BrowserScreen
 from nkreader.tui.commands import binding_commands
@@ -59,6 +60,7 @@ HELP_GROUPS: list[tuple[str, list[type[DOMNode]]]] = [
     ("Annotation browser", [BrowserScreen, AnnotationTable]),
     ("Speakers", [SpeakersScreen]),
     ("Overview", [OverviewScreen]),
+    ("Agreement", [AgreementScreen]),
     ("Feeds", [FeedsScreen]),
 ]
 
@@ -162,6 +164,7 @@ class NkReaderApp(ModalKeyHold):
             "browser": [AnnotationTable, BrowserScreen, NkReaderApp],
             "speakers": [SpeakersScreen, NkReaderApp],
             "overview": [OverviewScreen, NkReaderApp],
+            "agreement": [AgreementScreen, NkReaderApp],
             "feeds": [FeedsScreen, NkReaderApp],
         }
         found: dict[tuple[str, ...], str] = {}

@@ -22,6 +22,7 @@ __all__ = ["PALETTE_TITLES", "binding_commands"]
 PALETTE_TITLES: dict[str, str] = {
     "app.search": "Search the library",
     "app.browser": "Browse every annotation",
+    "app.agreement": "Agreement between annotators",
     "app.help": "Help: every key, grouped",
     "app.theme": "Dark or light theme",
     "app.speakers": "Speakers and aliases",

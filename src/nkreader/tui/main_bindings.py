@@ -103,4 +103,13 @@ MAIN_BINDINGS: list[BindingType] = [
         tooltip="Browse every annotation of the library: filter, sort, jump",
         priority=True,
     ),
+    Binding(
+        "ctrl+t",
+        "agreement",
+        "Agreement",
+        show=False,
+        id="app.agreement",
+        tooltip="How far the annotators agree; step through their disagreements",
+        priority=True,
+    ),
 ]
