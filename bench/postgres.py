@@ -84,6 +84,7 @@ def build(url: str, articles: int, annotations: int, work: Path) -> dict[str, An
         t0 = time.perf_counter()
         report = import_paths(library, [folder])
         import_seconds = time.perf_counter() - t0
+        log(f"imported {report.imported:,} articles in {import_seconds:.0f} s")
         if report.imported != articles:
             raise RuntimeError(report.summary())
         with library.database.reading() as session:
@@ -173,6 +174,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="1,000 articles and 10,000 annotations")
     parser.add_argument("--server", help="a PostgreSQL server URL (its maintenance database)")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--database", default="nkreader_bench", help="the database to (re)create on the server")
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure the database a previous run built (same size) instead of rebuilding"
+    )
     parser.add_argument("--out", type=Path, default=HERE / "results" / "postgres.json")
     args = parser.parse_args(argv)
     articles, annotations = (1_000, 10_000) if args.quick else (10_000, 100_000)
@@ -185,9 +190,14 @@ def main(argv: list[str] | None = None) -> int:
             log("starting a PostgreSQL server (.ci/postgres)")
             server = start_server(own)
         try:
-            url = new_database(server.replace("postgresql+psycopg://", "postgresql://"), "nkreader_bench")
-            log(f"building {articles:,} articles and {annotations:,} annotations in {url}")
-            built = build(url, articles, annotations, work)
+            plain = server.replace("postgresql+psycopg://", "postgresql://")
+            built: dict[str, Any] = {}
+            if args.reuse:
+                url = plain.rpartition("/")[0] + "/" + args.database
+            else:
+                url = new_database(plain, args.database)
+                log(f"building {articles:,} articles and {annotations:,} annotations in {url}")
+                built = build(url, articles, annotations, work)
             log(f"search: {len(SEARCHES)} queries x {args.rounds} rounds, product vs raw psycopg")
             results = measure(url, args.rounds)
         finally:
