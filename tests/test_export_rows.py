@@ -147,11 +147,12 @@ def test_stored_values_in_other_spellings() -> None:
     assert native.stored_date(date(2026, 1, 2)) == "2026-01-02"
     assert native.stored_date(None) is None
     rows = [
-        (1, 7, "u1", "claim", 0, 1, "x", "", "", "", None, None, "unverified", "anchored", None, "2026-01-02 03:04:05", "2026-01-02 03:04:06.5"),
-        (2, 7, "u2", "quote", 0, 1, "x", "", "", "", ["t"], None, "unverified", "anchored", None, datetime(2026, 1, 2), datetime(2026, 1, 2)),
+        (1, 7, "u1", "claim", 0, 1, "x", "", "", "", None, None, "unverified", "anchored", None, "2026-01-02 03:04:05", "2026-01-02 03:04:06.5", None),
+        (2, 7, "u2", "quote", 0, 1, "x", "", "", "", ["t"], None, "unverified", "anchored", None, datetime(2026, 1, 2), datetime(2026, 1, 2), "ben"),
     ]  # fmt: skip
     records = native.annotation_records(rows)[7]
     assert [r["tags"] for r in records] == [[], ["t"]]
+    assert [r["updated_by"] for r in records] == [None, "ben"]
     assert [(r["created_at"], r["updated_at"]) for r in records] == [
         ("2026-01-02T03:04:05.000Z", "2026-01-02T03:04:06.500Z"),
         ("2026-01-02T00:00:00.000Z", "2026-01-02T00:00:00.000Z"),

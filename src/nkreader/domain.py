@@ -179,6 +179,8 @@ class Annotation:
     version: int = 1
     """Moves on by one with every stored change; a write names the version its editor saw
     (`Library.update_fields`), so two windows never overwrite each other unseen."""
+    updated_by: str | None = None
+    """Who stored the last change (the annotator of the writing process; `author` when new)."""
 
 
 @dataclass(slots=True)

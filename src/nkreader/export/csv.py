@@ -14,7 +14,7 @@ Columns (`COLUMNS`, in this order):
 | `note` | the note (may hold line breaks) |
 | `start`, `end` | code point offsets into the article's stored text, end exclusive |
 | `anchor_state` | `anchored`, `moved`, `fuzzy` or `orphaned` |
-| `author` | the annotator (empty if none) |
+| `author` | the annotator who made it (empty if none) |
 | `created_at`, `updated_at` | UTC, `2026-11-28T15:04:05.123Z` |
 | `prefix`, `suffix` | up to 32 characters of the text before and after the passage (its context) |
 | `links` | the annotation's links, `; `-separated, each `RELATION UUID` where RELATION is `corroborates`, `corroborated-by`, `contradicts`, `contradicted-by`, `same-as`, `cites` or `cited-by` and UUID the other annotation |
@@ -23,6 +23,7 @@ Columns (`COLUMNS`, in this order):
 | `credibility` | the passage's credibility, `1`–`6` (empty if not graded) |
 | `was` | the words the passage was made on, when an update of the article changed them (else empty) |
 | `needs_review` | `yes` when those words changed after its status was set and nobody has reviewed it |
+| `updated_by` | the annotator who last changed it (empty if unknown) |
 
 An undated article has an empty `article_published` (never its import date). New columns
 are added at the end, so programs that read columns by position keep working.
@@ -70,6 +71,7 @@ COLUMNS = (
     "credibility",
     "was",
     "needs_review",
+    "updated_by",
 )
 
 BOM = "\ufeff"
@@ -127,6 +129,7 @@ def rows(
                     str(credibility) if credibility else "",
                     change.original if change else "",
                     "yes" if change and change.needs_review else "",
+                    a.updated_by or "",
                 )
             ]
 

@@ -65,6 +65,7 @@ def annotation_record(annotation: Annotation) -> dict[str, Any]:
         "author": annotation.author,
         "created_at": format_datetime(annotation.created_at),
         "updated_at": format_datetime(annotation.updated_at),
+        "updated_by": annotation.updated_by,
     }
 
 
@@ -182,6 +183,7 @@ def annotation_records(rows: Iterable[Sequence[Any]]) -> dict[int, list[dict[str
         author,
         created_at,
         updated_at,
+        updated_by,
     ) in rows:
         if article_id != current:
             current = article_id
@@ -230,6 +232,7 @@ def annotation_records(rows: Iterable[Sequence[Any]]) -> dict[int, list[dict[str
                 "author": author,
                 "created_at": created,
                 "updated_at": updated,
+                "updated_by": updated_by,
             }
         )
     return grouped

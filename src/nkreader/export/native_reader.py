@@ -149,6 +149,8 @@ def read_annotation(where: str, data: object) -> Annotation:
         author=r.optional_text("author"),
         created_at=r.time("created_at"),
         updated_at=r.time("updated_at"),
+        # files from before issue 11's updated_by: last changed by the maker, as migration 0012 assumes
+        updated_by=r.optional_text("updated_by") if "updated_by" in r.data else r.optional_text("author"),
     )
 
 

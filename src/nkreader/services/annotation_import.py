@@ -165,6 +165,7 @@ def _clean_annotation(annotation: Annotation) -> Annotation:
         tags=list(dict.fromkeys(tags)),
         speaker=_safe(annotation.speaker) or None,
         author=_safe(annotation.author) or None,
+        updated_by=_safe(annotation.updated_by) or None,
         exact=_safe(annotation.exact, multiline=True) or "",
         prefix=_safe(annotation.prefix, multiline=True) or "",
         suffix=_safe(annotation.suffix, multiline=True) or "",
@@ -393,6 +394,7 @@ def _from_external(
         status=external.status if external.kind.value == "claim" else Status.UNVERIFIED,
         anchor_state=AnchorState.ANCHORED,
         author=external.author,
+        updated_by=external.author,  # W3C `creator`; who changed it last is not in the format
         created_at=external.created or now,
         updated_at=external.modified or now,
     )

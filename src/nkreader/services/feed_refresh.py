@@ -310,7 +310,7 @@ def _store_chunk(
             return None
         # looked up again inside the write transaction: another process may have stored some
         known = store.entries_of(session, feed.id, [item.key for item in chunk])
-        events = _store_items(session, feed, chunk, known, now)
+        events = _store_items(session, feed, chunk, known, now, by=library.annotator)
         unread = [e.article_id for e in events if e.outcome in _UNREAD and e.article_id is not None]
         store.mark_unread(session, unread, now)
         if page is not None:
@@ -330,7 +330,7 @@ _UNREAD = (Outcome.IMPORTED, Outcome.UPDATED)
 
 
 def _store_items(
-    session: Any, feed: Feed, chunk: list[_Work], known: dict[str, KnownEntry], now: Any
+    session: Any, feed: Feed, chunk: list[_Work], known: dict[str, KnownEntry], now: Any, *, by: str | None
 ) -> list[ImportEvent]:
     assert feed.id is not None
     fresh = [item for item in chunk if item.draft is not None and item.key not in known]
@@ -365,7 +365,7 @@ def _store_items(
             else:
                 note = f" ({item.error})" if item.error else ""
                 digest = content_hash(draft.body)
-                events.append(_changed(session, feed, item, before.article_id, digest, origin, note))
+                events.append(_changed(session, feed, item, before.article_id, digest, origin, note, by=by))
             continue
         digest = digests[item.key]
         keys = [digest, *(k for k in (draft.url, draft.origin) if k)]
@@ -421,7 +421,15 @@ def _store_items(
 
 
 def _changed(
-    session: Any, feed: Feed, item: _Work, article_id: int | None, digest: str, origin: str, note: str
+    session: Any,
+    feed: Feed,
+    item: _Work,
+    article_id: int | None,
+    digest: str,
+    origin: str,
+    note: str,
+    *,
+    by: str | None,
 ) -> ImportEvent:
     """A known entry with a new text: the update path, on the article it became."""
     assert feed.id is not None and item.draft is not None
@@ -434,7 +442,7 @@ def _changed(
     other = stored_articles.find_article_id_by_hash(session, digest)
     if other is not None and other != article_id:
         return ImportEvent(Outcome.DUPLICATE, origin, item.draft.title, f"new text is article {other}'s")
-    update = update_article(session, existing, item.draft, digest)
+    update = update_article(session, existing, item.draft, digest, by=by)
     return ImportEvent(
         Outcome.UPDATED,
         origin,

@@ -78,7 +78,7 @@ def store_draft(library: Library, draft: ArticleDraft, *, update: bool = False) 
     """One article, one transaction: a batch of one, so a single import and a batch follow the
     same duplicate rule (`_store_batch`) and always pick the same known article."""
     with library.database.writing() as session:
-        return _store_batch(session, [draft], update=update)[0]
+        return _store_batch(session, [draft], update=update, by=library.annotator)[0]
 
 
 BATCH_ARTICLES = 200
@@ -99,7 +99,7 @@ def store_batch(
     """
     try:
         with library.database.writing() as session:
-            return _store_batch(session, drafts, update=update)
+            return _store_batch(session, drafts, update=update, by=library.annotator)
     except StoreError:
         raise
     except (ValueError, OverflowError, LookupError):
@@ -116,7 +116,9 @@ def store_batch(
         return events
 
 
-def _store_batch(session: Any, drafts: Sequence[ArticleDraft], *, update: bool) -> list[ImportEvent]:
+def _store_batch(
+    session: Any, drafts: Sequence[ArticleDraft], *, update: bool, by: str | None
+) -> list[ImportEvent]:
     digests = [content_hash(d.body) for d in drafts]
     stored_hashes = existing_hashes(session, digests)
     known = articles_by_url_or_origin(
@@ -144,7 +146,7 @@ def _store_batch(session: Any, drafts: Sequence[ArticleDraft], *, update: bool) 
             by_origin.get(draft.origin) if draft.origin else None
         )
         if existing is not None:
-            events.append(_changed(session, existing, draft, digest, update=update))
+            events.append(_changed(session, existing, draft, digest, update=update, by=by))
             continue
         keys = {("url", draft.url)} if draft.url else set()
         keys |= {("origin", draft.origin)} if draft.origin else set()
@@ -171,12 +173,12 @@ def _store_batch(session: Any, drafts: Sequence[ArticleDraft], *, update: bool) 
 
 
 def _changed(
-    session: Any, existing: Article, draft: ArticleDraft, digest: str, *, update: bool
+    session: Any, existing: Article, draft: ArticleDraft, digest: str, *, update: bool, by: str | None
 ) -> ImportEvent:
     origin = draft.origin or "?"
     same = "URL" if draft.url and existing.url == draft.url else "origin"
     if update:
-        result = update_article(session, existing, draft, digest)
+        result = update_article(session, existing, draft, digest, by=by)
         return ImportEvent(
             Outcome.UPDATED,
             origin,

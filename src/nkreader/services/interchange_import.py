@@ -159,6 +159,7 @@ def _import_brat_file(
                 status=span.status,
                 created_at=changed_at,
                 updated_at=changed_at,
+                updated_by=library.annotator,  # brat names no annotator: the one importing
             )
             incoming = _clean_annotation(incoming)
             if article.body[span.start : span.end] != exact:
@@ -198,7 +199,9 @@ def _merge_brat(
             and incoming.anchor_state is AnchorState.ANCHORED
         ):
             changes["anchor_state"] = AnchorState.ANCHORED
-        _annotations.update_annotation(session, replace(existing, **changes, updated_at=incoming.updated_at))
+        _annotations.update_annotation(
+            session, replace(existing, **changes, updated_at=incoming.updated_at, updated_by=incoming.updated_by)
+        )
         report.updated += 1
     else:
         report.unchanged += 1

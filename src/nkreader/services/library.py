@@ -164,6 +164,7 @@ class Library:
                 speaker=speaker or None,
                 status=Status.UNVERIFIED,
                 author=self.annotator,
+                updated_by=self.annotator,
                 created_at=now,
                 updated_at=now,
             )
@@ -189,7 +190,7 @@ class Library:
         """
         wanted = edits.normalise(changes)
         with self.database.writing() as session:
-            return store_fields(session, uuid, expected_version, wanted, seen)
+            return store_fields(session, uuid, expected_version, wanted, seen, by=self.annotator)
 
     def edit(self, annotation: Annotation, **changes: object) -> Annotation:
         """Change fields of `annotation` as it was shown; returns the stored annotation.
@@ -225,7 +226,7 @@ class Library:
                 "anchor_state": AnchorState.ANCHORED,
             }
             version = stored.version if expected_version is None else expected_version
-            outcome = store_fields(session, uuid, version, place, None)
+            outcome = store_fields(session, uuid, version, place, None, by=self.annotator)
             if outcome.lost:
                 raise EditConflict(outcome)
             return outcome.annotation
@@ -307,10 +308,17 @@ class Restored:
 
 
 def store_fields(
-    session: Any, uuid: str, expected_version: int, wanted: Mapping[str, object], seen: Annotation | None
+    session: Any,
+    uuid: str,
+    expected_version: int,
+    wanted: Mapping[str, object],
+    seen: Annotation | None,
+    *,
+    by: str | None,
 ) -> EditOutcome:
     """`Library.update_fields` inside the caller's write transaction (for use cases that read
-    and write in one, such as `register.set_status`)."""
+    and write in one, such as `register.set_status`). `by`: the annotator writing, stored as
+    `updated_by` with any change (None: not known)."""
     stored = find_annotation(session, uuid, for_update=True)
     if stored is None:
         raise NotFound(f"annotation {uuid} was deleted (in another window?); the change was not saved")
@@ -322,7 +330,7 @@ def store_fields(
     else:
         merged = edits.merge(seen, stored, wanted)
     if merged.values:
-        values = {**merged.values, "updated_at": utcnow()}
+        values = {**merged.values, "updated_at": utcnow(), "updated_by": by}
         if not write_fields(session, uuid, stored.version, values):  # pragma: no cover - row is locked
             raise StoreError("the annotation changed while it was being saved; try again")
         stored = get_annotation(session, uuid)

@@ -20,7 +20,7 @@ def set_status(library: Library, uuid: str, status: Status, *, seen: Annotation 
     with library.database.writing() as session:
         current = get_annotation(session, uuid)
         version = seen.version if seen is not None else current.version
-        outcome = store_fields(session, uuid, version, {"status": Status(status)}, seen)
+        outcome = store_fields(session, uuid, version, {"status": Status(status)}, seen, by=library.annotator)
     if outcome.lost:
         raise EditConflict(outcome)
     return outcome.annotation

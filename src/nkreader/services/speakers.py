@@ -76,5 +76,7 @@ def merge(library: Library, keep: str, merge: str) -> int:
         canonical = canonical_speaker(session, keep)
         if canonical != keep and canonical == canonical_speaker(session, merge):
             # KEEP is already an alias of OTHER's speaker: make KEEP the name that speaker has
-            return speaker_names.promote_alias(session, keep, speaker_spellings(session, canonical))
-        return merge_speakers(session, keep, merge)
+            return speaker_names.promote_alias(
+                session, keep, speaker_spellings(session, canonical), by=library.annotator
+            )
+        return merge_speakers(session, keep, merge, by=library.annotator)

@@ -52,10 +52,13 @@ def reanchor_annotations(body: str, annotations: Sequence[Annotation], now: date
     ]
 
 
-def update_article(session: Any, existing: Article, draft: ArticleDraft, digest: str) -> UpdateResult:
+def update_article(
+    session: Any, existing: Article, draft: ArticleDraft, digest: str, *, by: str | None = None
+) -> UpdateResult:
     """Replace `existing`'s text by `draft`'s, keep the old one as a revision, re-anchor its annotations.
 
-    `session` is the store session of the caller's write transaction (`Database.writing()`).
+    `session` is the store session of the caller's write transaction (`Database.writing()`);
+    `by`, the annotator running the update, is stored as `updated_by` of every mark it moved.
     """
     assert existing.id is not None
     now = utcnow()
@@ -81,8 +84,7 @@ def update_article(session: Any, existing: Article, draft: ArticleDraft, digest:
         if new != old:
             # a field-level write over the version read in this transaction: the version moves
             # on, so a window showing the annotation sees that it changed
-            write_fields(
-                session, old.uuid, old.version, {**changed_fields(old, new), "updated_at": new.updated_at}
-            )
+            values = {**changed_fields(old, new), "updated_at": new.updated_at, "updated_by": by}
+            write_fields(session, old.uuid, old.version, values)
             instruments.record_wording_change(session, old, new)  # "was: …" and the review flag (issue 17)
     return result

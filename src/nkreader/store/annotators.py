@@ -16,7 +16,8 @@ from nkreader.store.models import AnnotationRow, ArticleRow
 def annotators(session: Session) -> list[str]:
     """Everyone who made or last changed a mark, in alphabetical order."""
     made = select(AnnotationRow.author).where(AnnotationRow.author.is_not(None)).distinct()
-    return sorted({name for (name,) in session.execute(made) if name})
+    changed = select(AnnotationRow.updated_by).where(AnnotationRow.updated_by.is_not(None)).distinct()
+    return sorted({name for query in (made, changed) for (name,) in session.execute(query) if name})
 
 
 def marks_for_agreement(

@@ -179,6 +179,7 @@ ANNOTATION_FIELDS = (
     "author",
     "created_at",
     "updated_at",
+    "updated_by",
 )
 """Columns of `annotations` besides id, uuid and version, as named on `Annotation`."""
 
@@ -203,6 +204,7 @@ def annotation_from_row(row: AnnotationRow) -> Annotation:
         created_at=row.created_at,
         updated_at=row.updated_at,
         version=row.version,
+        updated_by=row.updated_by,
     )
 
 

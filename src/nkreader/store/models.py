@@ -116,6 +116,8 @@ class AnnotationRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
     """Moves on by one with every write (migration 0006): editors store only over the version they saw."""
+    updated_by: Mapped[str | None] = mapped_column(Text)
+    """Who stored the last change (migration 0012); the maker is `author`."""
 
     article: Mapped[ArticleRow] = relationship(back_populates="annotations")
 

@@ -21,11 +21,12 @@ __all__ = ["promote_alias"]
 _UTC_STORED = "%Y-%m-%d %H:%M:%S.%f"
 
 
-def promote_alias(session: Session, alias: str, spellings: list[str]) -> int:
+def promote_alias(session: Session, alias: str, spellings: list[str], *, by: str | None = None) -> int:
     """Make the registered `alias` its speaker's canonical name; the old name becomes an alias.
 
     `spellings` are every spelling of that speaker (the old canonical name first); annotations
-    naming any of them are rewritten to `alias`. Returns how many annotations changed.
+    naming any of them are rewritten to `alias` (`by`, the annotator, as their `updated_by`).
+    Returns how many annotations changed.
     """
     row = session.query(SpeakerAliasRow).filter(SpeakerAliasRow.alias == alias).one()
     speaker = session.get(SpeakerRow, row.speaker_id)
@@ -44,10 +45,10 @@ def promote_alias(session: Session, alias: str, spellings: list[str]) -> int:
         return 0
     result = session.execute(
         text(
-            "UPDATE annotations SET speaker = :keep, updated_at = :now, version = version + 1 "
-            "WHERE speaker IN :names"
+            "UPDATE annotations SET speaker = :keep, updated_at = :now, updated_by = :by, "
+            "version = version + 1 WHERE speaker IN :names"
         ).bindparams(bindparam("names", expanding=True)),
-        {"keep": alias, "now": stored_now, "names": others},
+        {"keep": alias, "now": stored_now, "by": by, "names": others},
     )
     changed = cast(CursorResult[Any], result).rowcount
     return changed or 0

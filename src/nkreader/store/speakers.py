@@ -154,9 +154,10 @@ def add_speaker_alias(session: Session, name: str, alias: str) -> str:
     return canonical
 
 
-def merge_speakers(session: Session, keep: str, merge: str) -> int:
+def merge_speakers(session: Session, keep: str, merge: str, *, by: str | None = None) -> int:
     """Rewrite the speaker of annotations from `merge` (and its aliases) to `keep`'s canonical
-    name and make them aliases of it; returns how many annotations changed."""
+    name and make them aliases of it; returns how many annotations changed. `by`: the annotator
+    merging, stored as `updated_by` of those annotations."""
     keep_name = canonical_speaker(session, keep)
     merge_name = canonical_speaker(session, merge)
     if merge_name == keep_name:
@@ -169,10 +170,10 @@ def merge_speakers(session: Session, keep: str, merge: str) -> int:
     # services.edits), a merge included
     result = session.execute(
         text(
-            "UPDATE annotations SET speaker = :keep, updated_at = :now, version = version + 1 "
-            "WHERE speaker IN :names"
+            "UPDATE annotations SET speaker = :keep, updated_at = :now, updated_by = :by, "
+            "version = version + 1 WHERE speaker IN :names"
         ).bindparams(bindparam("names", expanding=True)),
-        {"keep": keep_name, "now": time_to_store(utcnow()), "names": spellings},
+        {"keep": keep_name, "now": time_to_store(utcnow()), "by": by, "names": spellings},
     )
     changed = cast(CursorResult[Any], result).rowcount
     keep_id = _speaker_id(session, keep_name, create=True)

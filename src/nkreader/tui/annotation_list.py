@@ -21,6 +21,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from nkreader.domain import AnchorState, Annotation, Kind, LinkView, Status
+from nkreader.tui.annotator_labels import who_label
 from nkreader.tui.cues import passage_preview, tags_label
 from nkreader.tui.safe import excerpt
 
@@ -51,7 +52,7 @@ def annotation_prompt(annotation: Annotation) -> Content:
     """The prompt of one annotation, built only from plain (never markup) pieces.
 
     Line 1: ``[C]`` badge in the kind colour, speaker, claim status unless unverified, anchor state
-    unless anchored, and who made it when known. Line 2: the excerpt. Line 3, only when there is a note or tags: the ``#tags``
+    unless anchored, who made it and who changed it last when known. Line 2: the excerpt. Line 3, only when there is a note or tags: the ``#tags``
     and a dim preview of the note's first line (tags first: they are short, the note is cut).
     """
     kind = annotation.kind
@@ -65,9 +66,10 @@ def annotation_prompt(annotation: Annotation) -> Content:
             " · ",
             (f"⚠ {annotation.anchor_state.value}", _ANCHOR_STYLE.get(annotation.anchor_state, "")),
         ]
-    if annotation.author:
-        # who marked it (a team library): dim, last, so the kind and speaker still lead
-        head += [" · ", (excerpt(annotation.author, 30), "dim")]
+    who = who_label(annotation)
+    if who:
+        # who marked it and who changed it last (a team library): dim, last, so the kind and speaker still lead
+        head += [" · ", (who, "dim")]
 
     lines: list[str | tuple[str, str]] = [
         *head,
