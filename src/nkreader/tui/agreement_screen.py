@@ -118,25 +118,46 @@ class AgreementScreen(Screen[AgreementResult]):
     """Agreement figures and the disagreements; ``Enter`` opens one in the reader, ``Esc`` closes."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Close", id="agreement.close", tooltip="Close the agreement screen"),
+        # Priority, every one: a priority key runs as it arrives, a plain one after a trip through
+        # the focused table, so "j Enter" typed fast would open the row before j had moved.
+        Binding(
+            "escape", "close", "Close", id="agreement.close", tooltip="Close the agreement screen", priority=True
+        ),
         Binding(
             "enter",
             "open",
             "Open",
             id="agreement.open",
             tooltip="Open the disagreement in the reader, both marks drawn",
-            priority=True,  # before the table's own Enter, so the footer offers it
+            priority=True,
         ),
-        Binding("j,n", "step(1)", "Next", id="agreement.next", tooltip="Next disagreement"),
-        Binding("k,N", "step(-1)", "Previous", show=False, id="agreement.previous", tooltip="Previous disagreement"),
+        Binding("j,n,down", "step(1)", "Next", id="agreement.next", tooltip="Next disagreement", priority=True),
+        Binding(
+            "k,N,up",
+            "step(-1)",
+            "Previous",
+            show=False,
+            id="agreement.previous",
+            tooltip="Previous disagreement",
+            priority=True,
+        ),
         Binding(
             "a",
             "toggle_scope",
             "Article/library",
             id="agreement.scope",
             tooltip="Switch between the open article and the whole library",
+            priority=True,
         ),
-        Binding("r", "reload", "Recount", show=False, id="agreement.reload", tooltip="Count again (marks made meanwhile)"),
+        Binding(
+            "r",
+            "reload",
+            "Recount",
+            show=False,
+            id="agreement.reload",
+            tooltip="Count again (marks made meanwhile)",
+            priority=True,
+        ),
     ]
 
     DEFAULT_CSS = """
@@ -270,9 +291,11 @@ class AgreementScreen(Screen[AgreementResult]):
         if self.whole_library:
             table.add_column("article", key="article")
         # the passage takes what the other columns leave (each column has a cell of padding a side)
-        fixed = 13 + 11 + (20 if self.whole_library else 0) + (18 if several_pairs else 0)
+        screen_width = self.app.size.width
+        title_width = 36 if screen_width >= 140 else 20
+        fixed = 13 + 11 + (title_width if self.whole_library else 0) + (18 if several_pairs else 0)
         columns = 3 + int(self.whole_library) + int(several_pairs)
-        width = max(20, self.app.size.width - fixed - 2 * columns - 3)
+        width = max(20, screen_width - fixed - 2 * columns - 3)
         for d in found:
             cells = [
                 Text(reason_label(d), style="bold"),
@@ -282,7 +305,7 @@ class AgreementScreen(Screen[AgreementResult]):
             if several_pairs:
                 cells.insert(0, Text(excerpt(f"{d.pair[0]} / {d.pair[1]}", 18)))
             if self.whole_library:
-                cells.append(Text(excerpt(review.titles.get(d.article_id, f"#{d.article_id}"), 20), style="dim"))
+                cells.append(Text(excerpt(review.titles.get(d.article_id, f"#{d.article_id}"), title_width), style="dim"))
             table.add_row(*cells)
         table.set_class(not found, "-empty")
         title = self.query_one("#agreement-list-title", Static)
