@@ -293,7 +293,8 @@ class Overview:
     per_source: list[tuple[str, int]]
     """Articles per source, most first ("" for articles without a source)."""
     per_month: list[tuple[str, int]]
-    """Articles per "YYYY-MM" (published date, else imported), oldest first."""
+    """Articles per "YYYY-MM" of their publication date, oldest first, then ("undated", n) for
+    articles without one (never their import month)."""
     top_speakers: list[tuple[str, int]]
     """Canonical speakers by number of annotations, most first (at most 10)."""
     articles: int

@@ -73,12 +73,13 @@ def list_command(ctx: click.Context, as_json: bool, as_jsonl: bool) -> None:
     for kind in Kind:
         table.add_column(kind.letter, justify="right", header_style="bold", no_wrap=True, min_width=2)
     for row in rows:
-        day = row.published or row.imported_at.date()
+        # an undated article says so: its import date is no publication date (issue 17)
+        day = row.published.isoformat() if row.published else Text("no date", style="italic")
         table.add_row(
             str(row.id),
             Text(printable(row.title)),
             Text(printable(row.source or "")),
-            day.isoformat(),
+            day,
             *(str(row.counts[k]) for k in Kind),
         )
     console.print(table)
@@ -241,7 +242,7 @@ def overview_command(ctx: click.Context) -> None:
     for source, count in data.per_source:
         click.echo(f"  {count:6d}  {printable(source or '(no source)')}")
     click.echo("per month:")
-    for month, count in data.per_month:
+    for month, count in data.per_month:  # "undated" last: articles without a publication date
         click.echo(f"  {count:6d}  {month}")
     if data.top_speakers:
         click.echo("top speakers:")

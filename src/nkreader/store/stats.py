@@ -9,6 +9,9 @@ from sqlalchemy.orm import Session
 from nkreader.domain import Kind
 from nkreader.store.models import AnnotationRow, ArticleRow
 
+UNDATED = "undated"
+"""The per-month row of articles without a publication date."""
+
 
 def count_articles(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(ArticleRow)) or 0
@@ -35,13 +38,19 @@ def overview_counts(session: Session) -> dict[str, object]:
             )
         )
     ]
-    # the month of each article's date (its import date when it has none), counted in Python:
-    # portable (no dialect's date functions) and one narrow row per article
+    # the month of each article's publication date, counted in Python: portable (no dialect's
+    # date functions) and one narrow row per article. An article without one counts as
+    # "undated", last: its import month would put it where it was never published (issue 17).
     months: dict[str, int] = {}
-    for published, imported in session.execute(text("SELECT published, imported_at FROM articles")):
-        day = published if published is not None else imported
-        key = str(day)[:7]
+    undated = 0
+    for (published,) in session.execute(text("SELECT published FROM articles")):
+        if published is None:
+            undated += 1
+            continue
+        key = str(published)[:7]
         months[key] = months.get(key, 0) + 1
     per_month = sorted(months.items())
+    if undated:
+        per_month.append((UNDATED, undated))
     articles = session.execute(text("SELECT count(*) FROM articles")).scalar() or 0
     return {"per_kind": per_kind, "per_source": per_source, "per_month": per_month, "articles": articles}

@@ -16,7 +16,6 @@ parsed as markup.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -51,13 +50,14 @@ _GAP = 2
 _DATE_WIDTH = 10
 
 
-def row_date(row: ArticleSummary) -> tuple[date, bool]:
-    """The date shown for a row and whether it is the import date (no publication date known)."""
-    if row.published is not None:
-        return row.published, False
-    imported = row.imported_at
-    local = imported.astimezone() if imported.tzinfo is not None else imported
-    return local.date(), True
+NO_DATE = "no date"
+"""What an undated article shows in the date column (issue 17): its import date would pass for
+a publication date, and a report built on it would place the article in the wrong week."""
+
+
+def row_date(row: ArticleSummary) -> str | None:
+    """The publication date shown for a row, or None when the article has none (undated)."""
+    return row.published.isoformat() if row.published is not None else None
 
 
 class LibraryList(ScrollView, can_focus=True):
@@ -93,7 +93,7 @@ class LibraryList(ScrollView, can_focus=True):
         "library--cursor",
         "library--source",
         "library--date",
-        "library--date-imported",
+        "library--date-none",
         "library--count",
         "library--count-zero",
         "library--empty",
@@ -105,7 +105,7 @@ class LibraryList(ScrollView, can_focus=True):
     | `library--cursor` | The highlighted row (dimmer when the list is not focused). |
     | `library--source` | The source column. |
     | `library--date` | A publication date. |
-    | `library--date-imported` | An import date, shown when the publication date is unknown. |
+    | `library--date-none` | "no date", shown when the publication date is unknown. |
     | `library--count` | A non-zero annotation count. |
     | `library--count-zero` | A zero count (dimmed, so the eye finds the annotated articles). |
     | `library--empty` | The "no match" line shown when the filter hides every row. |
@@ -132,7 +132,7 @@ class LibraryList(ScrollView, can_focus=True):
         }
         & > .library--source { color: $text-secondary; }
         & > .library--date { color: $text-muted; }
-        & > .library--date-imported { color: $text-muted; text-style: italic; }
+        & > .library--date-none { color: $text-muted; text-style: italic; }
         & > .library--count { color: $foreground; }
         & > .library--count-zero { color: $text-disabled; }
         & > .library--empty { color: $text-muted; text-style: italic; }
@@ -511,12 +511,12 @@ class LibraryList(ScrollView, can_focus=True):
             line = base + component("library--cursor")
             dim = line + Style(dim=True)
             source_style = date_style = count_style = line
-            imported_style = zero_style = dim
+            undated_style = zero_style = dim
         else:
             line = base
             source_style = line + component("library--source")
             date_style = line + component("library--date")
-            imported_style = line + component("library--date-imported")
+            undated_style = line + component("library--date-none")
             count_style = line + component("library--count")
             zero_style = line + component("library--count-zero")
 
@@ -529,9 +529,13 @@ class LibraryList(ScrollView, can_focus=True):
             segments.append(Segment("  ", line))
             segments.append(Segment(source + " " * (source_w - used), source_style))
         if date_w:
-            day, imported = row_date(row)
+            day = row_date(row)
             segments.append(Segment("  ", line))
-            segments.append(Segment(day.isoformat(), imported_style if imported else date_style))
+            segments.append(
+                Segment(f"{day:<{_DATE_WIDTH}}", date_style)
+                if day
+                else Segment(f"{NO_DATE:<{_DATE_WIDTH}}", undated_style)
+            )
         if counts_w:
             segments.append(Segment("  ", line))
             for i, kind in enumerate(_KINDS):
