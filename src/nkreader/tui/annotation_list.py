@@ -1,9 +1,16 @@
 """The annotation panel: the open article's annotations in text order, two or three lines each.
 
-Why an ``OptionList``: an article holds at most a few hundred annotations, where ``OptionList`` is quick
-(its cost only shows at thousands of rows) and gives scrolling, mouse hover and click for free. It parses
-``str`` prompts as markup, so every prompt here is a ``Content`` assembled from plain pieces: a speaker
-``[@click=app.quit]x`` or an excerpt ``[/nope]`` is shown literally and never runs or crashes.
+Why a Line-API list of its own and not ``OptionList``: an article may hold 1,000 marks, and
+``OptionList`` wraps and measures every prompt whenever one option is added, replaced or removed
+(its line cache is cleared), so each ``c`` on such an article cost 150–300 ms, 90 % of it here. This
+list lays the rows out from their line counts alone (:func:`annotation_lines`: a row never wraps),
+builds a prompt only when its row comes on screen, and keeps it until that annotation changes. A new
+mark, an edit, a delete or a reload from the store therefore costs a sort and a list of row heights
+for the whole article, and the drawing of the rows on screen — the same for ten marks or a thousand.
+
+Which rows are shown is the caller's: it passes the annotations (filtered as it likes) to
+:meth:`AnnotationList.set_annotations`. What a row says is :func:`annotation_prompt` /
+:func:`link_prompt` in tui/annotation_rows.py (keep :func:`annotation_lines` in step with it).
 
 Why the cursor row is not the usual ``$primary`` block: the kind badges are drawn in the kind colours
 (``$primary`` / ``$success`` / ``$warning``), and a claim badge on a ``$primary`` cursor would vanish.
@@ -11,105 +18,49 @@ Why the cursor row is not the usual ``$primary`` block: the kind badges are draw
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from copy import copy
 from typing import ClassVar
 
-from textual import on
+from textual import events
 from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
 from textual.content import Content
+from textual.geometry import Region, Size
 from textual.message import Message
-from textual.widgets import OptionList
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.visual import Visual
 from textual.widgets.option_list import Option
 
-from nkreader.domain import AnchorState, Annotation, Kind, LinkView, Status
-from nkreader.tui.annotator_labels import who_label
-from nkreader.tui.cues import passage_preview, tags_label
-from nkreader.tui.safe import excerpt
+from nkreader.domain import Annotation, LinkView
+from nkreader.tui.annotation_rows import Row, annotation_lines, annotation_prompt, build_rows, link_prompt
 
-__all__ = ["EMPTY_HINT", "NO_ARTICLE_HINT", "AnnotationList", "annotation_prompt", "link_prompt"]
+__all__ = [
+    "EMPTY_HINT",
+    "NO_ARTICLE_HINT",
+    "AnnotationList",
+    "annotation_lines",
+    "annotation_prompt",
+    "link_prompt",
+]
 
 EMPTY_HINT = "No annotations yet.\nSelect text and press c, q or p."
 """Shown when the open article has no annotations (wrapped to the pane's width)."""
 NO_ARTICLE_HINT = "No article open.\nChoose one in the library."
 """Shown by :meth:`AnnotationList.show_no_article`."""
 
-_KIND_ORDER = {kind: i for i, kind in enumerate(Kind)}
-_STATUS_STYLE = {
-    Status.CORROBORATED: "italic $text-success",
-    Status.DISPUTED: "italic $text-warning",
-    Status.REFUTED: "italic $text-error",
-}
-_ANCHOR_STYLE = {
-    AnchorState.MOVED: "$text-warning",
-    AnchorState.FUZZY: "$text-warning",
-    AnchorState.ORPHANED: "bold $text-error",
-}
-_EXCERPT_CELLS = 240
-"""Excerpts are cut here first; the CSS (``text-overflow: ellipsis``) cuts them again at the panel width."""
-_INDENT = "    "
+_Key = tuple[str, str | None]
 
 
-def annotation_prompt(annotation: Annotation) -> Content:
-    """The prompt of one annotation, built only from plain (never markup) pieces.
-
-    Line 1: ``[C]`` badge in the kind colour, speaker, claim status unless unverified, anchor state
-    unless anchored, who made it and who changed it last when known. Line 2: the excerpt. Line 3, only when there is a note or tags: the ``#tags``
-    and a dim preview of the note's first line (tags first: they are short, the note is cut).
-    """
-    kind = annotation.kind
-    head: list[str | tuple[str, str]] = [(f"[{kind.letter}]", f"bold {kind.colour}")]
-    if annotation.speaker:
-        head += [" ", (excerpt(annotation.speaker, 60), "bold")]
-    if kind is Kind.CLAIM and annotation.status is not Status.UNVERIFIED:
-        head += [" · ", (annotation.status.value, _STATUS_STYLE.get(annotation.status, "italic"))]
-    if annotation.anchor_state is not AnchorState.ANCHORED:
-        head += [
-            " · ",
-            (f"⚠ {annotation.anchor_state.value}", _ANCHOR_STYLE.get(annotation.anchor_state, "")),
-        ]
-    who = who_label(annotation)
-    if who:
-        # who marked it and who changed it last (a team library): dim, last, so the kind and speaker still lead
-        head += [" · ", (who, "dim")]
-
-    lines: list[str | tuple[str, str]] = [
-        *head,
-        "\n",
-        _INDENT,
-        excerpt(annotation.exact, _EXCERPT_CELLS) or "…",
-    ]
-    extra: list[str | tuple[str, str]] = []
-    tags = tags_label(annotation.tags)
-    if tags:
-        extra.append((tags, "dim"))
-    note = next((line for line in annotation.note.splitlines() if line.strip()), "")
-    if note:
-        extra += ["  " if extra else "", (excerpt(note, _EXCERPT_CELLS), "dim italic")]
-    if extra:
-        lines += ["\n", _INDENT, *extra]
-    return Content.assemble(*lines)
-
-
-def link_prompt(view: LinkView) -> Content:
-    """One link under its annotation: ``→ corroborates: [Q] ‹excerpt…› (Other article)``; ``←`` for a link
-    pointing at this annotation. Built from plain pieces, like :func:`annotation_prompt`."""
-    arrow = "→" if view.direction == "out" else "←"
-    other = view.other
-    return Content.assemble(
-        _INDENT,
-        (f"{arrow} {view.link.type.value}", "bold $text-accent"),
-        ": ",
-        (f"[{other.kind.letter}] ", f"bold {other.kind.colour}"),
-        passage_preview(other.exact, 60),
-        (f" ({excerpt(view.other_article_title, 40)})", "dim"),
-    )
-
-
-class AnnotationList(OptionList):
+class AnnotationList(ScrollView, can_focus=True):
     """The annotations of the open article, in text order; Enter jumps to the one highlighted.
 
     The widget holds no database state: the app passes :class:`~nkreader.domain.Annotation` objects in
     (again after every change) and handles :class:`Highlighted` and :class:`Chosen`.
     """
+
+    ALLOW_SELECT = False
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,k", "cursor_up", "Up", show=False, id="annotations.up", tooltip="Previous annotation"),
@@ -117,6 +68,10 @@ class AnnotationList(OptionList):
             "down,j", "cursor_down", "Down", show=False, id="annotations.down", tooltip="Next annotation"
         ),
         Binding("enter", "select", "Go to", id="annotations.choose", tooltip="Show it in the reader"),
+        Binding("home", "first", "First", show=False),
+        Binding("end", "last", "Last", show=False),
+        Binding("pageup", "page_up", "Page Up", show=False),
+        Binding("pagedown", "page_down", "Page Down", show=False),
     ]
     """
     | Key(s) | Description |
@@ -124,26 +79,43 @@ class AnnotationList(OptionList):
     | up, k | Highlight the previous annotation. |
     | down, j | Highlight the next annotation. |
     | enter | Go to the highlighted annotation (posts `Chosen`); on a link row, follow it (`LinkChosen`). |
-    | home / end / pageup / pagedown | As in `OptionList`. |
+    | home / end / pageup / pagedown | First, last, a page up or down. |
     """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "annotation-list--row",
+        "annotation-list--highlighted",
+        "annotation-list--hover",
+        "annotation-list--hint",
+    }
 
     DEFAULT_CSS = """
     AnnotationList {
         height: 1fr;
         max-height: 100%;
+        color: $foreground;
+        overflow-x: hidden;
+        border: tall $border-blurred;
+        padding: 0 1;
+        background: $surface;
         text-wrap: nowrap;          /* each line of a row stays one line ... */
         text-overflow: ellipsis;    /* ... and ends in "…" when it is too long */
-        & > .option-list--option-highlighted {
+        &:focus {
+            border: tall $border;
+            background-tint: $foreground 5%;
+        }
+        & > .annotation-list--highlighted {
             color: $foreground;
             background: $foreground 8%;
-            text-style: none;
         }
-        &:focus > .option-list--option-highlighted {
+        &:focus > .annotation-list--highlighted {
             color: $foreground;
             background: $foreground 18%;
-            text-style: none;
         }
-        & > .option-list--option-disabled {
+        & > .annotation-list--hover {
+            background: $block-hover-background;
+        }
+        & > .annotation-list--hint {
             color: $text-muted;
             text-style: italic;
         }
@@ -188,32 +160,63 @@ class AnnotationList(OptionList):
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self._uuids: list[str] = []
-        self._rows: list[tuple[str, LinkView | None]] = []
-        """Per option: the annotation's uuid, and the link when the row is a link under it."""
-        self._show_hint(NO_ARTICLE_HINT)  # until `set_annotations` is called for an open article
+        self._rows: list[Row] = []
+        self._tops: list[int] = []
+        """The first line of each row (rows are 1–3 lines; found by bisection when drawing)."""
+        self._highlighted: int | None = None
+        self._hover: int | None = None
+        self._hint: str | None = NO_ARTICLE_HINT  # until `set_annotations` is called for an open article
+        self._prompts: dict[_Key, tuple[object, Content, int]] = {}
+        """Per row key: what the prompt was built from (a copy), the prompt, and its generation."""
+        self._generation = 0
+        self._strips: LRUCache[tuple[object, ...], list[Strip]] = LRUCache(256)
 
     # ------------------------------------------------------------------- API
     @property
+    def highlighted(self) -> int | None:
+        """Index of the highlighted row (annotation and link rows counted), or None."""
+        return self._highlighted
+
+    @highlighted.setter
+    def highlighted(self, index: int | None) -> None:
+        self._set_highlighted(index, notify=True)
+
+    @property
     def highlighted_uuid(self) -> str | None:
         """Uuid of the highlighted annotation (for a link row, the annotation it is listed under), or None."""
-        index = self.highlighted
-        if index is None or not 0 <= index < len(self._rows):
-            return None
-        return self._rows[index][0]
+        index = self._highlighted
+        return self._rows[index].uuid if index is not None else None
 
     @property
     def highlighted_link(self) -> LinkView | None:
         """The link of the highlighted row, when it is a link row."""
-        index = self.highlighted
-        if index is None or not 0 <= index < len(self._rows):
-            return None
-        return self._rows[index][1]
+        index = self._highlighted
+        return self._rows[index].link if index is not None else None
 
     @property
     def uuids(self) -> list[str]:
         """Uuids in the order shown (text order)."""
-        return list(self._uuids)
+        return [row.uuid for row in self._rows if row.link is None]
+
+    @property
+    def option_count(self) -> int:
+        """Rows shown (a hint counts as one), as ``OptionList`` counts them."""
+        return len(self._rows) or (1 if self._hint else 0)
+
+    @property
+    def options(self) -> list[Option]:
+        """Every row as an ``Option`` (its prompt built now): for tests and tools, not for drawing."""
+        return [self.get_option_at_index(i) for i in range(self.option_count)]
+
+    def get_option_at_index(self, index: int) -> Option:
+        """Row `index` as an ``Option`` (id: the uuid, or ``uuid/link-uuid``; a hint is disabled)."""
+        if not self._rows:
+            if index == 0 and self._hint:
+                return Option(Content(self._hint), disabled=True)
+            raise IndexError(index)
+        row = self._rows[index]
+        ident = row.uuid if row.link is None else f"{row.uuid}/{row.link.link.uuid}"
+        return Option(self._prompt(row)[0], id=ident)
 
     def set_annotations(
         self, items: list[Annotation], links: dict[str, list[LinkView]] | None = None
@@ -222,89 +225,244 @@ class AnnotationList(OptionList):
         (else on the same position, else on the first). `links` maps an annotation's uuid to its links
         (both directions): each is shown as a row under it.
 
-        Called again after every change (new annotation, edited note …); no message is posted.
+        Called again after every change (new annotation, edited note …); no message is posted. Costs
+        a sort and the rows' heights; prompts are built only for rows drawn and only when changed.
         """
-        keep, keep_link, index = self.highlighted_uuid, self.highlighted_link, self.highlighted
-        ordered = sorted(items, key=lambda a: (a.start, a.end, _KIND_ORDER.get(a.kind, 0)))
-        self._uuids = [a.uuid for a in ordered]
-        links = links or {}
-        rows: list[tuple[str, LinkView | None]] = []
-        options: list[Option] = []
-        for annotation in ordered:
-            rows.append((annotation.uuid, None))
-            options.append(Option(annotation_prompt(annotation), id=annotation.uuid))
-            for view in links.get(annotation.uuid, ()):
-                rows.append((annotation.uuid, view))
-                options.append(Option(link_prompt(view), id=f"{annotation.uuid}/{view.link.uuid}"))
-        self._rows = rows
-        with self.prevent(OptionList.OptionHighlighted):
-            self.clear_options()
-            if not ordered:
-                self._show_hint(EMPTY_HINT)
-                return
-            self.styles.text_wrap = "nowrap"
-            self.add_options(options)
-            keys = [(uuid, view.link.uuid if view else None) for uuid, view in rows]
-            wanted = (keep, keep_link.link.uuid if keep_link else None)
-            if wanted in keys:
-                self.highlighted = keys.index(wanted)
-            elif keep is not None and (keep, None) in keys:
-                self.highlighted = keys.index((keep, None))
-            else:  # the highlighted one was deleted: its neighbour; nothing before: the first
-                self.highlighted = min(index or 0, len(rows) - 1)
+        index = self._highlighted
+        keep = self._rows[index] if index is not None else None
+        self._rows = build_rows(items, links or {})
+        self._hint = None if self._rows else EMPTY_HINT
+        self._hover = None
+        self._layout()
+        self._prune_prompts()
+        self._highlighted = None
+        if self._rows:
+            positions = {row.key: i for i, row in enumerate(self._rows)}
+            found = None
+            if keep is not None:
+                found = positions.get(keep.key, positions.get((keep.uuid, None)))
+            if found is None:  # the highlighted one was deleted: its neighbour; nothing before: the first
+                found = min(index or 0, len(self._rows) - 1)
+            self._set_highlighted(found, notify=False)
+        self.refresh()
 
     def show_no_article(self) -> None:
         """Show that no article is open (an empty list with its own hint); no message is posted."""
-        self._uuids = []
         self._rows = []
-        with self.prevent(OptionList.OptionHighlighted):
-            self.clear_options()
-            self._show_hint(NO_ARTICLE_HINT)
+        self._hint = NO_ARTICLE_HINT
+        self._highlighted = self._hover = None
+        self._prompts.clear()
+        self._layout()
+        self.refresh()
 
     def select_uuid(self, uuid: str) -> bool:
         """Highlight an annotation (to follow the reader's cursor) without posting `Highlighted`.
 
         Returns False if the uuid is not in the list.
         """
-        try:
-            index = self._rows.index((uuid, None))
-        except ValueError:
+        index = next((i for i, row in enumerate(self._rows) if row.link is None and row.uuid == uuid), None)
+        if index is None:
             return False
-        with self.prevent(OptionList.OptionHighlighted):
-            self.highlighted = index
+        self._set_highlighted(index, notify=False)
         return True
 
     def clear_highlight(self) -> None:
         """Highlight no row (the reader's cursor is on no annotation), without posting `Highlighted`."""
-        if self._rows:
-            with self.prevent(OptionList.OptionHighlighted):
-                self.highlighted = None
+        self._set_highlighted(None, notify=False)
 
-    # -------------------------------------------------------------- handlers
-    def _show_hint(self, hint: str) -> None:
-        # A disabled option: never highlighted, drawn dim, and Enter on it does nothing. Rows never
-        # wrap (each line ends in "…"), a hint does: set inline, so the option's height is measured
-        # with it before the next CSS pass.
-        self.styles.text_wrap = "wrap"
-        self.add_option(Option(Content(hint), disabled=True))
+    # ---------------------------------------------------------------- layout
+    def _layout(self) -> None:
+        tops: list[int] = []
+        line = 0
+        for row in self._rows:
+            tops.append(line)
+            line += row.lines
+        self._tops = tops
+        if not self._rows:
+            line = len(self._hint_lines(self.scrollable_content_region.width))
+        self.virtual_size = Size(self.scrollable_content_region.width, line)
 
-    @on(OptionList.OptionHighlighted)
-    def _forward_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        if event.option_list is not self:
-            return
-        event.stop()
-        uuid = self.highlighted_uuid if event.option_id is not None else None
-        self.post_message(self.Highlighted(self, uuid).set_sender(self))
+    def _hint_lines(self, width: int) -> list[Content]:
+        if not self._hint or width <= 0:
+            return []
+        return Content(self._hint).wrap(width)
 
-    @on(OptionList.OptionSelected)
-    def _forward_selected(self, event: OptionList.OptionSelected) -> None:
-        if event.option_list is not self:
+    def _row_at_line(self, line: int) -> int | None:
+        index = bisect_right(self._tops, line) - 1
+        if index < 0 or index >= len(self._rows) or line >= self._tops[index] + self._rows[index].lines:
+            return None
+        return index
+
+    def _refresh_row(self, index: int | None) -> None:
+        if index is not None and 0 <= index < len(self._rows):
+            self.refresh_lines(self._tops[index], self._rows[index].lines)
+
+    def _set_highlighted(self, index: int | None, *, notify: bool) -> None:
+        if index is not None:
+            index = max(0, min(index, len(self._rows) - 1)) if self._rows else None
+        old = self._highlighted
+        if index == old:
             return
-        event.stop()
-        if event.option_id is None or not 0 <= event.option_index < len(self._rows):
+        self._highlighted = index
+        self._refresh_row(old)
+        self._refresh_row(index)
+        if index is None:
             return
-        uuid, view = self._rows[event.option_index]
-        if view is not None:
-            self.post_message(self.LinkChosen(self, view).set_sender(self))
+        self.scroll_to_highlight()
+        if notify:
+            self.post_message(self.Highlighted(self, self._rows[index].uuid).set_sender(self))
+
+    def scroll_to_highlight(self) -> None:
+        """Scroll the least needed to show the whole highlighted row."""
+        index = self._highlighted
+        if index is None or not self.is_mounted or not self.scrollable_content_region:
+            return
+        region = Region(0, self._tops[index], self.scrollable_content_region.width, self._rows[index].lines)
+        self.scroll_to_region(region, animate=False, force=True, immediate=True)
+
+    # ---------------------------------------------------------------- drawing
+    def _prompt(self, row: Row) -> tuple[Content, int]:
+        """The row's prompt, built again only when what it shows changed."""
+        source: object = row.annotation if row.link is None else row.link
+        cached = self._prompts.get(row.key)
+        if cached is not None and cached[0] == source:
+            return cached[1], cached[2]
+        self._generation += 1
+        prompt = row.prompt()
+        snapshot = copy(source)
+        if isinstance(snapshot, Annotation):
+            snapshot.tags = list(snapshot.tags)
+        self._prompts[row.key] = (snapshot, prompt, self._generation)
+        return prompt, self._generation
+
+    def _prune_prompts(self) -> None:
+        if len(self._prompts) > 2 * len(self._rows) + 64:
+            keys = {row.key for row in self._rows}
+            self._prompts = {key: value for key, value in self._prompts.items() if key in keys}
+
+    def _row_strips(self, index: int, width: int) -> list[Strip]:
+        row = self._rows[index]
+        if index == self._highlighted:
+            state = "annotation-list--highlighted"
+        elif index == self._hover:
+            state = "annotation-list--hover"
         else:
-            self.post_message(self.Chosen(self, uuid).set_sender(self))
+            state = ""
+        style = self.get_visual_style("annotation-list--row", *((state,) if state else ()))
+        prompt, generation = self._prompt(row)
+        key = (row.key, generation, state, width, style)
+        strips = self._strips.get(key)
+        if strips is None:
+            rich_style = style.rich_style
+            strips = [
+                strip.extend_cell_length(width, rich_style)
+                for strip in Visual.to_strips(self, prompt, width, row.lines, style)
+            ]
+            strips += [Strip.blank(width, rich_style)] * (row.lines - len(strips))
+            self._strips[key] = strips
+        return strips
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        line = self.scroll_offset.y + y
+        if not self._rows:
+            hint = self._hint_lines(width)
+            style = self.get_visual_style("annotation-list--hint")
+            if 0 <= line < len(hint):
+                [strip] = Visual.to_strips(self, hint[line], width, 1, style) or [Strip.blank(width)]
+                return strip.extend_cell_length(width, style.rich_style)
+            return Strip.blank(width, self.get_visual_style("annotation-list--row").rich_style)
+        index = self._row_at_line(line)
+        if index is None:
+            return Strip.blank(width, self.get_visual_style("annotation-list--row").rich_style)
+        return self._row_strips(index, width)[line - self._tops[index]]
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()  # theme or focus changed: colours of every row may differ
+
+    def on_resize(self) -> None:
+        self._strips.clear()
+        self._layout()
+        self.scroll_to_highlight()
+
+    def on_show(self) -> None:
+        self.scroll_to_highlight()
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    # ---------------------------------------------------------------- keys
+    def action_cursor_up(self) -> None:
+        if self._rows:
+            current = self._highlighted
+            self.highlighted = len(self._rows) - 1 if current is None else max(0, current - 1)
+
+    def action_cursor_down(self) -> None:
+        if self._rows:
+            current = self._highlighted
+            self.highlighted = 0 if current is None else min(len(self._rows) - 1, current + 1)
+
+    def action_first(self) -> None:
+        if self._rows:
+            self.highlighted = 0
+
+    def action_last(self) -> None:
+        if self._rows:
+            self.highlighted = len(self._rows) - 1
+
+    def _move_page(self, direction: int) -> None:
+        if not self._rows:
+            return
+        if self._highlighted is None:
+            self.highlighted = 0 if direction < 0 else len(self._rows) - 1
+            return
+        total = self._tops[-1] + self._rows[-1].lines
+        line = self._tops[self._highlighted] + direction * self.scrollable_content_region.height
+        index = self._row_at_line(max(0, min(line, total - 1)))
+        self.highlighted = index if index is not None else self._highlighted
+
+    def action_page_up(self) -> None:
+        self._move_page(-1)
+
+    def action_page_down(self) -> None:
+        self._move_page(1)
+
+    def action_select(self) -> None:
+        index = self._highlighted
+        if index is None:
+            return
+        row = self._rows[index]
+        if row.link is not None:
+            self.post_message(self.LinkChosen(self, row.link).set_sender(self))
+        else:
+            self.post_message(self.Chosen(self, row.uuid).set_sender(self))
+
+    # ---------------------------------------------------------------- mouse
+    def _index_under(self, event: events.MouseEvent) -> int | None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return None
+        return self._row_at_line(self.scroll_offset.y + offset.y)
+
+    def on_click(self, event: events.Click) -> None:
+        index = self._index_under(event)
+        if index is not None:
+            event.stop()
+            self.highlighted = index
+            self.action_select()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        index = self._index_under(event)
+        if index != self._hover:
+            old, self._hover = self._hover, index
+            self._refresh_row(old)
+            self._refresh_row(index)
+
+    def on_leave(self, _: events.Leave) -> None:
+        if self._hover is not None:
+            old, self._hover = self._hover, None
+            self._refresh_row(old)

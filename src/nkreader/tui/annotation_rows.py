@@ -1,0 +1,146 @@
+"""What one row of the annotation panel says, and how many lines it takes, without drawing it.
+
+Split from the widget (tui/annotation_list.py) so the two things others change — *which* rows are
+shown (the caller filters the annotations it passes) and *what a row says* (:func:`annotation_prompt`)
+— live apart from the scrolling and drawing. :func:`annotation_lines` must agree with
+:func:`annotation_prompt`: the list lays out 1,000 rows from their line counts alone and builds the
+prompts only of the rows on screen (``tests/test_annotation_rows.py`` checks the two agree).
+
+Every prompt is a ``Content`` assembled from plain pieces: a speaker ``[@click=app.quit]x`` or an
+excerpt ``[/nope]`` is shown literally and never runs or crashes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.content import Content
+
+from nkreader.domain import AnchorState, Annotation, Kind, LinkView, Status
+from nkreader.tui.annotator_labels import who_label
+from nkreader.tui.cues import passage_preview, tags_label
+from nkreader.tui.safe import excerpt
+
+__all__ = ["Row", "annotation_lines", "annotation_prompt", "build_rows", "link_prompt", "row_order"]
+
+_KIND_ORDER = {kind: i for i, kind in enumerate(Kind)}
+_STATUS_STYLE = {
+    Status.CORROBORATED: "italic $text-success",
+    Status.DISPUTED: "italic $text-warning",
+    Status.REFUTED: "italic $text-error",
+}
+_ANCHOR_STYLE = {
+    AnchorState.MOVED: "$text-warning",
+    AnchorState.FUZZY: "$text-warning",
+    AnchorState.ORPHANED: "bold $text-error",
+}
+_EXCERPT_CELLS = 240
+"""Excerpts are cut here first; the CSS (``text-overflow: ellipsis``) cuts them again at the panel width."""
+_INDENT = "    "
+
+
+def _note_line(annotation: Annotation) -> str:
+    return next((line for line in annotation.note.splitlines() if line.strip()), "")
+
+
+def _has_third_line(annotation: Annotation) -> bool:
+    return any(tag.strip() for tag in annotation.tags) or bool(_note_line(annotation))
+
+
+def annotation_lines(annotation: Annotation) -> int:
+    """How many lines :func:`annotation_prompt` takes (rows never wrap): 2, or 3 with tags or a note."""
+    return 3 if _has_third_line(annotation) else 2
+
+
+def annotation_prompt(annotation: Annotation) -> Content:
+    """The prompt of one annotation, built only from plain (never markup) pieces.
+
+    Line 1: ``[C]`` badge in the kind colour, speaker, claim status unless unverified, anchor state
+    unless anchored, who made it and who changed it last when known. Line 2: the excerpt. Line 3, only when there is a note or tags: the ``#tags``
+    and a dim preview of the note's first line (tags first: they are short, the note is cut).
+    """
+    kind = annotation.kind
+    head: list[str | tuple[str, str]] = [(f"[{kind.letter}]", f"bold {kind.colour}")]
+    if annotation.speaker:
+        head += [" ", (excerpt(annotation.speaker, 60), "bold")]
+    if kind is Kind.CLAIM and annotation.status is not Status.UNVERIFIED:
+        head += [" · ", (annotation.status.value, _STATUS_STYLE.get(annotation.status, "italic"))]
+    if annotation.anchor_state is not AnchorState.ANCHORED:
+        head += [
+            " · ",
+            (f"⚠ {annotation.anchor_state.value}", _ANCHOR_STYLE.get(annotation.anchor_state, "")),
+        ]
+    who = who_label(annotation)
+    if who:
+        # who marked it and who changed it last (a team library): dim, last, so the kind and speaker still lead
+        head += [" · ", (who, "dim")]
+
+    lines: list[str | tuple[str, str]] = [
+        *head,
+        "\n",
+        _INDENT,
+        excerpt(annotation.exact, _EXCERPT_CELLS) or "…",
+    ]
+    extra: list[str | tuple[str, str]] = []
+    tags = tags_label(annotation.tags)
+    if tags:
+        extra.append((tags, "dim"))
+    note = _note_line(annotation)
+    if note:
+        extra += ["  " if extra else "", (excerpt(note, _EXCERPT_CELLS), "dim italic")]
+    if extra:
+        lines += ["\n", _INDENT, *extra]
+    return Content.assemble(*lines)
+
+
+def link_prompt(view: LinkView) -> Content:
+    """One link under its annotation: ``→ corroborates: [Q] ‹excerpt…› (Other article)``; ``←`` for a link
+    pointing at this annotation. Built from plain pieces, like :func:`annotation_prompt`."""
+    arrow = "→" if view.direction == "out" else "←"
+    other = view.other
+    return Content.assemble(
+        _INDENT,
+        (f"{arrow} {view.link.type.value}", "bold $text-accent"),
+        ": ",
+        (f"[{other.kind.letter}] ", f"bold {other.kind.colour}"),
+        passage_preview(other.exact, 60),
+        (f" ({excerpt(view.other_article_title, 40)})", "dim"),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One row of the panel: an annotation, or one of its links listed under it."""
+
+    annotation: Annotation
+    link: LinkView | None
+    lines: int
+
+    @property
+    def uuid(self) -> str:
+        """The annotation's uuid (for a link row, the annotation it is listed under)."""
+        return self.annotation.uuid
+
+    @property
+    def key(self) -> tuple[str, str | None]:
+        """Names the row across updates: the annotation's uuid and the link's, if a link row."""
+        return (self.annotation.uuid, self.link.link.uuid if self.link is not None else None)
+
+    def prompt(self) -> Content:
+        return annotation_prompt(self.annotation) if self.link is None else link_prompt(self.link)
+
+
+def row_order(annotation: Annotation) -> tuple[int, int, int]:
+    """Text order: by start, then end, then kind (claim, quote, policy)."""
+    return (annotation.start, annotation.end, _KIND_ORDER.get(annotation.kind, 0))
+
+
+def build_rows(items: list[Annotation], links: dict[str, list[LinkView]]) -> list[Row]:
+    """The rows for `items` in text order, each annotation followed by its links (no prompt built)."""
+    rows: list[Row] = []
+    append = rows.append
+    for annotation in sorted(items, key=row_order):
+        append(Row(annotation, None, annotation_lines(annotation)))
+        for view in links.get(annotation.uuid, ()):
+            append(Row(annotation, view, 1))
+    return rows
