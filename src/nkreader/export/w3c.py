@@ -12,6 +12,12 @@ in export order (article, then start offset). Each annotation:
   - purpose `tagging`, value `speaker:<name>`, when a speaker is recorded: other tools show and
     filter it like any tag, and nkreader reads it back as the speaker;
   - purpose `tagging`, value `status:<status>`, for a claim whose status is not `unverified`;
+  - the analyst's grades (issue 17), as `tagging` values in the same `prefix:value` convention,
+    so the file stays a plain Web Annotation that any tool shows and filters:
+    `reliability:<A–F>` (the Admiralty grade of the annotation's source, by its speaker),
+    `credibility:<1–6>` (the grade of this quote or claim), and `review:needed` when an update
+    changed the words under an annotation whose status had been set on the old ones; nkreader
+    reads `credibility:` back (the other two belong to the source and the update, not the file);
 - `target`: `{"source": …, "selector": [TextQuoteSelector, TextPositionSelector]}`; the source
   is the article's URL when it has one that is a valid URI (non-ASCII characters
   percent-encoded), else `urn:uuid:<article uuid>`; positions are code point offsets into the
@@ -38,6 +44,7 @@ from typing import Any
 from urllib.parse import quote
 
 from nkreader import __version__
+from nkreader.analysis import NO_GRADES, Grades, WordingChange
 from nkreader.domain import AnchorState, Annotation, Article, Kind, Link, Status
 from nkreader.export.native import ArticleExport, format_datetime
 
@@ -45,6 +52,9 @@ CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 MOTIVATION = "classifying"
 SPEAKER_TAG = "speaker:"
 STATUS_TAG = "status:"
+RELIABILITY_TAG = "reliability:"
+CREDIBILITY_TAG = "credibility:"
+REVIEW_TAG = "review:needed"
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$")
 _URL_SAFE = "!#$%&'()*+,/:;=?@[]~-._"
@@ -70,7 +80,12 @@ def _text_body(value: str, purpose: str) -> dict[str, Any]:
     return body
 
 
-def annotation_item(annotation: Annotation, article: Article) -> dict[str, Any]:
+def annotation_item(
+    annotation: Annotation,
+    article: Article,
+    grades: Grades = NO_GRADES,
+    wording: Mapping[str, WordingChange] | None = None,
+) -> dict[str, Any]:
     bodies = [_text_body(annotation.kind.value, "tagging")]
     if annotation.note:
         bodies.append(_text_body(annotation.note, "commenting"))
@@ -79,6 +94,14 @@ def annotation_item(annotation: Annotation, article: Article) -> dict[str, Any]:
         bodies.append(_text_body(SPEAKER_TAG + annotation.speaker, "tagging"))
     if annotation.kind is Kind.CLAIM and annotation.status is not Status.UNVERIFIED:
         bodies.append(_text_body(STATUS_TAG + annotation.status.value, "tagging"))
+    reliability, credibility = grades.of(annotation.speaker, annotation.uuid)
+    if reliability:
+        bodies.append(_text_body(RELIABILITY_TAG + reliability, "tagging"))
+    if credibility:
+        bodies.append(_text_body(f"{CREDIBILITY_TAG}{credibility}", "tagging"))
+    change = wording.get(annotation.uuid) if wording else None
+    if change is not None and change.needs_review:
+        bodies.append(_text_body(REVIEW_TAG, "tagging"))
     selectors: list[dict[str, Any]] = [
         {
             "type": "TextQuoteSelector",
@@ -129,11 +152,15 @@ def build_collection(
     links: Iterable[Link] = (),
     label: str = "nkreader annotations",
     collection_id: str | None = None,
+    grades: Grades = NO_GRADES,
+    wording: Mapping[str, WordingChange] | None = None,
 ) -> dict[str, Any]:
     """The `AnnotationCollection` of every annotation in `items`, plus the links among them."""
     collection_uuid = collection_id or collection_id_for(items, exported_at)
     exported = {a.uuid for item in items for a in item.annotations}
-    annotations = [annotation_item(a, item.article) for item in items for a in item.annotations]
+    annotations = [
+        annotation_item(a, item.article, grades, wording) for item in items for a in item.annotations
+    ]
     annotations += [
         link_item(link) for link in links if link.source_uuid in exported and link.target_uuid in exported
     ]

@@ -10,8 +10,10 @@ source (or whose uuid a `urn:uuid:` source names) and anchors the quote in its t
 Bodies are read the way `export.w3c` writes them, and the way Hypothesis and others do:
 - a `TextualBody` with purpose `tagging` whose value is a kind (`claim`, `quote`, `policy` or
   `policy statement`) sets the kind — the first one only; without one the kind is `claim`;
-- `tagging` values `speaker:<name>` and `status:<status>` set the speaker and a claim's status;
-  any other `tagging` value is a tag;
+- `tagging` values `speaker:<name>` and `status:<status>` set the speaker and a claim's status,
+  `credibility:<1–6>` its credibility grade; `reliability:<A–F>` and `review:needed` (what
+  nkreader writes of the source's grade and of an update) are not tags and are left out; any
+  other `tagging` value is a tag;
 - a `TextualBody` with purpose `commenting`, or with no purpose (Hypothesis' note), or a
   `bodyValue`, is the note (several are joined by a blank line).
 Annotations with motivation `linking` whose target and body name two annotations by
@@ -34,7 +36,10 @@ from nkreader.domain import Kind, Link, LinkType, Status
 from nkreader.export.native import parse_datetime
 from nkreader.export.native_reader import MAX_INTEGER as MAX_OFFSET
 from nkreader.export.native_reader import AnnotationFileError
-from nkreader.export.w3c import SPEAKER_TAG, STATUS_TAG
+from nkreader.analysis import CREDIBILITY, RELIABILITY
+from nkreader.export.w3c import CREDIBILITY_TAG, RELIABILITY_TAG, REVIEW_TAG, SPEAKER_TAG, STATUS_TAG
+
+_CREDIBILITY = {str(n) for n in CREDIBILITY}
 
 _KIND_NAMES = {
     "claim": Kind.CLAIM,
@@ -60,6 +65,7 @@ class ExternalAnnotation:
     tags: list[str] = field(default_factory=list)
     speaker: str | None = None
     status: Status = Status.UNVERIFIED
+    credibility: int | None = None
     author: str | None = None
     created: datetime | None = None
     modified: datetime | None = None
@@ -209,6 +215,10 @@ def _annotation(item: Mapping[str, Any], label: str) -> ExternalAnnotation:
                 found.speaker = name[len(SPEAKER_TAG) :].strip()
             elif name.startswith(STATUS_TAG) and name[len(STATUS_TAG) :] in Status._value2member_map_:
                 found.status = Status(name[len(STATUS_TAG) :])
+            elif name.startswith(CREDIBILITY_TAG) and name[len(CREDIBILITY_TAG) :] in _CREDIBILITY:
+                found.credibility = int(name[len(CREDIBILITY_TAG) :])
+            elif name == REVIEW_TAG or (name.startswith(RELIABILITY_TAG) and name[-1:] in RELIABILITY):
+                continue
             elif name not in tags:
                 tags.append(name)
         elif not purposes or purposes & {"commenting", "describing", "replying", "editing"}:

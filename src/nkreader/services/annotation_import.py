@@ -44,6 +44,7 @@ from nkreader.services.library import Library, content_hash
 from nkreader.services.restore_history import merge_revisions, merge_speakers
 from nkreader.services.restore_instruments import merge_instruments
 from nkreader.store.annotations import add_annotation, find_annotation, update_annotation
+from nkreader.store.instrument_restore import restore_credibility
 from nkreader.store.articles import (
     find_article_by_hash,
     find_article_by_url,
@@ -363,6 +364,8 @@ def _import_w3c(library: Library, document: Any) -> AnnotationImportReport:
                 annotation = _from_external(index, article, external, report)
                 # without a modification time it cannot be newer than what is stored
                 _merge(session, annotation, report, may_replace=external.modified is not None)
+                if external.credibility and restore_credibility(session, annotation.uuid, external.credibility):
+                    report.count("credibility grades")
     _merge_links(library, parsed.links, report)
     return report
 

@@ -226,13 +226,16 @@ def render(
         return Rendered(native.dumps(document), len(articles), sum(len(a["annotations"]) for a in articles))
     taken = snapshot(library, article_ids=article_ids, kinds=kinds, since=since)
     now = utcnow()
+    uuids = [a.uuid for item in taken.items for a in item.annotations]
+    grades = grades_for(library, uuids)  # every format carries the grades (issue 17)
+    wording = wording_changes(library, uuids)
     if fmt == "w3c":
-        text = w3c.dumps(w3c.build_collection(taken.items, exported_at=now, links=taken.links))
-    else:  # the reports carry the linked passages and the grades (issue 17)
+        collection = w3c.build_collection(
+            taken.items, exported_at=now, links=taken.links, grades=grades, wording=wording
+        )
+        text = w3c.dumps(collection)
+    else:  # the reports carry the linked passages too
         evidence = linked_passages(library, taken.items)
-        uuids = [a.uuid for item in taken.items for a in item.annotations]
-        grades = grades_for(library, uuids)
-        wording = wording_changes(library, uuids)
         if fmt == "csv":
             text = csv.render(taken.items, evidence, grades, wording)
         else:
