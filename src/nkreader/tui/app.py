@@ -32,6 +32,7 @@ from nkreader.tui.help_sections import MORE, SECTIONS, bindings_of, section_of
 from nkreader.tui.keymap import config_path, load_keymap, unknown_ids
 from nkreader.tui.library_list import LibraryFilter, LibraryList, LibraryPane
 from nkreader.tui.main_screen import MainScreen
+from nkreader.tui.key_order import OrderedKeys
 from nkreader.tui.modal import ModalKeyHold
 from nkreader.tui.overview_screen import OverviewScreen
 from nkreader.tui.preferences import Preferences, load_preferences, save_preferences
@@ -65,7 +66,7 @@ HELP_GROUPS: list[tuple[str, list[type[DOMNode]]]] = [
 ]
 
 
-class NkReaderApp(ModalKeyHold):
+class NkReaderApp(OrderedKeys, ModalKeyHold):
     """nkreader: read, mark and export news reporting."""
 
     TITLE = "nkreader"
