@@ -12,13 +12,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from nkreader.analysis import WordingChange
-from nkreader.domain import Annotation
+from nkreader.domain import Annotation, Article, ArticleRevision
 from nkreader.services.library import Library
 from nkreader.store import annotations as _annotations
 from nkreader.store import articles as _articles
 from nkreader.store import instruments
 
-__all__ = ["Flagged", "clear_review", "flagged", "wording_changes"]
+__all__ = ["Flagged", "article_revisions", "clear_review", "flagged", "wording_changes"]
 
 
 def wording_changes(library: Library, uuids: Sequence[str] | None = None) -> dict[str, WordingChange]:
@@ -52,3 +52,9 @@ def flagged(library: Library) -> list[Flagged]:
 def clear_review(library: Library, uuid: str) -> bool:
     with library.database.writing() as session:
         return instruments.clear_review(session, uuid)
+
+
+def article_revisions(library: Library, article_id: int) -> tuple[Article, list[ArticleRevision]]:
+    """The article as it is now and the texts updates replaced, oldest first (one reading)."""
+    with library.database.reading() as session:
+        return _articles.get_article(session, article_id), _articles.revisions_for(session, article_id)

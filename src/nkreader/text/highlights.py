@@ -29,6 +29,9 @@ class Highlight:
     """The annotation the edit keys act on: drawn outlined so it is seen before a key acts."""
     suggested: bool = False
     """A suggestion, not a mark: drawn faded with a lowercase gutter letter, under any mark."""
+    mention: bool = False
+    """A mention of the entity the reader highlights (issue 17): its own text style, over any mark,
+    no gutter letter (its `kind` means nothing)."""
 
 
 class HighlightIndex:

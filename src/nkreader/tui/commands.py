@@ -65,6 +65,10 @@ PALETTE_TITLES: dict[str, str] = {
     "suggest.accept": "Accept the suggestion at the cursor",
     "suggest.reject": "Reject the suggestion at the cursor",
     "suggest.accept_kind": "Accept all suggestions of this kind in the article",
+    "annotate.credibility": "Grade the credibility of the quote or claim (1–6)",
+    "entity.add": "Entity from the selection, or another spelling of one",
+    "entity.mentions": "Highlight every mention of an entity, or clear them",
+    "article.revisions": "Revisions: what updates changed in this article",
 }
 """Palette title per binding id; a binding not listed here is not offered in the palette."""
 

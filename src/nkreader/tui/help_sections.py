@@ -38,6 +38,7 @@ SECTIONS: list[tuple[str, tuple[str, ...]]] = [
     ("The annotation under the cursor", ("annotate.",)),
     ("Annotations list", ("annotations.",)),
     ("Suggestions", ("suggest.",)),
+    ("Entities and revisions", ("entity.", "article.", "revisions.")),
     ("Feeds", ("feeds.", "feed.")),
     ("Search", ("search.",)),
     ("Annotation browser", ("browser.",)),

@@ -26,6 +26,7 @@ from nkreader.services.feeds import ReadState
 from nkreader.services.library import InvalidSpan, Library
 from nkreader.tui.annotation_list import AnnotationList
 from nkreader.tui.app_footer import AppFooter
+from nkreader.tui.instrument_actions import INSTRUMENT_BINDINGS, InstrumentActions
 from nkreader.tui.library_list import LibraryList, LibraryPane
 from nkreader.tui.main_bindings import MAIN_BINDINGS
 from nkreader.tui.mark_bounds import MarkBounds
@@ -61,8 +62,8 @@ ARTICLE_ACTIONS = frozenset(
 """Actions on the open article: offered only while one is open, and not from the library pane."""
 
 
-class MainScreen(SuggestionActions, StoreSync, MarkBounds):
-    BINDINGS: ClassVar[list[BindingType]] = [*MAIN_BINDINGS, *SUGGESTION_BINDINGS]
+class MainScreen(InstrumentActions, SuggestionActions, StoreSync, MarkBounds):
+    BINDINGS: ClassVar[list[BindingType]] = [*MAIN_BINDINGS, *SUGGESTION_BINDINGS, *INSTRUMENT_BINDINGS]
 
     def __init__(self, library: Library) -> None:
         super().__init__()
@@ -113,6 +114,7 @@ class MainScreen(SuggestionActions, StoreSync, MarkBounds):
 
     def on_mount(self) -> None:
         self._reader = self.query_one(ReaderView)
+        self.annotation_list.row_extras = self.row_extras  # grades, review flags (issue 17)
         self.refresh_library()
         if self.has_class("-empty"):
             # Nothing to read yet: focus the welcome panel's button, so the footer offers

@@ -51,6 +51,7 @@ class LineStyles:
     gutter: Style = field(default_factory=Style)
     current: Style = field(default_factory=Style)
     suggestion: Style = field(default_factory=Style)
+    mention: Style = field(default_factory=Style)
 
 
 def render_visual_line(
@@ -71,6 +72,9 @@ def render_visual_line(
 
     row = layout.row_of(start)
     here = [h for h in index.on_row(row) if h.start < end and h.end > start]
+    mentions = [h for h in here if h.mention]
+    if mentions:  # an entity's mentions: not marks; drawn over them, below selection and cursor
+        here = [h for h in here if not h.mention]
     suggested = [h for h in here if h.suggested]
     if suggested:  # drawn first, so a mark on the same text shows over it
         here = [h for h in here if not h.suggested]
@@ -92,6 +96,8 @@ def render_visual_line(
             if h.current and a < b:
                 marks.append((a, b, styles.current))
 
+    for h in mentions:
+        marks.append((max(h.start, start) - start, min(h.end, end) - start, styles.mention))
     if selection is not None:
         a, b = max(selection[0], start) - start, min(selection[1], end) - start
         if a < b:
@@ -159,6 +165,7 @@ def line_styles(widget: Widget, base: Style) -> LineStyles:
         gutter=_component_style(widget, "reader--gutter"),
         current=_component_style(widget, "reader--current"),
         suggestion=_component_style(widget, "reader--suggestion"),
+        mention=_component_style(widget, "reader--mention"),
     )
 
 
@@ -174,6 +181,7 @@ READER_COMPONENT_CLASSES: set[str] = {
     "reader--gutter",
     "reader--current",
     "reader--suggestion",
+    "reader--mention",
 }
 """
 | Class | Description |
@@ -185,6 +193,7 @@ READER_COMPONENT_CLASSES: set[str] = {
 | `reader--gutter` | The kind letters left of the text. |
 | `reader--current` | The annotation the edit keys act on (drawn over its kind). |
 | `reader--suggestion` | A suggested span: faded text, no background (never taken for a mark). |
+| `reader--mention` | A mention of the entity chosen with `H`: bright bold text over any mark. |
 """
 
 READER_CSS = """
@@ -210,5 +219,7 @@ ReaderView {
     & > .reader--gutter { color: $foreground-muted; text-style: bold; }
     & > .reader--current { text-style: bold underline; }
     & > .reader--suggestion { color: $foreground 50%; text-style: dim; }
+    & > .reader--mention { color: #ffd75f; text-style: bold underline; }
+    &:light > .reader--mention { color: #a0360a; }
 }
 """

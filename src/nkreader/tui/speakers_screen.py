@@ -62,6 +62,13 @@ class SpeakersScreen(Screen[None]):
         Binding(
             "x", "apart", "Keep apart", id="speakers.apart", tooltip="The marked source is a different person"
         ),
+        Binding(
+            "e",
+            "entity",
+            "Entity",
+            id="speakers.entity",
+            tooltip="Make this name an entity (person, org), or another spelling of one",
+        ),
     ]
     """
     | Key(s) | Description |
@@ -73,6 +80,7 @@ class SpeakersScreen(Screen[None]):
     | g | Grade the highlighted source's reliability: A completely reliable … E unreliable, F cannot be judged. |
     | n | Write the analyst's note on the highlighted source. |
     | x | Keep the marked source apart from the highlighted one: different people, not offered as one again. |
+    | e | Make the highlighted name an entity (person by default), or add it as a spelling of one. |
     """
 
     DEFAULT_CSS = """
@@ -297,6 +305,46 @@ class SpeakersScreen(Screen[None]):
         self.notify(safe_text(f"Kept apart: {self.marked} and {other}."), markup=False, timeout=3)
         self.marked = None
         self._load(other)
+
+    @work
+    async def action_entity(self) -> None:
+        from nkreader.analysis import EntityKind
+        from nkreader.services import entities as entity_service
+        from nkreader.tui.entity_dialogs import EntityDialog
+
+        name = self.highlighted_name()
+        if name is None:
+            self.app.bell()
+            return
+        try:
+            existing = entity_service.find(self.library, name)
+            known = entity_service.entities(self.library)
+        except StoreError as exc:
+            self.notify(safe_text(exc.message), severity="error", markup=False)
+            return
+        if existing is not None:
+            self.notify(
+                safe_text(f"“{name}” is already a spelling of {existing.name} ({existing.kind.value})."),
+                markup=False,
+                timeout=4,
+            )
+            return
+        choice = await self.app.push_screen_wait(
+            EntityDialog(name, known, kind=EntityKind.PERSON, title="Entity from this source", context=name)
+        )
+        if choice is None:
+            return
+        try:
+            if choice.existing is not None:
+                entity, _added = entity_service.add_variants(self.library, choice.existing, [choice.name])
+                message = f"“{choice.name}” is now a spelling of {entity.name}."
+            else:
+                entity = entity_service.add(self.library, choice.name, choice.kind)
+                message = f"New {entity.kind.value}: {entity.name}."
+        except (entity_service.EntityError, StoreError) as exc:
+            self.notify(safe_text(str(exc)), severity="error", markup=False)
+            return
+        self.notify(safe_text(message), markup=False, timeout=3)
 
     @on(DataTable.RowSelected)
     def _row_selected(self, event: DataTable.RowSelected) -> None:

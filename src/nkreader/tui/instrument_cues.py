@@ -1,0 +1,97 @@
+"""What the analyst's instruments add to a row (issue 17): the source's reliability beside the
+speaker, the passage's credibility, the review flag and the words an update replaced.
+
+Why a separate lookup: an `Annotation` carries none of these (they live in their own tables, set
+from the register, the `C` key or an update), so the annotations pane and the browser ask for
+them once per redraw of a list (`extras_for`: two queries, whatever the number of rows) and
+draw them with the same words (`head_cues`, `was_line`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from nkreader.analysis import CREDIBILITY, RELIABILITY
+from nkreader.domain import Annotation
+from nkreader.services import StoreError
+from nkreader.services import revisions as revision_service
+from nkreader.services import sources as source_service
+from nkreader.services.library import Library
+from nkreader.tui.safe import excerpt
+
+__all__ = ["REVIEW_FLAG", "RowExtras", "extras_for", "grade_words", "head_cues", "was_line"]
+
+REVIEW_FLAG = "⚑ review"
+"""The words an update changed after the claim's status was set: look at it again."""
+
+
+@dataclass(frozen=True, slots=True)
+class RowExtras:
+    """The instruments' part of one annotation's row; every field may be missing."""
+
+    reliability: str | None = None
+    """The speaker's grade as a source, A–F."""
+    credibility: int | None = None
+    """This passage's grade, 1–6."""
+    was: str | None = None
+    """The words it was made on, when an update changed them."""
+    needs_review: bool = False
+
+
+def extras_for(library: Library, annotations: Sequence[Annotation]) -> dict[str, RowExtras]:
+    """The extras of `annotations` by uuid (only those that have some). A library opened below the
+    instruments' migration, or a store error, shows the rows without them rather than failing."""
+    if not annotations:
+        return {}
+    uuids = [a.uuid for a in annotations]
+    try:
+        grades = source_service.grades_for(library, uuids)
+        changes = revision_service.wording_changes(library, uuids)
+    except StoreError:
+        return {}
+    found: dict[str, RowExtras] = {}
+    for annotation in annotations:
+        reliability, credibility = grades.of(annotation.speaker, annotation.uuid)
+        change = changes.get(annotation.uuid)
+        if reliability or credibility or change:
+            found[annotation.uuid] = RowExtras(
+                reliability=reliability,
+                credibility=credibility,
+                was=change.original if change else None,
+                needs_review=bool(change and change.needs_review),
+            )
+    return found
+
+
+def head_cues(extras: RowExtras | None, *, with_reliability: bool = True) -> list[str | tuple[str, str]]:
+    """Pieces for a row's first line: ``(B)`` after the speaker, `` · cred 2``, `` · ⚑ review``."""
+    if extras is None:
+        return []
+    pieces: list[str | tuple[str, str]] = []
+    if with_reliability and extras.reliability:
+        pieces += [" ", (f"({extras.reliability})", "bold $text-accent")]
+    if extras.credibility:
+        pieces += [" · ", (f"cred {extras.credibility}", "$text-accent")]
+    if extras.needs_review:
+        pieces += [" · ", (REVIEW_FLAG, "bold $text-warning")]
+    return pieces
+
+
+def was_line(extras: RowExtras | None, cells: int) -> list[str | tuple[str, str]]:
+    """``was: ‹old words›`` (struck through, dim), or nothing when the words never changed."""
+    if extras is None or extras.was is None:
+        return []
+    return [("was: ", "dim"), (excerpt(extras.was, cells) or "…", "dim strike")]
+
+
+def grade_words(extras: RowExtras | None) -> str:
+    """The grades in words, for a detail line: "source B (usually reliable) · 2 (probably true)"."""
+    if extras is None:
+        return ""
+    parts = []
+    if extras.reliability:
+        parts.append(f"source {extras.reliability} ({RELIABILITY.get(extras.reliability, '?')})")
+    if extras.credibility:
+        parts.append(f"credibility {extras.credibility} ({CREDIBILITY.get(extras.credibility, '?')})")
+    return " · ".join(parts)

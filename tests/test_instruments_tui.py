@@ -1,0 +1,199 @@
+"""The analyst's instruments in the app (issue 17), with the keys a user presses: a passage's
+credibility (C) and its source's grade in the annotations pane, an entity made from a selection and
+from the sources register (A, e), every mention of an entity highlighted (H), the revisions of an
+article as a diff (D), and a claim whose words an update changed flagged with its old words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+
+from conftest import SAMPLES
+from nkreader.analysis import EntityKind
+from nkreader.domain import Kind, Status
+from nkreader.services import entities, revisions, sources
+from nkreader.services.importing import import_paths
+from nkreader.services.library import Library
+from nkreader.tui.app import create_app
+from nkreader.tui.entity_dialogs import CredibilityDialog, EntityDialog, EntityPickDialog
+from nkreader.tui.main_screen import MainScreen
+from nkreader.tui.revision_screen import EMPTY_REVISIONS, RevisionScreen
+from nkreader.tui.speakers_screen import SpeakersScreen
+
+A = "an additional source in North Hamgyong Province"
+FRONT = "---\ntitle: Public trial in Kaecheon\nsource: Daily NK\npublished: 2025-03-02\n---\n"
+BEFORE = "Seven people were executed in Kaecheon on Monday, a source said.\n\nResidents of Kaechon were made to watch.\n"
+AFTER = "Eight people were executed in Kaecheon on Monday, a source said.\n\nResidents of Kaechon were made to watch.\n"
+
+
+async def until(pilot, condition, *, timeout: float = 10.0) -> None:
+    for _ in range(int(timeout / 0.02)):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    assert condition(), "timed out waiting"
+
+
+def _setup(library: Library, tmp_path: Path, *, update: bool = False) -> tuple[int, str]:
+    page = tmp_path / "trial.md"
+    page.write_text(FRONT + BEFORE, encoding="utf-8")
+    import_paths(library, [page])
+    (summary,) = library.summaries()
+    body = library.article(summary.id).body
+    claim = library.annotate(summary.id, Kind.CLAIM, 0, body.index(", a source"), speaker=A)
+    library.edit(claim, status=Status.CORROBORATED)
+    if update:
+        page.write_text(FRONT + AFTER, encoding="utf-8")
+        import_paths(library, [page], update=True)
+    return summary.id, claim.uuid
+
+
+def _app(library: Library, tmp_path: Path):
+    return create_app(library, keymap_path=tmp_path / "config.toml", samples=SAMPLES)
+
+
+async def _open(pilot, article_id: int) -> MainScreen:
+    screen = pilot.app.screen
+    assert isinstance(screen, MainScreen)
+    screen.open_article(article_id)
+    screen.focus_pane("reader")
+    await pilot.pause()
+    return screen
+
+
+def _rows(screen: MainScreen) -> list[str]:
+    annotations = screen.annotation_list
+    return [str(annotations.get_option_at_index(i).prompt) for i in range(annotations.option_count)]
+
+
+async def test_credibility_key_and_the_source_grade_beside_the_speaker(library: Library, tmp_path: Path) -> None:
+    article_id, uuid = _setup(library, tmp_path)
+    sources.grade(library, A, "B")
+    async with _app(library, tmp_path).run_test(size=(160, 50)) as pilot:
+        screen = await _open(pilot, article_id)
+        assert f"{A} (B)" in _rows(screen)[0] and "cred" not in _rows(screen)[0]
+        screen.reader.move_to(3)
+        await pilot.press("C")
+        await until(pilot, lambda: isinstance(pilot.app.screen, CredibilityDialog))
+        await pilot.press("2")
+        await until(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
+        assert sources.grades_for(library, [uuid]).credibility == {uuid: 2}
+        await until(pilot, lambda: "cred 2" in _rows(screen)[0])
+        assert "(B) · corroborated · cred 2" in _rows(screen)[0]
+        # - removes the grade
+        await pilot.press("C")
+        await until(pilot, lambda: isinstance(pilot.app.screen, CredibilityDialog))
+        await pilot.press("minus")
+        await until(pilot, lambda: "cred" not in _rows(screen)[0])
+        assert sources.grades_for(library, [uuid]).credibility == {}
+        # a policy statement has no credibility: a warning, no dialog
+        body = screen.session.body
+        library.annotate(article_id, Kind.POLICY, body.index("Residents"), len(body.rstrip()))
+        screen._reload_annotations()
+        screen.reader.move_to(body.index("Residents") + 2)
+        await pilot.press("C")
+        await pilot.pause(0.2)
+        assert isinstance(pilot.app.screen, MainScreen)
+
+
+async def test_a_changed_claim_is_flagged_with_its_old_words_and_the_diff(library: Library, tmp_path: Path) -> None:
+    article_id, uuid = _setup(library, tmp_path, update=True)
+    async with _app(library, tmp_path).run_test(size=(80, 24)) as pilot:
+        screen = await _open(pilot, article_id)
+        row = _rows(screen)[0]
+        assert "⚑ review" in row and "was: Seven people were executed in Kaecheon" in row
+        await pilot.press("D")
+        await until(pilot, lambda: isinstance(pilot.app.screen, RevisionScreen))
+        revision_screen = pilot.app.screen
+        diff: Text = revision_screen.shown
+        assert "Seven Eight people" in diff.plain
+        struck = [diff.plain[s.start : s.end] for s in diff.spans if "strike" in str(s.style)]
+        added = [diff.plain[s.start : s.end] for s in diff.spans if "green" in str(s.style)]
+        assert struck == ["Seven"] and added == ["Eight"]
+        assert "Residents" not in diff.plain  # an unchanged paragraph is left out
+        assert "Change 1 of 1" in str(revision_screen.query_one("#revisions-status").render())
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
+    revisions.clear_review(library, uuid)
+    async with _app(library, tmp_path).run_test(size=(80, 24)) as pilot:
+        screen = await _open(pilot, article_id)
+        row = _rows(screen)[0]
+        assert "⚑ review" not in row and "was: Seven" in row  # reviewed: the old words stay
+
+
+async def test_revisions_of_an_article_never_updated(library: Library, tmp_path: Path) -> None:
+    article_id, _uuid = _setup(library, tmp_path)
+    async with _app(library, tmp_path).run_test(size=(80, 24)) as pilot:
+        await _open(pilot, article_id)
+        await pilot.press("D")
+        await until(pilot, lambda: isinstance(pilot.app.screen, RevisionScreen))
+        shown = str(pilot.app.screen.query_one("#revisions-diff").render())
+        assert shown.startswith(EMPTY_REVISIONS.splitlines()[0])
+        await pilot.press("right")  # nothing newer: the bell, still here
+        assert isinstance(pilot.app.screen, RevisionScreen)
+
+
+async def test_entity_from_the_selection_and_its_mentions(library: Library, tmp_path: Path) -> None:
+    article_id, _uuid = _setup(library, tmp_path)
+    async with _app(library, tmp_path).run_test(size=(160, 50)) as pilot:
+        screen = await _open(pilot, article_id)
+        body = screen.session.body
+        # A with nothing selected: a warning, no dialog
+        await pilot.press("A")
+        await pilot.pause(0.1)
+        assert isinstance(pilot.app.screen, MainScreen)
+        start = body.index("Kaecheon")
+        screen.reader.select_span(start, start + len("Kaecheon"))
+        await pilot.press("A")
+        await until(pilot, lambda: isinstance(pilot.app.screen, EntityDialog))
+        assert pilot.app.screen.query_one("#entity-name").value == "Kaecheon"
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
+        made = entities.find(library, "kaecheon")
+        assert made is not None and made.kind is EntityKind.PLACE and made.variants == ["Kaecheon"]
+        # the other spelling, added to it: tab to the kind, tab to the list, pick the entity
+        start = body.index("Kaechon")
+        screen.reader.select_span(start, start + len("Kaechon"))
+        await pilot.press("A")
+        await until(pilot, lambda: isinstance(pilot.app.screen, EntityDialog))
+        await pilot.press("tab", "tab", "enter")
+        await pilot.pause(0.2)
+        await pilot.press("down", "enter")
+        await pilot.pause(0.2)
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
+        assert entities.find(library, "Kaechon") == entities.find(library, "Kaecheon")
+        assert entities.find(library, "Kaecheon").variants == ["Kaecheon", "Kaechon"]
+        # H: pick it by any spelling; both spellings are highlighted
+        await pilot.press("H")
+        await until(pilot, lambda: isinstance(pilot.app.screen, EntityPickDialog))
+        await pilot.press(*"kaechon", "enter")
+        await until(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
+        mentions = [(h.start, h.end) for h in screen.reader.highlights if h.mention]
+        assert [body[s:e] for s, e in mentions] == ["Kaecheon", "Kaechon"]
+        line = screen.reader.vline_of(mentions[0][0])
+        strip = screen.reader.render_line(line - screen.reader.scroll_offset.y)
+        drawn = [seg for seg in strip if len(seg.text) > 3 and seg.text in "Kaecheon"]  # the cursor cuts it
+        plain = [seg for seg in strip if seg.text.startswith(" on Monday")]
+        assert drawn and drawn[0].style is not None and plain and plain[0].style is not None
+        assert drawn[0].style.color != plain[0].style.color and drawn[0].style.bold
+        # H again clears them
+        await pilot.press("H")
+        await pilot.pause(0.1)
+        assert not any(h.mention for h in screen.reader.highlights)
+
+
+async def test_entity_from_the_sources_register(library: Library, tmp_path: Path) -> None:
+    _setup(library, tmp_path)
+    async with _app(library, tmp_path).run_test(size=(160, 50)) as pilot:
+        await pilot.press("ctrl+k")
+        await until(pilot, lambda: isinstance(pilot.app.screen, SpeakersScreen))
+        register = pilot.app.screen
+        await until(pilot, lambda: register.loads >= 1)
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(pilot.app.screen, EntityDialog))
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(pilot.app.screen, SpeakersScreen))
+        made = entities.find(library, A)
+        assert made is not None and made.kind is EntityKind.PERSON
