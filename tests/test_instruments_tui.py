@@ -197,3 +197,67 @@ async def test_entity_from_the_sources_register(library: Library, tmp_path: Path
         await until(pilot, lambda: isinstance(pilot.app.screen, SpeakersScreen))
         made = entities.find(library, A)
         assert made is not None and made.kind is EntityKind.PERSON
+
+
+def _two_claims(library: Library, tmp_path: Path) -> tuple[str, str]:
+    """A claim of a source graded B, credibility 2, corroborated, then changed by an update; and a
+    claim of nobody in particular."""
+    article_id, uuid = _setup(library, tmp_path)
+    body = library.article(article_id).body
+    other = library.annotate(article_id, Kind.CLAIM, body.index("Residents"), len(body.rstrip()))
+    sources.grade(library, A, "B")
+    sources.set_credibility(library, uuid, 2)
+    page = tmp_path / "trial.md"
+    page.write_text(FRONT + AFTER, encoding="utf-8")
+    import_paths(library, [page], update=True)
+    return uuid, other.uuid
+
+
+def test_browse_filters_by_grade_credibility_and_review(any_library: Library, tmp_path: Path) -> None:
+    from nkreader.services.browse import BrowseFilter, browse
+
+    library = any_library
+    flagged, plain = _two_claims(library, tmp_path)
+
+    def uuids(**filters: object) -> list[str]:
+        rows, total = browse(library, BrowseFilter(**filters))  # type: ignore[arg-type]
+        assert total == len(rows)
+        return sorted(r.uuid for r in rows)
+
+    assert uuids() == sorted([flagged, plain])
+    assert uuids(reliability="B") == [flagged]
+    assert uuids(reliability="A") == []
+    assert uuids(reliability="B", speaker="Hamgyong") == [flagged]
+    assert uuids(reliability="B", speaker="nobody") == []
+    assert uuids(credibility=2) == [flagged] and uuids(credibility=3) == []
+    assert uuids(needs_review=True) == [flagged]
+    revisions.clear_review(library, flagged)
+    assert uuids(needs_review=True) == []
+
+
+async def test_the_browser_shows_grades_and_the_flag_and_filters_them(library: Library, tmp_path: Path) -> None:
+    from textual.widgets import Select
+
+    from nkreader.tui.browser_screen import BrowserScreen
+
+    flagged, plain = _two_claims(library, tmp_path)
+    async with _app(library, tmp_path).run_test(size=(160, 50)) as pilot:
+        await pilot.press("ctrl+o")
+        await until(pilot, lambda: isinstance(pilot.app.screen, BrowserScreen))
+        browser = pilot.app.screen
+        await until(pilot, lambda: browser.loads >= 1)
+        cells = {row.uuid: [str(c) for c in browser.table.get_row(row.uuid)] for row in browser.rows}
+        assert cells[flagged][3] == "B2" and cells[flagged][7] == "corroborated ⚑"
+        assert cells[plain][3] == "" and cells[plain][7] == "unverified"
+        browser.table.move_cursor(row=[r.uuid for r in browser.rows].index(flagged))
+        await pilot.pause(0.1)
+        detail = str(browser.query_one("#browser-detail").render())
+        assert "⚑ review" in detail and "was: Seven people were executed in Kaecheon" in detail
+        assert "source B (usually reliable) · credibility 2 (probably true)" in detail
+        for widget_id, value in [("#f-reliability", "B"), ("#f-credibility", 2), ("#f-review", True)]:
+            loads = browser.loads
+            browser.query_one(widget_id, Select).value = value
+            await until(pilot, lambda: browser.loads > loads)
+            assert [r.uuid for r in browser.rows] == [flagged], widget_id
+            browser.query_one(widget_id, Select).clear()
+            await until(pilot, lambda: len(browser.rows) == 2)

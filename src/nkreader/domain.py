@@ -251,6 +251,12 @@ class BrowseFilter:
     date_to: date | None = None
     text: str | None = None
     """Full-text query over the annotations (exact, note, speaker, tags)."""
+    reliability: str | None = None
+    """A–F: only passages whose speaker is a source graded so (issue 17)."""
+    credibility: int | None = None
+    """1–6: only quotes and claims graded so."""
+    needs_review: bool = False
+    """Only annotations whose words an update changed after their status was set, not yet reviewed."""
 
 
 @dataclass(slots=True)

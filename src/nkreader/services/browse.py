@@ -9,6 +9,7 @@ from nkreader.domain import BrowseFilter, BrowseRow
 from nkreader.services.entities import expand_query
 from nkreader.services.library import Library
 from nkreader.services.search import SearchError, text_match
+from nkreader.services.sources import grades_for
 from nkreader.store.browse import BROWSE_SORTS, browse_annotations
 from nkreader.store.fulltext import FtsQueryError, TextMatch, has_trigram
 from nkreader.store.speakers import speaker_spellings
@@ -32,12 +33,17 @@ def browse(
 
     `filters.speaker` matches, in any case, every speaker whose name or alias contains it, in all
     their spellings; `filters.source` matches sources containing it, in any case.
+    `filters.reliability` keeps the passages of sources with that grade (in any spelling),
+    `filters.credibility` those graded so, `filters.needs_review` the flagged ones (issue 17).
     `filters.text` is a search query over the annotations (exact, note, speaker, tags); if it is
     not valid FTS5 syntax (a half-typed phrase) its words are looked for as they are.
     Raises ValueError for an unknown sort.
     """
     if sort not in SORTS:
         raise ValueError(f"unknown sort {sort!r} (one of {', '.join(SORTS)})")
+    graded = _graded_spellings(library, filters.reliability) if filters.reliability else None
+    if graded is not None and not graded:
+        return [], 0  # no source has this grade
     if filters.text and filters.text.strip():  # an entity's name: every spelling of it (issue 17)
         filters = replace(filters, text=expand_query(library, filters.text))
     with library.database.reading() as session:
@@ -46,6 +52,10 @@ def browse(
             if filters.speaker and filters.speaker.strip()
             else None
         )
+        if graded is not None:
+            speakers = sorted(graded if speakers is None else graded & set(speakers))
+            if not speakers:
+                return [], 0
         match = None
         if filters.text and filters.text.strip() and session.get_bind().dialect.name != "postgresql":
             match = _match(filters.text, has_trigram(session))
@@ -57,6 +67,8 @@ def browse(
             source=filters.source or None,
             date_from=filters.date_from,
             date_to=filters.date_to,
+            credibility=filters.credibility,
+            needs_review=filters.needs_review,
             sort=sort,
             descending=descending,
             offset=max(0, offset),
@@ -72,6 +84,12 @@ def browse(
             literal = _literal(filters.text or "")
             match = _match(literal, has_trigram(session)) if literal else None
             return browse_annotations(session, match=match, **arguments)
+
+
+def _graded_spellings(library: Library, reliability: str) -> set[str]:
+    """Every spelling (canonical and aliases) of the sources graded `reliability`."""
+    grades = grades_for(library, [])
+    return {spelling for spelling, letter in grades.reliability.items() if letter == reliability.upper()}
 
 
 def _match(query: str, trigram: bool) -> TextMatch | None:

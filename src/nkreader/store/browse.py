@@ -114,6 +114,24 @@ _SORTS = {
 BROWSE_SORTS = tuple(_SORTS)
 
 
+def _instrument_conditions(
+    conditions: list[str], params: dict[str, object], credibility: int | None, needs_review: bool
+) -> None:
+    """The instruments' filters (issue 17), in SQL both dialects read alike."""
+    if credibility is not None:
+        params["credibility"] = credibility
+        conditions.append(
+            "EXISTS (SELECT 1 FROM annotation_credibility c WHERE c.annotation_id = n.id "
+            "AND c.credibility = :credibility)"
+        )
+    if needs_review:
+        params["needs_review"] = True
+        conditions.append(
+            "EXISTS (SELECT 1 FROM annotation_wording w WHERE w.annotation_id = n.id "
+            "AND w.needs_review = :needs_review)"
+        )
+
+
 def browse_annotations(
     session: Session,
     *,
@@ -124,6 +142,8 @@ def browse_annotations(
     source: str | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
+    credibility: int | None = None,
+    needs_review: bool = False,
     match: TextMatch | None = None,
     sort: str = "published",
     descending: bool = True,
@@ -161,6 +181,7 @@ def browse_annotations(
     if status is not None:
         params["status"] = status.value
         conditions.append("n.status = :status")
+    _instrument_conditions(conditions, params, credibility, needs_review)
     if source:
         # part of the name, any case: "kcna" finds "KCNA (translation)"
         params["source"] = "%" + source.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
@@ -185,7 +206,7 @@ def browse_annotations(
         params.update(limit=limit, offset=offset)
         if not article_sort:
             page_sql = f"SELECT n.id {alone} ORDER BY {key} {direction}, n.id {direction} {page}"
-        elif match is None and not (speakers or tag or status):
+        elif match is None and not (speakers or tag or status or credibility or needs_review):
             # nothing selective on the annotations: walk the articles (few, through their
             # covering index) and fetch each one's annotations by index; the other way round
             # reads every annotation, then its article by id, and sorts wide rows

@@ -15,7 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from nkreader.domain import BrowseRow, Kind, Status
-from nkreader.store.browse import _browse_rows
+from nkreader.store.browse import _browse_rows, _instrument_conditions
 from nkreader.store.fulltext_postgres import annotation_condition
 from nkreader.store.search_query import SearchError
 
@@ -47,6 +47,8 @@ def browse_annotations(
     source: str | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
+    credibility: int | None = None,
+    needs_review: bool = False,
     sort: str = "published",
     descending: bool = True,
     offset: int = 0,
@@ -75,6 +77,7 @@ def browse_annotations(
     if status is not None:
         params["status"] = status.value
         conditions.append("n.status = :status")
+    _instrument_conditions(conditions, params, credibility, needs_review)
     if source:
         params["source"] = "%" + source.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         conditions.append("a.source ILIKE :source ESCAPE '\\'")

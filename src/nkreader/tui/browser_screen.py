@@ -31,6 +31,8 @@ from nkreader.services.library import Library
 from nkreader.services.register import set_status
 from nkreader.tui.app_footer import AppFooter
 from nkreader.tui.cues import tags_label
+from nkreader.tui.browser_instruments import detail_content, instrument_filter_row, instrument_filters
+from nkreader.tui.instrument_cues import RowExtras, extras_for, grade_label
 from nkreader.tui.link_dialog import StatusDialog
 from nkreader.tui.safe import excerpt, safe_text
 
@@ -43,6 +45,7 @@ COLUMNS: list[tuple[str, str, str | None]] = [
     ("kind", "Kind", "kind"),
     ("excerpt", "Excerpt", None),
     ("speaker", "Speaker", "speaker"),
+    ("grade", "Grade", None),
     ("article", "Article", "article"),
     ("source", "Source", "source"),
     ("date", "Date", "published"),
@@ -65,17 +68,21 @@ def _cell(s: str | None, width: int, style: str = "") -> Text:
     return Text(excerpt(s or "", width), style=style, no_wrap=True, overflow="ellipsis")
 
 
-def row_cells(row: BrowseRow) -> list[Text]:
+def row_cells(row: BrowseRow, extras: RowExtras | None = None) -> list[Text]:
     kind = Kind(row.kind)
     status = Status(row.status) if row.status else Status.UNVERIFIED
+    status_cell = Text(status.value if kind is Kind.CLAIM else "", style=_STATUS_STYLE.get(status, ""))
+    if extras is not None and extras.needs_review:
+        status_cell.append(" ⚑", style="bold yellow")  # the words changed after the status was set
     return [
         Text(kind.letter + " " + kind.label.split()[0].lower(), style=_KIND_STYLE.get(kind, "")),
         _cell(row.excerpt, 44),
         _cell(row.speaker, 20, "bold"),
+        Text(grade_label(extras), style="bold"),
         _cell(row.article_title, 24),
         _cell(row.source, 14, "dim"),
         Text(str(row.published or ""), style="dim"),
-        Text(status.value if kind is Kind.CLAIM else "", style=_STATUS_STYLE.get(status, "")),
+        status_cell,
         _cell(tags_label(row.tags), 16, "dim"),
         Text(str(row.link_count or ""), justify="right"),
     ]
@@ -136,6 +143,7 @@ class BrowserScreen(Screen["tuple[int, str] | None"]):
     | f6 / f7 | Sort by the next sortable column / reverse the order (or click a column header). |
     | ] / [ | Next / previous page (moving past the last or first row does it too). |
     | V | Set the status of the highlighted claim. |
+    | (grade, credibility, review) | The third filter row: a source's reliability A–F, a passage's credibility 1–6, ⚑ needs review. |
     | enter | Open the annotation in its article. |
     """
 
@@ -149,6 +157,7 @@ class BrowserScreen(Screen["tuple[int, str] | None"]):
         & .filter-row > .date { width: 17; }
         & #browser-status { height: 1; padding: 0 1; color: $text-muted; }
         & #browser-status.-error { color: $text-error; }
+        & #browser-detail { height: 1; padding: 0 1; color: $text-muted; text-overflow: ellipsis; }
         & > AnnotationTable { height: 1fr; }
     }
     """
@@ -161,6 +170,8 @@ class BrowserScreen(Screen["tuple[int, str] | None"]):
         self.page_offset = 0
         self.total = 0
         self.rows: list[BrowseRow] = []
+        self.extras: dict[str, RowExtras] = {}
+        """Grades and wording changes of the page's rows (issue 17)."""
         self.loads = 0
         """How many pages have been shown (tests wait on it)."""
         self._timer: Timer | None = None
@@ -183,7 +194,9 @@ class BrowserScreen(Screen["tuple[int, str] | None"]):
             yield Input(placeholder="Source", id="f-source", compact=True)
             yield Input(placeholder="From YYYY-MM-DD", id="f-from", classes="date", compact=True)
             yield Input(placeholder="To YYYY-MM-DD", id="f-to", classes="date", compact=True)
+        yield from instrument_filter_row()
         yield Static(Content("Loading…"), id="browser-status")
+        yield Static(Content(""), id="browser-detail")
         table = AnnotationTable(cursor_type="row", zebra_stripes=True, id="browser-table")
         for key, label, _sort in COLUMNS:
             table.add_column(label, key=key)
@@ -207,6 +220,7 @@ class BrowserScreen(Screen["tuple[int, str] | None"]):
         kind = self.query_one("#f-kind", Select).value
         status = self.query_one("#f-status", Select).value
         return BrowseFilter(
+            **instrument_filters(self),
             kinds={Kind(kind)} if isinstance(kind, str) else None,
             speaker=value("f-speaker"),
             tag=value("f-tag"),
@@ -273,22 +287,27 @@ class BrowserScreen(Screen["tuple[int, str] | None"]):
             message = exc.message if isinstance(exc, StoreError) else str(exc)
             self.app.call_from_thread(self._show_error, generation, message)
             return
-        self.app.call_from_thread(self._show, generation, rows, total)
+        extras = extras_for(self.library, rows)
+        self.app.call_from_thread(self._show, generation, rows, total, extras)
 
-    def _show(self, generation: int, rows: list[BrowseRow], total: int) -> None:
+    def _show(
+        self, generation: int, rows: list[BrowseRow], total: int, extras: dict[str, RowExtras] | None = None
+    ) -> None:
         if generation != self._generation or not self.is_attached:
             return
         self.rows, self.total = rows, total
+        self.extras = extras or {}
         self._last_shown = generation
         table = self.table
         table.clear()
         for row in rows:
-            table.add_row(*row_cells(row), key=row.uuid)
+            table.add_row(*row_cells(row, self.extras.get(row.uuid)), key=row.uuid)
         if rows:
             target = len(rows) - 1 if self._cursor_at_end else min(self._keep_row, len(rows) - 1)
             table.move_cursor(row=target, animate=False)
         self.loads += 1
         self._show_status()
+        self._show_detail()
 
     def _show_error(self, generation: int, message: str) -> None:
         if generation != self._generation:
@@ -356,6 +375,17 @@ class BrowserScreen(Screen["tuple[int, str] | None"]):
         if not self.rows or not 0 <= table.cursor_row < len(self.rows):
             return None
         return self.rows[table.cursor_row]
+
+    @on(DataTable.RowHighlighted)
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        """Under the status: the highlighted row's grades in words and, after an update, its old words."""
+        row = self.highlighted_row()
+        extras = self.extras.get(row.uuid) if row is not None else None
+        self.query_one("#browser-detail", Static).update(detail_content(extras))
 
     @on(DataTable.RowSelected)
     def _row_chosen(self, event: DataTable.RowSelected) -> None:

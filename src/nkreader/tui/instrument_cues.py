@@ -11,16 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from nkreader.analysis import CREDIBILITY, RELIABILITY
-from nkreader.domain import Annotation
 from nkreader.services import StoreError
 from nkreader.services import revisions as revision_service
 from nkreader.services import sources as source_service
 from nkreader.services.library import Library
 from nkreader.tui.safe import excerpt
 
-__all__ = ["REVIEW_FLAG", "RowExtras", "extras_for", "grade_words", "head_cues", "was_line"]
+__all__ = ["REVIEW_FLAG", "RowExtras", "extras_for", "grade_label", "grade_words", "head_cues", "was_line"]
 
 REVIEW_FLAG = "⚑ review"
 """The words an update changed after the claim's status was set: look at it again."""
@@ -39,8 +39,17 @@ class RowExtras:
     needs_review: bool = False
 
 
-def extras_for(library: Library, annotations: Sequence[Annotation]) -> dict[str, RowExtras]:
-    """The extras of `annotations` by uuid (only those that have some). A library opened below the
+class _Row(Protocol):
+    """An annotation or a browser row: what the extras are looked up by."""
+
+    @property
+    def uuid(self) -> str: ...
+    @property
+    def speaker(self) -> str | None: ...
+
+
+def extras_for(library: Library, annotations: Sequence[_Row]) -> dict[str, RowExtras]:
+    """The extras of `annotations` (or browser rows) by uuid (only those that have some). A library opened below the
     instruments' migration, or a store error, shows the rows without them rather than failing."""
     if not annotations:
         return {}
@@ -95,3 +104,10 @@ def grade_words(extras: RowExtras | None) -> str:
     if extras.credibility:
         parts.append(f"credibility {extras.credibility} ({CREDIBILITY.get(extras.credibility, '?')})")
     return " · ".join(parts)
+
+
+def grade_label(extras: RowExtras | None) -> str:
+    """The Admiralty pair in a table cell: ``B2``, ``B–`` (source only), ``–2`` (passage only)."""
+    if extras is None or not (extras.reliability or extras.credibility):
+        return ""
+    return f"{extras.reliability or '–'}{extras.credibility or '–'}"
