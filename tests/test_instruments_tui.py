@@ -72,20 +72,19 @@ async def test_credibility_key_and_the_source_grade_beside_the_speaker(library: 
     sources.grade(library, A, "B")
     async with _app(library, tmp_path).run_test(size=(160, 50)) as pilot:
         screen = await _open(pilot, article_id)
-        assert f"{A} (B)" in _rows(screen)[0] and "cred" not in _rows(screen)[0]
+        assert _rows(screen)[0].startswith(f"[C] B– {A} · corroborated")  # the source's grade, first
         screen.reader.move_to(3)
         await pilot.press("C")
         await until(pilot, lambda: isinstance(pilot.app.screen, CredibilityDialog))
         await pilot.press("2")
         await until(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
         assert sources.grades_for(library, [uuid]).credibility == {uuid: 2}
-        await until(pilot, lambda: "cred 2" in _rows(screen)[0])
-        assert "(B) · corroborated · cred 2" in _rows(screen)[0]
+        await until(pilot, lambda: _rows(screen)[0].startswith(f"[C] B2 {A}"))
         # - removes the grade
         await pilot.press("C")
         await until(pilot, lambda: isinstance(pilot.app.screen, CredibilityDialog))
         await pilot.press("minus")
-        await until(pilot, lambda: "cred" not in _rows(screen)[0])
+        await until(pilot, lambda: _rows(screen)[0].startswith(f"[C] B– {A}"))
         assert sources.grades_for(library, [uuid]).credibility == {}
         # a policy statement has no credibility: a warning, no dialog
         body = screen.session.body
@@ -102,7 +101,11 @@ async def test_a_changed_claim_is_flagged_with_its_old_words_and_the_diff(librar
     async with _app(library, tmp_path).run_test(size=(80, 24)) as pilot:
         screen = await _open(pilot, article_id)
         row = _rows(screen)[0]
-        assert "⚑ review" in row and "was: Seven people were executed in Kaecheon" in row
+        assert row.startswith(f"[C] ⚑ review {A} · corroborated")
+        assert row.splitlines()[1:] == [
+            "    Eight people were executed in Kaecheon on Monday",
+            "    was: Seven people were executed in Kaecheon on Monday",
+        ]
         await pilot.press("D")
         await until(pilot, lambda: isinstance(pilot.app.screen, RevisionScreen))
         revision_screen = pilot.app.screen
@@ -247,8 +250,8 @@ async def test_the_browser_shows_grades_and_the_flag_and_filters_them(library: L
         browser = pilot.app.screen
         await until(pilot, lambda: browser.loads >= 1)
         cells = {row.uuid: [str(c) for c in browser.table.get_row(row.uuid)] for row in browser.rows}
-        assert cells[flagged][3] == "B2" and cells[flagged][7] == "corroborated ⚑"
-        assert cells[plain][3] == "" and cells[plain][7] == "unverified"
+        assert cells[flagged][1] == "B2" and cells[flagged][7] == "corroborated ⚑"
+        assert cells[plain][1] == "" and cells[plain][7] == "unverified"
         browser.table.move_cursor(row=[r.uuid for r in browser.rows].index(flagged))
         await pilot.pause(0.1)
         detail = str(browser.query_one("#browser-detail").render())

@@ -32,15 +32,18 @@ def instrument_filter_row() -> Iterator[Widget]:
             prompt="Any source grade",
             id="f-reliability",
             compact=True,
+            classes="instrument",
         )
         yield Select(
             [(f"credibility {n} · {words}", n) for n, words in CREDIBILITY.items()],
             prompt="Any credibility",
             id="f-credibility",
             compact=True,
+            classes="instrument",
         )
         yield Select(
-            [(f"{REVIEW_FLAG}: words changed", True)], prompt="Reviewed or not", id="f-review", compact=True
+            [(f"{REVIEW_FLAG}: words changed", True)], prompt="Reviewed or not", id="f-review", compact=True,
+            classes="instrument",
         )
 
 

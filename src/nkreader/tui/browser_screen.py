@@ -43,9 +43,9 @@ DEBOUNCE = 0.25
 
 COLUMNS: list[tuple[str, str, str | None]] = [
     ("kind", "Kind", "kind"),
+    ("grade", "Grade", None),
     ("excerpt", "Excerpt", None),
     ("speaker", "Speaker", "speaker"),
-    ("grade", "Grade", None),
     ("article", "Article", "article"),
     ("source", "Source", "source"),
     ("date", "Date", "published"),
@@ -76,9 +76,9 @@ def row_cells(row: BrowseRow, extras: RowExtras | None = None) -> list[Text]:
         status_cell.append(" ⚑", style="bold yellow")  # the words changed after the status was set
     return [
         Text(kind.letter + " " + kind.label.split()[0].lower(), style=_KIND_STYLE.get(kind, "")),
+        Text(grade_label(extras), style="bold"),  # short, and first: seen at 80 columns too
         _cell(row.excerpt, 44),
         _cell(row.speaker, 20, "bold"),
-        Text(grade_label(extras), style="bold"),
         _cell(row.article_title, 24),
         _cell(row.source, 14, "dim"),
         Text(str(row.published or ""), style="dim"),
@@ -155,6 +155,7 @@ class BrowserScreen(Screen["tuple[int, str] | None"]):
         & .filter-row > Input { width: 1fr; margin-right: 1; }
         & .filter-row > Select { width: 18; margin-right: 1; }
         & .filter-row > .date { width: 17; }
+        & .filter-row > Select.instrument { width: 1fr; max-width: 34; }
         & #browser-status { height: 1; padding: 0 1; color: $text-muted; }
         & #browser-status.-error { color: $text-error; }
         & #browser-detail { height: 1; padding: 0 1; color: $text-muted; text-overflow: ellipsis; }

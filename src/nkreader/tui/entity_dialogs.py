@@ -40,7 +40,7 @@ class CredibilityDialog(ChoiceDialog[int]):
     """Admiralty credibility of a quote or claim: keys 1–6, ``-`` removes the grade."""
 
     def __init__(self, current: int | None, *, context: str = "") -> None:
-        choices = [(str(n), f"{n}  {words}", n) for n, words in CREDIBILITY.items()]
+        choices = [(str(n), words, n) for n, words in CREDIBILITY.items()]
         choices.append(("-", "no grade", CLEAR_GRADE))
         super().__init__(
             "Credibility of this passage", choices, current=current or CLEAR_GRADE, context=context
@@ -74,7 +74,7 @@ class EntityDialog(DialogScreen[EntityChoice | None]):
     DEFAULT_CSS = """
     EntityDialog {
         & RadioSet { layout: horizontal; height: auto; width: 1fr; border: none; margin-top: 1; }
-        & RadioSet > RadioButton { margin-right: 2; }
+        & RadioSet > RadioButton { width: auto; margin-right: 2; }
         & .entity-label { margin-top: 1; color: $text-muted; }
         & Select { width: 1fr; }
     }

@@ -73,17 +73,17 @@ def extras_for(library: Library, annotations: Sequence[_Row]) -> dict[str, RowEx
     return found
 
 
-def head_cues(extras: RowExtras | None, *, with_reliability: bool = True) -> list[str | tuple[str, str]]:
-    """Pieces for a row's first line: ``(B)`` after the speaker, `` · cred 2``, `` · ⚑ review``."""
+def head_cues(extras: RowExtras | None) -> list[str | tuple[str, str]]:
+    """Pieces for the start of a row's first line, after its kind badge: `` ⚑ review`` and the
+    Admiralty grade `` B2`` (`grade_label`)."""
     if extras is None:
         return []
     pieces: list[str | tuple[str, str]] = []
-    if with_reliability and extras.reliability:
-        pieces += [" ", (f"({extras.reliability})", "bold $text-accent")]
-    if extras.credibility:
-        pieces += [" · ", (f"cred {extras.credibility}", "$text-accent")]
     if extras.needs_review:
-        pieces += [" · ", (REVIEW_FLAG, "bold $text-warning")]
+        pieces += [" ", (REVIEW_FLAG, "bold $text-warning")]
+    label = grade_label(extras)
+    if label:
+        pieces += [" ", (label, "bold $text-accent")]
     return pieces
 
 
