@@ -57,9 +57,9 @@ async def test_a_thousand_marks_build_only_the_rows_on_screen_and_one_change_one
     built: list[str] = []
     original = annotation_rows.annotation_prompt
 
-    def counting(annotation: Annotation) -> Any:
+    def counting(annotation: Annotation, *more: Any) -> Any:
         built.append(annotation.uuid)
-        return original(annotation)
+        return original(annotation, *more)
 
     monkeypatch.setattr(annotation_rows, "annotation_prompt", counting)
     marks = [mark(i, tags=["t"] if i % 3 == 0 else []) for i in range(1000)]

@@ -264,3 +264,17 @@ async def test_the_browser_shows_grades_and_the_flag_and_filters_them(library: L
             assert [r.uuid for r in browser.rows] == [flagged], widget_id
             browser.query_one(widget_id, Select).clear()
             await until(pilot, lambda: len(browser.rows) == 2)
+
+
+def test_a_rows_line_count_counts_the_old_words() -> None:
+    from nkreader.domain import Annotation
+    from nkreader.tui.annotation_rows import annotation_lines, annotation_prompt
+    from nkreader.tui.instrument_cues import RowExtras
+
+    mark = Annotation(id=1, uuid="u-1", article_id=1, kind=Kind.CLAIM, start=0, end=5, exact="Eight")
+    for extras in [None, RowExtras(credibility=2), RowExtras(was="Seven", needs_review=True)]:
+        for tags in ([], ["kcna"]):
+            mark.tags = tags
+            prompt = annotation_prompt(mark, extras).plain
+            assert annotation_lines(mark, extras) == len(prompt.split("\n")), (extras, tags)
+    assert "was: Seven" in annotation_prompt(mark, RowExtras(was="Seven")).plain

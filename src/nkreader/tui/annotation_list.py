@@ -19,6 +19,7 @@ Why the cursor row is not the usual ``$primary`` block: the kind badges are draw
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable, Mapping
 from copy import copy
 from typing import ClassVar
 
@@ -35,6 +36,7 @@ from textual.widgets.option_list import Option
 
 from nkreader.domain import Annotation, LinkView
 from nkreader.tui.annotation_rows import Row, annotation_lines, annotation_prompt, build_rows, link_prompt
+from nkreader.tui.instrument_cues import RowExtras
 
 __all__ = [
     "EMPTY_HINT",
@@ -166,8 +168,10 @@ class AnnotationList(ScrollView, can_focus=True):
         self._highlighted: int | None = None
         self._hover: int | None = None
         self._hint: str | None = NO_ARTICLE_HINT  # until `set_annotations` is called for an open article
-        self._prompts: dict[_Key, tuple[object, Content, int]] = {}
-        """Per row key: what the prompt was built from (a copy), the prompt, and its generation."""
+        self._prompts: dict[_Key, tuple[object, Content, int, RowExtras | None]] = {}
+        """Per row key: what the prompt was built from (a copy), the prompt, its generation, its extras."""
+        self.row_extras: Callable[[list[Annotation]], Mapping[str, RowExtras]] | None = None
+        """Grades and wording changes of the rows (set by the main screen; issue 17)."""
         self._generation = 0
         self._strips: LRUCache[tuple[object, ...], list[Strip]] = LRUCache(256)
 
@@ -230,7 +234,8 @@ class AnnotationList(ScrollView, can_focus=True):
         """
         index = self._highlighted
         keep = self._rows[index] if index is not None else None
-        self._rows = build_rows(items, links or {})
+        extras = self.row_extras(items) if self.row_extras is not None else None  # issue 17
+        self._rows = build_rows(items, links or {}, extras)
         self._hint = None if self._rows else EMPTY_HINT
         self._hover = None
         self._layout()
@@ -325,14 +330,14 @@ class AnnotationList(ScrollView, can_focus=True):
         """The row's prompt, built again only when what it shows changed."""
         source: object = row.annotation if row.link is None else row.link
         cached = self._prompts.get(row.key)
-        if cached is not None and cached[0] == source:
+        if cached is not None and cached[0] == source and cached[3] == row.extras:
             return cached[1], cached[2]
         self._generation += 1
         prompt = row.prompt()
         snapshot = copy(source)
         if isinstance(snapshot, Annotation):
             snapshot.tags = list(snapshot.tags)
-        self._prompts[row.key] = (snapshot, prompt, self._generation)
+        self._prompts[row.key] = (snapshot, prompt, self._generation, row.extras)
         return prompt, self._generation
 
     def _prune_prompts(self) -> None:

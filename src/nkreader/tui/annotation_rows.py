@@ -12,6 +12,7 @@ excerpt ``[/nope]`` is shown literally and never runs or crashes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from textual.content import Content
@@ -19,6 +20,7 @@ from textual.content import Content
 from nkreader.domain import AnchorState, Annotation, Kind, LinkView, Status
 from nkreader.tui.annotator_labels import who_label
 from nkreader.tui.cues import passage_preview, tags_label
+from nkreader.tui.instrument_cues import RowExtras, head_cues, was_line
 from nkreader.tui.safe import excerpt
 
 __all__ = ["Row", "annotation_lines", "annotation_prompt", "build_rows", "link_prompt", "row_order"]
@@ -47,20 +49,26 @@ def _has_third_line(annotation: Annotation) -> bool:
     return any(tag.strip() for tag in annotation.tags) or bool(_note_line(annotation))
 
 
-def annotation_lines(annotation: Annotation) -> int:
-    """How many lines :func:`annotation_prompt` takes (rows never wrap): 2, or 3 with tags or a note."""
-    return 3 if _has_third_line(annotation) else 2
+def annotation_lines(annotation: Annotation, extras: RowExtras | None = None) -> int:
+    """How many lines :func:`annotation_prompt` takes (rows never wrap): 2, or 3 with tags or a note,
+    and one more for ``was: …`` when an update changed the words."""
+    was = 1 if extras is not None and extras.was is not None else 0
+    return (3 if _has_third_line(annotation) else 2) + was
 
 
-def annotation_prompt(annotation: Annotation) -> Content:
+def annotation_prompt(annotation: Annotation, extras: RowExtras | None = None) -> Content:
     """The prompt of one annotation, built only from plain (never markup) pieces.
 
-    Line 1: ``[C]`` badge in the kind colour, speaker, claim status unless unverified, anchor state
-    unless anchored, who made it and who changed it last when known. Line 2: the excerpt. Line 3, only when there is a note or tags: the ``#tags``
+    Line 1: ``[C]`` badge in the kind colour, ``⚑ review`` when an update changed the words after the
+    status was set and the Admiralty grade ``B2`` (the source's reliability, the passage's
+    credibility; `extras`, tui/instrument_cues.py) — first, so a long speaker's name cut at the
+    pane's edge cannot hide them — speaker, claim status unless unverified, anchor state unless
+    anchored, who made it and who changed it last when known. Line 2: the excerpt. Then ``was: ‹old
+    words›`` when an update changed them. Last, only when there is a note or tags: the ``#tags``
     and a dim preview of the note's first line (tags first: they are short, the note is cut).
     """
     kind = annotation.kind
-    head: list[str | tuple[str, str]] = [(f"[{kind.letter}]", f"bold {kind.colour}")]
+    head: list[str | tuple[str, str]] = [(f"[{kind.letter}]", f"bold {kind.colour}"), *head_cues(extras)]
     if annotation.speaker:
         head += [" ", (excerpt(annotation.speaker, 60), "bold")]
     if kind is Kind.CLAIM and annotation.status is not Status.UNVERIFIED:
@@ -81,6 +89,9 @@ def annotation_prompt(annotation: Annotation) -> Content:
         _INDENT,
         excerpt(annotation.exact, _EXCERPT_CELLS) or "…",
     ]
+    was = was_line(extras, _EXCERPT_CELLS)
+    if was:
+        lines += ["\n", _INDENT, *was]
     extra: list[str | tuple[str, str]] = []
     tags = tags_label(annotation.tags)
     if tags:
@@ -115,6 +126,8 @@ class Row:
     annotation: Annotation
     link: LinkView | None
     lines: int
+    extras: RowExtras | None = None
+    """Grades and the words an update replaced (issue 17), for an annotation row."""
 
     @property
     def uuid(self) -> str:
@@ -127,7 +140,7 @@ class Row:
         return (self.annotation.uuid, self.link.link.uuid if self.link is not None else None)
 
     def prompt(self) -> Content:
-        return annotation_prompt(self.annotation) if self.link is None else link_prompt(self.link)
+        return annotation_prompt(self.annotation, self.extras) if self.link is None else link_prompt(self.link)
 
 
 def row_order(annotation: Annotation) -> tuple[int, int, int]:
@@ -135,12 +148,18 @@ def row_order(annotation: Annotation) -> tuple[int, int, int]:
     return (annotation.start, annotation.end, _KIND_ORDER.get(annotation.kind, 0))
 
 
-def build_rows(items: list[Annotation], links: dict[str, list[LinkView]]) -> list[Row]:
+def build_rows(
+    items: list[Annotation],
+    links: dict[str, list[LinkView]],
+    extras: Mapping[str, RowExtras] | None = None,
+) -> list[Row]:
     """The rows for `items` in text order, each annotation followed by its links (no prompt built)."""
     rows: list[Row] = []
     append = rows.append
+    extras = extras or {}
     for annotation in sorted(items, key=row_order):
-        append(Row(annotation, None, annotation_lines(annotation)))
+        more = extras.get(annotation.uuid)
+        append(Row(annotation, None, annotation_lines(annotation, more), more))
         for view in links.get(annotation.uuid, ()):
             append(Row(annotation, view, 1))
     return rows
