@@ -67,7 +67,9 @@ def _rows(screen: MainScreen) -> list[str]:
     return [str(annotations.get_option_at_index(i).prompt) for i in range(annotations.option_count)]
 
 
-async def test_credibility_key_and_the_source_grade_beside_the_speaker(library: Library, tmp_path: Path) -> None:
+async def test_credibility_key_and_the_source_grade_beside_the_speaker(
+    library: Library, tmp_path: Path
+) -> None:
     article_id, uuid = _setup(library, tmp_path)
     sources.grade(library, A, "B")
     async with _app(library, tmp_path).run_test(size=(160, 50)) as pilot:
@@ -96,7 +98,9 @@ async def test_credibility_key_and_the_source_grade_beside_the_speaker(library: 
         assert isinstance(pilot.app.screen, MainScreen)
 
 
-async def test_a_changed_claim_is_flagged_with_its_old_words_and_the_diff(library: Library, tmp_path: Path) -> None:
+async def test_a_changed_claim_is_flagged_with_its_old_words_and_the_diff(
+    library: Library, tmp_path: Path
+) -> None:
     article_id, uuid = _setup(library, tmp_path, update=True)
     async with _app(library, tmp_path).run_test(size=(80, 24)) as pilot:
         screen = await _open(pilot, article_id)
@@ -118,7 +122,14 @@ async def test_a_changed_claim_is_flagged_with_its_old_words_and_the_diff(librar
         assert "Change 1 of 1" in str(revision_screen.query_one("#revisions-status").render())
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
-    revisions.clear_review(library, uuid)
+        # W: the words are checked again; the flag goes, the old words stay
+        screen.reader.move_to(3)
+        await pilot.press("W")
+        await until(pilot, lambda: "⚑ review" not in _rows(screen)[0])
+        assert revisions.flagged(library) == [] and "was: Seven" in _rows(screen)[0]
+        await pilot.press("W")  # nothing left to review: a warning, nothing changes
+        await pilot.pause(0.1)
+        assert revisions.wording_changes(library)[uuid].original.startswith("Seven")
     async with _app(library, tmp_path).run_test(size=(80, 24)) as pilot:
         screen = await _open(pilot, article_id)
         row = _rows(screen)[0]
@@ -238,7 +249,9 @@ def test_browse_filters_by_grade_credibility_and_review(any_library: Library, tm
     assert uuids(needs_review=True) == []
 
 
-async def test_the_browser_shows_grades_and_the_flag_and_filters_them(library: Library, tmp_path: Path) -> None:
+async def test_the_browser_shows_grades_and_the_flag_and_filters_them(
+    library: Library, tmp_path: Path
+) -> None:
     from textual.widgets import Select
 
     from nkreader.tui.browser_screen import BrowserScreen
@@ -260,10 +273,18 @@ async def test_the_browser_shows_grades_and_the_flag_and_filters_them(library: L
         for widget_id, value in [("#f-reliability", "B"), ("#f-credibility", 2), ("#f-review", True)]:
             loads = browser.loads
             browser.query_one(widget_id, Select).value = value
-            await until(pilot, lambda: browser.loads > loads)
+            await until(pilot, lambda before=loads: browser.loads > before)
             assert [r.uuid for r in browser.rows] == [flagged], widget_id
             browser.query_one(widget_id, Select).clear()
             await until(pilot, lambda: len(browser.rows) == 2)
+        # W on the flagged row: reviewed, the ⚑ goes
+        browser.table.move_cursor(row=[r.uuid for r in browser.rows].index(flagged))
+        await pilot.pause(0.1)
+        loads = browser.loads
+        await pilot.press("W")
+        await until(pilot, lambda: browser.loads > loads)
+        assert str(browser.table.get_row(flagged)[7]) == "corroborated"
+        assert revisions.flagged(library) == []
 
 
 def test_a_rows_line_count_counts_the_old_words() -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.dom import DOMNode
@@ -18,10 +19,21 @@ from textual.widget import Widget
 from textual.widgets import Select
 
 from nkreader.analysis import CREDIBILITY, RELIABILITY
+from nkreader.services import StoreError
+from nkreader.services import revisions as revision_service
+from nkreader.services.library import Library
 from nkreader.tui.instrument_cues import REVIEW_FLAG, RowExtras, grade_words
-from nkreader.tui.safe import excerpt
+from nkreader.tui.safe import excerpt, safe_text
 
-__all__ = ["detail_content", "instrument_filter_row", "instrument_filters"]
+__all__ = ["REVIEW_BINDING", "detail_content", "instrument_filter_row", "instrument_filters", "mark_reviewed"]
+
+REVIEW_BINDING = Binding(
+    "W",
+    "review_done",
+    "Reviewed",
+    id="browser.reviewed",
+    tooltip="The changed words are checked again: the ⚑ flag of this row goes",
+)
 
 
 def instrument_filter_row() -> Iterator[Widget]:
@@ -42,7 +54,10 @@ def instrument_filter_row() -> Iterator[Widget]:
             classes="instrument",
         )
         yield Select(
-            [(f"{REVIEW_FLAG}: words changed", True)], prompt="Reviewed or not", id="f-review", compact=True,
+            [(f"{REVIEW_FLAG}: words changed", True)],
+            prompt="Reviewed or not",
+            id="f-review",
+            compact=True,
             classes="instrument",
         )
 
@@ -69,3 +84,14 @@ def detail_content(extras: RowExtras | None) -> Content:
     if words:
         parts.append(words)
     return Content.assemble(*parts)
+
+
+def mark_reviewed(library: Library, uuid: str, extras: RowExtras | None) -> tuple[bool, str]:
+    """Clear the review flag of `uuid`: (changed, the message to show)."""
+    if extras is None or not extras.needs_review:
+        return False, "Nothing to review: no update changed these words after the status was set."
+    try:
+        revision_service.clear_review(library, uuid)
+    except StoreError as exc:
+        return False, safe_text(exc.message)
+    return True, "Reviewed: the flag is gone; the old words stay."

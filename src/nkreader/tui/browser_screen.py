@@ -14,7 +14,6 @@ from __future__ import annotations
 from datetime import date
 from typing import ClassVar
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -30,9 +29,15 @@ from nkreader.services.browse import BrowseFilter, BrowseRow, browse
 from nkreader.services.library import Library
 from nkreader.services.register import set_status
 from nkreader.tui.app_footer import AppFooter
-from nkreader.tui.cues import tags_label
-from nkreader.tui.browser_instruments import detail_content, instrument_filter_row, instrument_filters
-from nkreader.tui.instrument_cues import RowExtras, extras_for, grade_label
+from nkreader.tui.browser_instruments import (
+    REVIEW_BINDING,
+    detail_content,
+    instrument_filter_row,
+    instrument_filters,
+    mark_reviewed,
+)
+from nkreader.tui.browser_table import AnnotationTable, row_cells
+from nkreader.tui.instrument_cues import RowExtras, extras_for
 from nkreader.tui.link_dialog import StatusDialog
 from nkreader.tui.safe import excerpt, safe_text
 
@@ -55,70 +60,6 @@ COLUMNS: list[tuple[str, str, str | None]] = [
 ]
 """(column key, label, the `browse` sort it stands for — None: not sortable)."""
 SORTS = [sort for _, _, sort in COLUMNS if sort] + ["created"]
-_STATUS_STYLE = {
-    Status.CORROBORATED: "green",
-    Status.DISPUTED: "yellow",
-    Status.REFUTED: "red",
-    Status.UNVERIFIED: "dim",
-}
-_KIND_STYLE = {Kind.CLAIM: "bold blue", Kind.QUOTE: "bold green", Kind.POLICY: "bold yellow"}
-
-
-def _cell(s: str | None, width: int, style: str = "") -> Text:
-    return Text(excerpt(s or "", width), style=style, no_wrap=True, overflow="ellipsis")
-
-
-def row_cells(row: BrowseRow, extras: RowExtras | None = None) -> list[Text]:
-    kind = Kind(row.kind)
-    status = Status(row.status) if row.status else Status.UNVERIFIED
-    status_cell = Text(status.value if kind is Kind.CLAIM else "", style=_STATUS_STYLE.get(status, ""))
-    if extras is not None and extras.needs_review:
-        status_cell.append(" ⚑", style="bold yellow")  # the words changed after the status was set
-    return [
-        Text(kind.letter + " " + kind.label.split()[0].lower(), style=_KIND_STYLE.get(kind, "")),
-        Text(grade_label(extras), style="bold"),  # short, and first: seen at 80 columns too
-        _cell(row.excerpt, 44),
-        _cell(row.speaker, 20, "bold"),
-        _cell(row.article_title, 24),
-        _cell(row.source, 14, "dim"),
-        Text(str(row.published or ""), style="dim"),
-        status_cell,
-        _cell(tags_label(row.tags), 16, "dim"),
-        Text(str(row.link_count or ""), justify="right"),
-    ]
-
-
-class AnnotationTable(DataTable):
-    """The page of rows; moving past either end asks the screen for the neighbouring page."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down,j", "cursor_down", "Down", show=False, id="browser.down"),
-        Binding("up,k", "cursor_up", "Up", show=False, id="browser.up"),
-    ]
-
-    def action_cursor_down(self) -> None:
-        if self.row_count and self.cursor_row >= self.row_count - 1:
-            self.screen.page(+1)  # type: ignore[attr-defined]
-            return
-        super().action_cursor_down()
-
-    def action_cursor_up(self) -> None:
-        if self.row_count and self.cursor_row <= 0:
-            self.screen.page(-1, at_end=True)  # type: ignore[attr-defined]
-            return
-        super().action_cursor_up()
-
-    def action_page_down(self) -> None:
-        if self.row_count and self.cursor_row >= self.row_count - 1:
-            self.screen.page(+1)  # type: ignore[attr-defined]
-            return
-        super().action_page_down()
-
-    def action_page_up(self) -> None:
-        if self.row_count and self.cursor_row <= 0:
-            self.screen.page(-1, at_end=True)  # type: ignore[attr-defined]
-            return
-        super().action_page_up()
 
 
 class BrowserScreen(Screen["tuple[int, str] | None"]):
@@ -134,6 +75,7 @@ class BrowserScreen(Screen["tuple[int, str] | None"]):
         Binding("right_square_bracket", "page(1)", "Next page", show=False, id="browser.next_page"),
         Binding("left_square_bracket", "page(-1)", "Prev page", show=False, id="browser.previous_page"),
         Binding("V", "set_status", "Status", id="browser.status", tooltip="Set the status of this claim"),
+        REVIEW_BINDING,
     ]
     """
     | Key(s) | Description |
@@ -143,6 +85,7 @@ class BrowserScreen(Screen["tuple[int, str] | None"]):
     | f6 / f7 | Sort by the next sortable column / reverse the order (or click a column header). |
     | ] / [ | Next / previous page (moving past the last or first row does it too). |
     | V | Set the status of the highlighted claim. |
+    | W | The highlighted row's changed words are reviewed: its ⚑ flag goes. |
     | (grade, credibility, review) | The third filter row: a source's reliability A–F, a passage's credibility 1–6, ⚑ needs review. |
     | enter | Open the annotation in its article. |
     """
@@ -416,8 +359,20 @@ class BrowserScreen(Screen["tuple[int, str] | None"]):
         self._keep_row = self.table.cursor_row
         self._load()
 
+    def action_review_done(self) -> None:
+        row = self.highlighted_row()
+        if row is None:
+            return
+        changed, message = mark_reviewed(self.library, row.uuid, self.extras.get(row.uuid))
+        if not changed:
+            self.app.bell()
+        self.notify(message, severity="information" if changed else "warning", markup=False, timeout=3)
+        if changed:
+            self._keep_row = self.table.cursor_row
+            self._load()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("set_status", "page", "sort_next", "sort_reverse"):
+        if action in ("set_status", "review_done", "page", "sort_next", "sort_reverse"):
             return not isinstance(self.focused, Input)
         return True
 

@@ -66,6 +66,7 @@ PALETTE_TITLES: dict[str, str] = {
     "suggest.reject": "Reject the suggestion at the cursor",
     "suggest.accept_kind": "Accept all suggestions of this kind in the article",
     "annotate.credibility": "Grade the credibility of the quote or claim (1–6)",
+    "annotate.reviewed": "The changed words are reviewed: clear the ⚑ flag",
     "entity.add": "Entity from the selection, or another spelling of one",
     "entity.mentions": "Highlight every mention of an entity, or clear them",
     "article.revisions": "Revisions: what updates changed in this article",

@@ -19,6 +19,7 @@ from nkreader.analysis import CREDIBILITY, Entity
 from nkreader.domain import Annotation, Kind
 from nkreader.services import StoreError
 from nkreader.services import entities as entity_service
+from nkreader.services import revisions as revision_service
 from nkreader.services import sources as source_service
 from nkreader.text.highlights import Highlight
 from nkreader.tui.annotation_editing import AnnotationEditing
@@ -44,6 +45,14 @@ INSTRUMENT_BINDINGS: list[BindingType] = [
         id="annotate.credibility",
         tooltip="Grade this quote or claim's credibility: 1 confirmed … 5 improbable, 6 cannot be judged",
         priority=True,
+    ),
+    Binding(
+        "W",
+        "review_done",
+        "Reviewed",
+        show=False,
+        id="annotate.reviewed",
+        tooltip="The changed words are checked again: the ⚑ review flag goes (was: … stays)",
     ),
     Binding(
         "A",
@@ -74,7 +83,9 @@ INSTRUMENT_BINDINGS: list[BindingType] = [
     ),
 ]
 
-INSTRUMENT_ACTIONS = frozenset({"grade_credibility", "entity_from_selection", "entity_mentions", "revisions"})
+INSTRUMENT_ACTIONS = frozenset(
+    {"grade_credibility", "review_done", "entity_from_selection", "entity_mentions", "revisions"}
+)
 """On the open article: not from the library pane, not while typing in the find bar."""
 
 
@@ -123,11 +134,15 @@ class InstrumentActions(AnnotationEditing):
         if annotation.kind is Kind.POLICY:
             self.app.bell()
             self.notify(
-                "Credibility grades quotes and claims, not policy statements.", severity="warning", markup=False
+                "Credibility grades quotes and claims, not policy statements.",
+                severity="warning",
+                markup=False,
             )
             return
         try:
-            current = source_service.grades_for(self.library, [annotation.uuid]).credibility.get(annotation.uuid)
+            current = source_service.grades_for(self.library, [annotation.uuid]).credibility.get(
+                annotation.uuid
+            )
         except StoreError as exc:
             self.notify(safe_text(exc.message), severity="error", markup=False)
             return
@@ -147,6 +162,27 @@ class InstrumentActions(AnnotationEditing):
 
         push_modal(self.app, CredibilityDialog(current, context=annotation.exact), save)
 
+    def action_review_done(self) -> None:
+        annotation = self._require_annotation()
+        if annotation is None:
+            return
+        extras = extras_for(self.library, [annotation]).get(annotation.uuid)
+        if extras is None or not extras.needs_review:
+            self.app.bell()
+            self.notify(
+                "Nothing to review here: no update changed these words after the status was set.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        try:
+            revision_service.clear_review(self.library, annotation.uuid)
+        except StoreError as exc:
+            self.notify(safe_text(exc.message), severity="error", markup=False)
+            return
+        self._stored(annotation)
+        self.notify("Reviewed: the flag is gone; the old words stay (was: …).", markup=False, timeout=3)
+
     # ------------------------------------------------------------------ entities
 
     def action_entity_from_selection(self) -> None:
@@ -156,7 +192,9 @@ class InstrumentActions(AnnotationEditing):
         if selection is None:
             self.app.bell()
             self.notify(
-                "Select the name first (v and a motion, or s), then press A.", severity="warning", markup=False
+                "Select the name first (v and a motion, or s), then press A.",
+                severity="warning",
+                markup=False,
             )
             return
         spelling = " ".join(self.session.body[selection[0] : selection[1]].split())
