@@ -9,7 +9,7 @@ annotation rebuilds that one row's prompt while the highlight stays on its annot
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from textual.app import App, ComposeResult
@@ -94,3 +94,34 @@ async def test_a_thousand_marks_build_only_the_rows_on_screen_and_one_change_one
         await pilot.pause()
         assert panel.highlighted_uuid == "u-0998"
         assert panel.uuids[-1] == "u-0998" and len(panel.uuids) == 999
+
+
+# --------------------------------------------------------------------------- the reader's highlights
+
+
+def test_the_session_hands_back_the_same_highlights_and_the_index_changes_only_those_that_moved() -> None:
+    """The current mark moving with the cursor swaps two of 1,000 highlights; the reader's index is
+    updated by those alone (a new index per key was most of a `j` on a 1,000-mark article)."""
+    from nkreader.services.library import Library
+    from nkreader.text.highlights import HighlightIndex
+    from nkreader.text.layout import WrapLayout
+    from nkreader.tui.session import ArticleSession
+
+    session = ArticleSession(cast(Library, None))
+    session.annotations = [mark(i) for i in range(1000)]
+    layout = WrapLayout("\n".join("x" * 99 for _ in range(1000)))
+    first = session.highlights()
+    index = HighlightIndex(first, layout)
+    assert session.highlights()[10] is first[10]  # nothing changed: the same objects
+
+    session.current_uuid = "u-0500"
+    moved = session.highlights()
+    assert [h for h in moved if h.current] == [moved[500]] and moved[499] is first[499]
+    changed = index.update(moved)
+    assert changed is not None and {h.key for h in changed} == {"u-0500"} and len(changed) == 2
+    assert index.on_row(500) == [moved[500]]  # the outlined twin is drawn on its line
+
+    session.annotations = [*session.annotations, mark(2000)]  # a new mark: one more highlight
+    changed = index.update(session.highlights())
+    assert changed is not None and [h.key for h in changed] == ["u-2000"]
+    assert index.update([]) is None  # everything changed: the caller builds a new index

@@ -40,17 +40,61 @@ class HighlightIndex:
     def __init__(self, highlights: Sequence[Highlight] = (), layout: WrapLayout | None = None) -> None:
         self.highlights: tuple[Highlight, ...] = tuple(highlights)
         self._rows: dict[int, list[Highlight]] = {}
+        self._layout = layout
+        for highlight in self.highlights:
+            self._place(highlight, add=True)
+
+    def _place(self, highlight: Highlight, *, add: bool) -> None:
+        layout = self._layout
         if layout is None:
             return
-        starts, size = layout.line_starts, len(layout.body)
-        for highlight in self.highlights:
-            start, end = max(0, highlight.start), min(size, highlight.end)
-            if start >= end:
-                continue
-            first = bisect_right(starts, start) - 1
-            last = bisect_right(starts, end - 1) - 1
-            for row in range(first, last + 1):
-                self._rows.setdefault(row, []).append(highlight)
+        starts = layout.line_starts
+        start, end = max(0, highlight.start), min(len(layout.body), highlight.end)
+        if start >= end:
+            return
+        first = bisect_right(starts, start) - 1
+        last = bisect_right(starts, end - 1) - 1
+        rows = self._rows
+        for row in range(first, last + 1):
+            if add:
+                rows.setdefault(row, []).append(highlight)
+            elif (here := rows.get(row)) is not None:
+                here.remove(highlight)
+                if not here:
+                    del rows[row]
+
+    def update(self, highlights: Sequence[Highlight], most: int = 64) -> list[Highlight] | None:
+        """Become the index of `highlights` by changing only what differs; returns the highlights
+        removed and added (their text must be drawn again), or None, unchanged, when more than
+        `most` differ (build a new index then).
+
+        Why: one new mark, or the current mark moving with the cursor, changes one or two of an
+        article's 1,000 highlights; indexing them all again per key was most of a key's time.
+        Highlights are compared by identity, so callers that keep their objects (the session
+        does) get a diff of a few; rebuilt objects only make it fall back.
+        """
+        new = tuple(highlights)
+        old = self.highlights
+        # Skip the common head and tail (by identity): what is left is the few that changed.
+        head, most_head = 0, min(len(old), len(new))
+        while head < most_head and old[head] is new[head]:
+            head += 1
+        tail = 0
+        while tail < most_head - head and old[-1 - tail] is new[-1 - tail]:
+            tail += 1
+        old_mid, new_mid = old[head : len(old) - tail], new[head : len(new) - tail]
+        old_ids = {id(h) for h in old_mid}
+        new_ids = {id(h) for h in new_mid}
+        removed = [h for h in old_mid if id(h) not in new_ids]
+        added = [h for h in new_mid if id(h) not in old_ids]
+        if len(removed) + len(added) > most:
+            return None
+        for highlight in removed:
+            self._place(highlight, add=False)
+        for highlight in added:
+            self._place(highlight, add=True)
+        self.highlights = new
+        return removed + added
 
     def on_row(self, row: int) -> list[Highlight]:
         return self._rows.get(row, [])

@@ -168,8 +168,9 @@ class AnnotationList(ScrollView, can_focus=True):
         self._highlighted: int | None = None
         self._hover: int | None = None
         self._hint: str | None = NO_ARTICLE_HINT  # until `set_annotations` is called for an open article
-        self._prompts: dict[_Key, tuple[object, Content, int, RowExtras | None]] = {}
-        """Per row key: what the prompt was built from (a copy), the prompt, its generation, its extras."""
+        self._prompts: dict[_Key, tuple[object, Content, int, RowExtras | None, int]] = {}
+        """Per row key: what the prompt was built from (a copy), the prompt, its generation, its
+        extras, and the width its excerpts were cut at."""
         self.row_extras: Callable[[list[Annotation]], Mapping[str, RowExtras]] | None = None
         """Grades and wording changes of the rows (set by the main screen; issue 17)."""
         self._generation = 0
@@ -220,7 +221,7 @@ class AnnotationList(ScrollView, can_focus=True):
             raise IndexError(index)
         row = self._rows[index]
         ident = row.uuid if row.link is None else f"{row.uuid}/{row.link.link.uuid}"
-        return Option(self._prompt(row)[0], id=ident)
+        return Option(row.prompt(), id=ident)
 
     def set_annotations(
         self, items: list[Annotation], links: dict[str, list[LinkView]] | None = None
@@ -235,7 +236,8 @@ class AnnotationList(ScrollView, can_focus=True):
         index = self._highlighted
         keep = self._rows[index] if index is not None else None
         extras = self.row_extras(items) if self.row_extras is not None else None  # issue 17
-        self._rows = build_rows(items, links or {}, extras)
+        previous = {row.uuid: row for row in self._rows if row.link is None}
+        self._rows = build_rows(items, links or {}, extras, previous)
         self._hint = None if self._rows else EMPTY_HINT
         self._hover = None
         self._layout()
@@ -326,18 +328,19 @@ class AnnotationList(ScrollView, can_focus=True):
         self.scroll_to_region(region, animate=False, force=True, immediate=True)
 
     # ---------------------------------------------------------------- drawing
-    def _prompt(self, row: Row) -> tuple[Content, int]:
-        """The row's prompt, built again only when what it shows changed."""
+    def _prompt(self, row: Row, cells: int) -> tuple[Content, int]:
+        """The row's prompt (its excerpts cut at `cells`), built again only when what it shows
+        changed (or for another width)."""
         source: object = row.annotation if row.link is None else row.link
         cached = self._prompts.get(row.key)
-        if cached is not None and cached[0] == source and cached[3] == row.extras:
+        if cached is not None and cached[4] == cells and cached[0] == source and cached[3] == row.extras:
             return cached[1], cached[2]
         self._generation += 1
-        prompt = row.prompt()
+        prompt = row.prompt(cells)
         snapshot = copy(source)
         if isinstance(snapshot, Annotation):
             snapshot.tags = list(snapshot.tags)
-        self._prompts[row.key] = (snapshot, prompt, self._generation, row.extras)
+        self._prompts[row.key] = (snapshot, prompt, self._generation, row.extras, cells)
         return prompt, self._generation
 
     def _prune_prompts(self) -> None:
@@ -354,7 +357,7 @@ class AnnotationList(ScrollView, can_focus=True):
         else:
             state = ""
         style = self.get_visual_style("annotation-list--row", *((state,) if state else ()))
-        prompt, generation = self._prompt(row)
+        prompt, generation = self._prompt(row, width)
         key = (row.key, generation, state, width, style)
         strips = self._strips.get(key)
         if strips is None:

@@ -56,8 +56,13 @@ def annotation_lines(annotation: Annotation, extras: RowExtras | None = None) ->
     return (3 if _has_third_line(annotation) else 2) + was
 
 
-def annotation_prompt(annotation: Annotation, extras: RowExtras | None = None) -> Content:
+def annotation_prompt(
+    annotation: Annotation, extras: RowExtras | None = None, cells: int = _EXCERPT_CELLS
+) -> Content:
     """The prompt of one annotation, built only from plain (never markup) pieces.
+
+    `cells`: where the excerpts and the note are cut (the list passes its width: a line cut to the
+    pane costs a fifth of one cut at 240 cells to draw, and looks the same once the CSS cuts it).
 
     Line 1: ``[C]`` badge in the kind colour, ``⚑ review`` when an update changed the words after the
     status was set and the Admiralty grade ``B2`` (the source's reliability, the passage's
@@ -87,9 +92,9 @@ def annotation_prompt(annotation: Annotation, extras: RowExtras | None = None) -
         *head,
         "\n",
         _INDENT,
-        excerpt(annotation.exact, _EXCERPT_CELLS) or "…",
+        excerpt(annotation.exact, cells) or "…",
     ]
-    was = was_line(extras, _EXCERPT_CELLS)
+    was = was_line(extras, cells)
     if was:
         lines += ["\n", _INDENT, *was]
     extra: list[str | tuple[str, str]] = []
@@ -98,7 +103,7 @@ def annotation_prompt(annotation: Annotation, extras: RowExtras | None = None) -
         extra.append((tags, "dim"))
     note = _note_line(annotation)
     if note:
-        extra += ["  " if extra else "", (excerpt(note, _EXCERPT_CELLS), "dim italic")]
+        extra += ["  " if extra else "", (excerpt(note, cells), "dim italic")]
     if extra:
         lines += ["\n", _INDENT, *extra]
     return Content.assemble(*lines)
@@ -139,8 +144,11 @@ class Row:
         """Names the row across updates: the annotation's uuid and the link's, if a link row."""
         return (self.annotation.uuid, self.link.link.uuid if self.link is not None else None)
 
-    def prompt(self) -> Content:
-        return annotation_prompt(self.annotation, self.extras) if self.link is None else link_prompt(self.link)
+    def prompt(self, cells: int = _EXCERPT_CELLS) -> Content:
+        """What the row says, its excerpts cut at `cells`."""
+        if self.link is not None:
+            return link_prompt(self.link)
+        return annotation_prompt(self.annotation, self.extras, cells)
 
 
 def row_order(annotation: Annotation) -> tuple[int, int, int]:
@@ -152,14 +160,22 @@ def build_rows(
     items: list[Annotation],
     links: dict[str, list[LinkView]],
     extras: Mapping[str, RowExtras] | None = None,
+    previous: Mapping[str, Row] | None = None,
 ) -> list[Row]:
-    """The rows for `items` in text order, each annotation followed by its links (no prompt built)."""
+    """The rows for `items` in text order, each annotation followed by its links (no prompt built).
+
+    `previous` (uuid -> the annotation's row last time) lends back rows whose annotation is the
+    very same object with the same extras, so an unchanged row costs a lookup."""
     rows: list[Row] = []
     append = rows.append
     extras = extras or {}
+    previous = previous or {}
     for annotation in sorted(items, key=row_order):
         more = extras.get(annotation.uuid)
-        append(Row(annotation, None, annotation_lines(annotation, more), more))
+        row = previous.get(annotation.uuid)
+        if row is None or row.annotation is not annotation or row.extras != more:
+            row = Row(annotation, None, annotation_lines(annotation, more), more)
+        append(row)
         for view in links.get(annotation.uuid, ()):
             append(Row(annotation, view, 1))
     return rows

@@ -178,10 +178,17 @@ class ReaderView(ReaderMotions, can_focus=True, inherit_bindings=False):
             self.post_message(self.SelectionChanged(self, None))
 
     def set_highlights(self, highlights: Sequence[Highlight]) -> None:
-        """Replace the highlights and redraw (the wrap is kept)."""
-        self._index_highlights(highlights)
-        self._strips.clear()
-        self.refresh()
+        """Replace the highlights and redraw what changed (the wrap is kept): for a few changed
+        highlights (the same objects otherwise), only their lines."""
+        changed = self._index.update(highlights) if self._layout.wrapped else None
+        if changed is None:
+            self._index_highlights(highlights)
+            self._strips.clear()
+            self.refresh()
+            return
+        self._generation += 1
+        for highlight in changed:
+            self._redraw_span(highlight.start, highlight.end)
 
     def move_to(self, offset: int, *, select: bool = False, center: bool = True) -> None:
         """Put the cursor at `offset`, extending the selection if `select`, else clearing it.
@@ -298,6 +305,13 @@ class ReaderView(ReaderMotions, can_focus=True, inherit_bindings=False):
             return False
         self.scroll_to(y=y, animate=False, force=True)
         return True
+
+    def _redraw_span(self, start: int, end: int) -> None:
+        """Drop the kept lines of `[start, end)` and redraw those on screen."""
+        first, last = self.vline_of(start), self.vline_of(max(start, end - 1))
+        for line in range(first, last + 1):
+            self._strips.discard(line)
+        self._refresh_offsets(start, max(start, end - 1))
 
     def _refresh_offsets(self, start: int, end: int) -> None:
         """Redraw the on-screen visual lines from the one showing `start` to `end`'s."""

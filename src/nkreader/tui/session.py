@@ -86,6 +86,9 @@ class ArticleSession:
         self.adjusting_uuid: str | None = None
         """The annotation whose bounds are being moved (`E` … `Enter`), or None."""
         self.saved_position: int | None = None
+        self._plain: tuple[list[Annotation], list[Highlight], dict[str, int]] | None = None
+        """The plain highlights of `annotations` (that very list), and each uuid's place in them."""
+        self._current_twin: Highlight | None = None
 
     # ------------------------------------------------------------------ opening
 
@@ -145,14 +148,49 @@ class ArticleSession:
         return next((a for a in self.annotations if a.uuid == uuid), None) if uuid else None
 
     def highlights(self) -> list[Highlight]:
-        # An orphan's offsets are placeholders: it is listed, with its text, but not drawn.
-        # The current annotation is drawn outlined: the analyst sees what a key will act on.
+        """What the reader draws: every placed annotation, the current one outlined.
+
+        An orphan's offsets are placeholders: it is listed, with its text, but not drawn. The
+        current annotation is drawn outlined: the analyst sees what a key will act on. The plain
+        highlights are built once per list of annotations and the same objects come back, the
+        current one swapped for its outlined twin, so the reader redraws only what changed (a
+        new mark; the current one moving) and a key costs a list copy, not 1,000 new objects.
+        """
+        annotations = self.annotations
+        if (
+            self._plain is None
+            or self._plain[0] is not annotations
+            or len(self._plain[1]) != len(annotations)
+        ):
+            kept = {h.key: h for h in self._plain[1]} if self._plain is not None else {}
+            plain: list[Highlight] = []
+            where: dict[str, int] = {}
+            for a in annotations:
+                if _orphaned(a):
+                    continue
+                found = kept.get(a.uuid)
+                if found is None or found.start != a.start or found.end != a.end or found.kind is not a.kind:
+                    found = Highlight(a.start, a.end, a.kind, a.uuid)
+                where[a.uuid] = len(plain)
+                plain.append(found)
+            self._plain = (annotations, plain, where)
+        _, plain, where = self._plain
+        out = list(plain)
         current = self.current_uuid
-        return [
-            Highlight(a.start, a.end, a.kind, a.uuid, current=a.uuid == current)
-            for a in self.annotations
-            if not _orphaned(a)
-        ]
+        at = where.get(current) if current is not None else None
+        if at is not None:
+            h = out[at]
+            twin = self._current_twin
+            if (
+                twin is None
+                or twin.key != h.key
+                or twin.start != h.start
+                or twin.end != h.end
+                or twin.kind is not h.kind
+            ):
+                twin = self._current_twin = Highlight(h.start, h.end, h.kind, h.key, current=True)
+            out[at] = twin
+        return out
 
     def counts(self) -> dict[Kind, int]:
         counts = {k: 0 for k in Kind}
