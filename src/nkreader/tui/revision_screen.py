@@ -156,11 +156,11 @@ class RevisionScreen(Screen[None]):
         status.update(
             Content.assemble(
                 (f"Change {self.index + 1} of {count}", "bold"),
-                f"  ·  updated {stamp}  ·  ",
-                ("struck red", "strike red"),
-                ": the old words, ",
-                ("green", "bold green"),
-                ": the new  ·  [ older, ] newer",
+                f" · {stamp} · ",
+                ("old", "strike red"),
+                " ",
+                ("new", "bold green"),
+                " · [ older ] newer",
             )
         )
         self.shown = diff_text(old, new)
