@@ -94,8 +94,8 @@ class InstrumentActions(AnnotationEditing):
 
     mention_entity: Entity | None = None
     """The entity whose mentions are highlighted, if any."""
-    _mention_cache: tuple[int, int, int, list[tuple[int, int]]] | None = None
-    """(entity id, article id, body length, spans) of the last computation."""
+    _mention_cache: tuple[tuple[object, ...], list[Highlight]] | None = None
+    """((entity id, its spellings, article id, body length), the mentions) of the last computation."""
 
     # ------------------------------------------------------------------ rows and highlights
 
@@ -104,23 +104,30 @@ class InstrumentActions(AnnotationEditing):
         return extras_for(self.library, annotations)
 
     def all_highlights(self) -> list[Highlight]:
-        """The screen's highlights, then the mentions of the chosen entity (drawn in their own style)."""
+        """The screen's highlights, then the mentions of the chosen entity (drawn in their own style).
+        The same `Highlight` objects while the entity and the text stay, so the reader (which diffs
+        highlights by identity) redraws nothing for them."""
         found: list[Highlight] = cast(Any, super()).all_highlights()
-        return found + [
-            Highlight(start, end, Kind.CLAIM, f"mention:{i}", mention=True)
-            for i, (start, end) in enumerate(self.mention_spans())
-        ]
+        return found + self._mention_highlights()
 
     def mention_spans(self) -> list[tuple[int, int]]:
+        return [(h.start, h.end) for h in self._mention_highlights()]
+
+    def _mention_highlights(self) -> list[Highlight]:
         entity, article = self.mention_entity, self.session.article
         if entity is None or article is None:
             return []
-        key = (entity.id, article.id or 0, len(article.body))
+        key = (entity.id, tuple(entity.variants), article.id or 0, len(article.body))
         cached = self._mention_cache
-        if cached is None or cached[:3] != key:
-            cached = (*key, entity_service.mentions(article.body, entity))
+        if cached is None or cached[0] != key:
+            spans = entity_service.mentions(article.body, entity)
+            highlights = [
+                Highlight(start, end, Kind.CLAIM, f"mention:{i}", mention=True)
+                for i, (start, end) in enumerate(spans)
+            ]
+            cached = (key, highlights)
             self._mention_cache = cached
-        return cached[3]
+        return cached[1]
 
     def _show_mentions(self) -> None:
         self.reader.set_highlights(self.all_highlights())
