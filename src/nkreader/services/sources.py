@@ -182,7 +182,8 @@ def set_credibility(library: Library, annotation_uuid: str, credibility: int | N
         instruments.set_credibility(session, annotation_uuid, credibility)
 
 
-def grades_for(library: Library, uuids: Sequence[str]) -> Grades:
+def grades_for(library: Library, uuids: Sequence[str] | None) -> Grades:
+    """The sources' grades, and the credibility of the given annotations (of every graded one: None)."""
     with library.database.reading() as session:
         groups = instruments.speaker_groups(session)
         reliability: dict[str, str] = {}
@@ -192,7 +193,7 @@ def grades_for(library: Library, uuids: Sequence[str]) -> Grades:
                 labels[spelling] = found.label
                 if found.reliability:
                     reliability[spelling] = found.reliability
-        credibility = instruments.credibility_by_uuid(session, list(uuids))
+        credibility = instruments.credibility_by_uuid(session, None if uuids is None else list(uuids))
     return Grades(reliability, credibility, labels)
 
 
