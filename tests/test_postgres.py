@@ -108,3 +108,14 @@ def test_import_list_and_export_match_sqlite(postgres_url: str, tmp_path: Path) 
         )
     assert outputs[sqlite_db] == outputs[postgres_url]
     assert len(outputs[sqlite_db][0]) == 11
+
+
+def test_substrings_without_letter_case_use_like() -> None:
+    """Korean (and digits, punctuation) have no case: LIKE finds the same rows as ILIKE, at a third
+    of the cost on a scan; anything with a cased letter keeps ILIKE."""
+    from nkreader.store.fulltext_postgres import _like_op
+
+    assert _like_op("경제") == "LIKE"
+    assert _like_op("7,000원") == "LIKE"
+    assert _like_op("1kg") == "ILIKE"
+    assert _like_op("Ω값") == "ILIKE"

@@ -14,7 +14,6 @@ backends apart.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 
@@ -234,6 +233,16 @@ def _like(value: str) -> str:
     return "%" + value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+def _like_op(value: str) -> str:
+    """`LIKE` for a text without letter case (Hangul, CJK, digits), else `ILIKE`.
+
+    The same rows match: no character lowercases to one without case. But `ILIKE` lowercases
+    every character of the row's text first, three times the cost of `LIKE` on Korean text (a
+    short Korean term, under a trigram, scans every row: 1.06 s against 0.38 s at 10,000 articles,
+    where reading the texts alone takes 0.4 s)."""
+    return "LIKE" if all(ch.lower() == ch == ch.upper() for ch in value) else "ILIKE"
+
+
 _DOC_COLUMNS = {
     "articles": {"title": "a.title", "source": "coalesce(a.source, '')", "body": "a.body"},
     "annotations": {
@@ -250,10 +259,11 @@ def _substring_sql(tree: Leaf | Node, table: str, params: dict[str, object]) -> 
     if isinstance(tree, Leaf):
         name = f"s{len(params)}"
         params[name] = _like(tree.text)
+        like = _like_op(tree.text)
         if tree.columns is None:
-            return f"f.doc ILIKE :{name}"
+            return f"f.doc {like} :{name}"
         columns = [_DOC_COLUMNS[table][c] for c in sorted(tree.columns)]
-        return "(" + " OR ".join(f"{c} ILIKE :{name}" for c in columns) + ")" if columns else "false"
+        return "(" + " OR ".join(f"{c} {like} :{name}" for c in columns) + ")" if columns else "false"
     if tree.op == "not":
         left = _substring_sql(tree.children[0], table, params)
         rest = " AND ".join(f"NOT {_substring_sql(c, table, params)}" for c in tree.children[1:])
@@ -311,7 +321,7 @@ def _plan(query: str | tuple[str, list[Token]], table: str) -> _Plan:
             params[f"l{i}"] = _like(leaf.text)
             ctes.append(
                 f"t{i} AS MATERIALIZED (SELECT id, (length(doc) - length(replace(lower(doc), :t{i}, ''))) "
-                f"/ greatest(length(:t{i}), 1) AS tf FROM {table}_pgfts WHERE doc ILIKE :l{i})"
+                f"/ greatest(length(:t{i}), 1) AS tf FROM {table}_pgfts WHERE doc {_like_op(leaf.text)} :l{i})"
             )
     else:
         params["q"] = _tsquery(tree, table)
