@@ -198,3 +198,30 @@ async def test_the_palette_offers_it_and_the_help_lists_its_keys(tmp_path: Path)
             assert any(row[2] == "app.agreement" for row in groups["Application"])
     finally:
         library.close()
+
+
+async def test_a_mark_made_meanwhile_is_counted_without_a_key(db_url: str, tmp_path: Path) -> None:
+    """ana reviews; ben marks one more passage in his own app: the screen counts it again within
+    the poll (LISTEN/NOTIFY on PostgreSQL), staying on the disagreement ana had highlighted."""
+    rice, _ = build(db_url, {"ana": ANA, "ben": BEN})
+    library = Library.open(db_url, annotator="ana")
+    ben = Library.open(db_url, annotator="ben")
+    app = create_app(library, keymap_path=tmp_path / "config.toml", samples=SAMPLES)
+    try:
+        async with app.run_test(size=(160, 50)) as pilot:
+            screen = await open_agreement(pilot, app, rice)
+            await pilot.press("j")
+            assert "4 disagreements" in screen_text(app) and "ana: claim 300–340" in screen_text(app)
+            ben.annotate(rice, Kind.POLICY, 600, 640)
+            loads = screen.loads
+            for _ in range(200):
+                if screen.loads > loads:
+                    break
+                await pilot.pause(0.05)
+            await pilot.pause()
+            seen = screen_text(app)
+            assert "5 disagreements" in seen
+            assert "ana: claim 300–340" in seen  # still where she was
+    finally:
+        ben.close()
+        library.close()

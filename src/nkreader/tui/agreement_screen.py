@@ -13,10 +13,8 @@ are untrusted and shown as `Text` cells, never markup.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
-from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -27,92 +25,24 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from nkreader.services import StoreError
-from nkreader.services.agreement import AgreementReview, Disagreement, PairAgreement, agreement_review
+from nkreader.services.agreement import AgreementReview, Disagreement, agreement_review
 from nkreader.services.library import Library
-from nkreader.text.agreement import figure
+from nkreader.tui.agreement_view import (
+    ADD_ANNOTATOR,
+    AgreementPlace,
+    AgreementResult,
+    DisagreementKey,
+    disagreement_key,
+    figures_table,
+    reason_label,
+)
 from nkreader.tui.app_footer import AppFooter
 from nkreader.tui.safe import excerpt, safe_text
 
-__all__ = [
-    "AgreementPlace",
-    "AgreementResult",
-    "AgreementScreen",
-    "figures_table",
-    "jump_message",
-    "reason_label",
-]
+__all__ = ["AgreementScreen"]
 
-ADD_ANNOTATOR = 'start nkreader as another person with "nkreader --as NAME" (or annotator = "NAME" in config.toml) and mark the same articles'
-
-
-DisagreementKey = tuple[tuple[str, str], int, int, int, str, str]
-"""A disagreement, recognisable again after a recount: pair, article, start, end, reason, kind."""
-
-
-@dataclass(frozen=True)
-class AgreementPlace:
-    """Where the reviewer was: the scope and the disagreement highlighted (to come back to it)."""
-
-    whole_library: bool = False
-    article_id: int | None = None
-    key: DisagreementKey | None = None
-
-
-@dataclass(frozen=True)
-class AgreementResult:
-    """What the screen closes with: where it was, and the disagreement to open (None on Esc)."""
-
-    place: AgreementPlace
-    chosen: Disagreement | None = None
-
-
-def reason_label(d: Disagreement) -> str:
-    if d.reason == "boundaries":
-        return "bounds differ"
-    if d.reason == "kind":
-        return "kind differs"
-    return d.reason  # "only ana"
-
-
-def jump_message(d: Disagreement, back: str) -> str:
-    """What the status line says on arriving at a disagreement in the reader: both marks, by whom."""
-    sides = []
-    for who, mark in zip(d.pair, (d.a, d.b), strict=True):
-        sides.append(f"{who} {mark.kind} {mark.start}–{mark.end}" if mark else f"{who} no mark")
-    return safe_text(f"{' · '.join(sides)} ({reason_label(d)}; {back} back to the list)")
-
-
-def disagreement_key(d: Disagreement) -> DisagreementKey:
-    return (d.pair, d.article_id, d.start, d.end, d.reason, d.kind)
-
-
-def figures_table(results: list[PairAgreement]) -> Table:
-    """The CLI's table: per pair and kind, marks, exact and overlap P/R/F1, kappa, alpha, disagreements."""
-    table = Table(box=None, pad_edge=False, header_style="bold underline")
-    table.add_column("pair", overflow="ellipsis", no_wrap=True, max_width=24)
-    table.add_column("kind", no_wrap=True)
-    table.add_column("marks", justify="right", no_wrap=True)
-    table.add_column("exact P/R/F1", no_wrap=True)
-    table.add_column("overlap P/R/F1", no_wrap=True)
-    table.add_column("kappa", justify="right", no_wrap=True, min_width=5)
-    table.add_column("alpha", justify="right", no_wrap=True, min_width=5)
-    table.add_column("differ", justify="right", no_wrap=True, min_width=6)
-    last_pair: tuple[str, str] | None = None
-    for r in results:
-        pair = (r.a, r.b)
-        table.add_row(
-            Text(safe_text(f"{r.a} / {r.b}") if pair != last_pair else "", style="bold"),
-            Text(r.kind),
-            Text(f"{r.a_marks}/{r.b_marks}"),
-            Text(" ".join(f"{figure(v):>4}" for v in (r.exact.precision, r.exact.recall, r.exact.f1))),
-            Text(" ".join(f"{figure(v):>4}" for v in (r.overlap.precision, r.overlap.recall, r.overlap.f1))),
-            Text(figure(r.kappa)),
-            Text(figure(r.alpha)),
-            Text(str(len(r.disagreements))),
-        )
-        last_pair = pair
-    return table
-
+POLL_SECONDS = 2.0
+"""How often the screen asks whether someone marked meanwhile (as the main screen does)."""
 
 class AgreementScreen(Screen[AgreementResult]):
     """Agreement figures and the disagreements; ``Enter`` opens one in the reader, ``Esc`` closes."""
@@ -216,6 +146,23 @@ class AgreementScreen(Screen[AgreementResult]):
     def on_mount(self) -> None:
         self.table.focus()
         self._reload()
+        self._seen_token = self._token()
+        self.set_interval(POLL_SECONDS, self._poll)
+
+    def _token(self) -> int | None:
+        try:
+            return self.library.change_token()
+        except StoreError:
+            return None
+
+    def _poll(self) -> None:
+        """Someone marked, edited or deleted meanwhile (another app, LISTEN/NOTIFY on a server):
+        count again, staying on the highlighted disagreement."""
+        token = self._token()
+        if token is None or token == self._seen_token:
+            return
+        self._seen_token = token
+        self.action_reload()
 
     # ------------------------------------------------------------------ loading
 

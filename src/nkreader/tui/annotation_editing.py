@@ -25,7 +25,7 @@ from nkreader.tui.safe import excerpt, safe_text
 from nkreader.tui.session import ArticleSession
 
 if TYPE_CHECKING:
-    from nkreader.tui.agreement_screen import AgreementPlace
+    from nkreader.tui.agreement_view import AgreementPlace
 
 __all__ = ["AnnotationEditing"]
 
@@ -302,7 +302,8 @@ class AnnotationEditing(PaneScreen):
     def action_agreement(self) -> None:
         """The agreement screen, for the open article (or the whole library, as last left);
         Enter there opens a disagreement here, where both annotators' marks are drawn."""
-        from nkreader.tui.agreement_screen import AgreementResult, AgreementScreen, jump_message
+        from nkreader.tui.agreement_screen import AgreementScreen
+        from nkreader.tui.agreement_view import AgreementResult, jump_message
 
         article = self.session.article
         place = self.agreement_place
