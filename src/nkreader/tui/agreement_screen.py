@@ -61,9 +61,11 @@ class AgreementScreen(Screen[AgreementResult]):
             tooltip="Open the disagreement in the reader, both marks drawn",
             priority=True,
         ),
-        Binding("j,n,down", "step(1)", "Next", id="agreement.next", tooltip="Next disagreement", priority=True),
+        Binding("j,n", "step(1)", "Next", id="agreement.next", tooltip="Next disagreement", priority=True),
+        Binding("down", "step(1)", "Next", show=False, id="agreement.down", priority=True),
+        Binding("up", "step(-1)", "Previous", show=False, id="agreement.up", priority=True),
         Binding(
-            "k,N,up",
+            "k,N",
             "step(-1)",
             "Previous",
             show=False,
