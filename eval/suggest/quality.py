@@ -1,12 +1,16 @@
 """Measure the suggestion rules on a labelled set: precision and recall per kind, speaker accuracy.
 
     PYTHONPATH=src python eval/suggest/quality.py            # every article
-    PYTHONPATH=src python eval/suggest/quality.py --split dev
+    PYTHONPATH=src python eval/suggest/quality.py --split dev   # or held-out, held-out-1, held-out-2
     PYTHONPATH=src python eval/suggest/quality.py --errors   # list misses and false suggestions
 
 The set: the bundled sample articles (``dev``: the rules were tuned on them) and articles written
-for this set (``held-out``: labelled before the rules were first run on them). Gold files in
-``gold/`` hold one item a line:
+for this set (``held-out``: labelled before the rules were first run on them), in two rounds
+(``held-out-1``: 5 articles; ``held-out-2``: 8 articles, gold committed alone before the first run;
+a gold file's ``# set:`` line names its round). ``blind.json`` keeps each held-out round's figures
+from the first run of the rules on it, so the report can show them beside today's ("final"): a
+held-out round stops being blind once the rules are changed after looking at its errors. Gold files
+in ``gold/`` hold one item a line:
 
     Q | speaker[/other spelling] | exact quoted text (with its marks)
     S | exact                       a scare quote: must never be suggested as a quote
@@ -32,6 +36,8 @@ ROOT = HERE.parent.parent
 SAMPLES = ROOT / "sample_articles"
 ARTICLES = HERE / "articles"
 GOLD = HERE / "gold"
+BLIND = HERE / "blind.json"
+SPLITS = ("dev", "held-out-1", "held-out-2", "held-out", "all")
 
 TARGETS = {
     "quote_precision": 0.9,
@@ -87,9 +93,9 @@ def load(split: str = "all") -> list[Article]:
         part = "dev"
         source = next(SAMPLES.glob(f"{stem.split('#')[0]}.*"), None)
         if source is None:
-            part = "held-out"
+            part = _held_out_round(gold_path)
             source = next(ARTICLES.glob(f"{stem}.*"))
-        if split != "all" and split != part:
+        if split not in ("all", part) and not (split == "held-out" and part.startswith("held-out")):
             continue
         bodies = _read_bodies(source)
         index = int(stem.split("#")[1]) if "#" in stem else 0
@@ -117,6 +123,14 @@ def load(split: str = "all") -> list[Article]:
             items.append(Gold(kind, start, end, speaker, text))
         out.append(Article(f"{source.name}{'#' + str(index) if '#' in stem else ''}", part, body, items))
     return out
+
+
+def _held_out_round(gold_path: Path) -> str:
+    """The round a held-out gold file belongs to: its ``# set:`` line, else the first round."""
+    for line in gold_path.read_text(encoding="utf-8").splitlines()[:5]:
+        if line.startswith("# set:"):
+            return line.split(":", 1)[1].split()[0]
+    return "held-out-1"
 
 
 def _overlap(a0: int, a1: int, b0: int, b1: int) -> int:
@@ -209,33 +223,90 @@ def report(result: dict[str, float]) -> str:
     lines = [
         f"{int(result['articles'])} articles; slowest {result['slowest_article']} {result['slowest_ms']} ms"
     ]
+    lines.extend(_figure_lines(result))
+    return "\n".join(lines)
+
+
+def _figure_lines(result: dict[str, float], indent: str = "") -> list[str]:
+    """One line per kind with its item counts, the speaker and the scare-quote lines."""
+    lines = []
     for kind in ("quote", "policy", "claim"):
         lines.append(
-            f"{kind:7} gold {int(result[f'{kind}_gold']):4}  suggested {int(result[f'{kind}_suggested']):4}  "
+            f"{indent}{kind:7} gold {int(result[f'{kind}_gold']):4}  suggested {int(result[f'{kind}_suggested']):4}  "
             f"P {result[f'{kind}_precision']:.3f}  R {result[f'{kind}_recall']:.3f}"
         )
     lines.append(
-        f"speaker accuracy {result['speaker_accuracy']:.3f} on {int(result['speakers_scored'])} matched quotes"
+        f"{indent}speaker accuracy {result['speaker_accuracy']:.3f} on {int(result['speakers_scored'])} matched quotes"
     )
     lines.append(
-        f"scare quotes suggested as quotes: {int(result['scare_as_quote'])} of {int(result['scare_gold'])}"
+        f"{indent}scare quotes suggested as quotes: {int(result['scare_as_quote'])} of {int(result['scare_gold'])}"
     )
+    return lines
+
+
+def blind_figures() -> dict[str, dict]:
+    """The saved first-run figures per held-out round (``blind.json``); empty when none is saved."""
+    import json
+
+    if not BLIND.exists():
+        return {}
+    data: dict[str, dict] = json.loads(BLIND.read_text(encoding="utf-8"))
+    return data
+
+
+def held_out_report(final: dict[str, dict[str, float]]) -> str:
+    """Each held-out round as "blind" (its saved first run) and "final" (the rules of today)."""
+    lines = []
+    saved = blind_figures()
+    for split in ("held-out-1", "held-out-2"):
+        lines.append(f"== {split}: blind vs final")
+        blind = saved.get(split)
+        if blind is None:
+            lines.append("  blind: no first-run figures saved")
+        else:
+            lines.append(f"  blind ({blind.get('when', '?')}; {blind.get('note', '')})")
+            lines.extend(_figure_lines(blind["figures"], "    "))
+        lines.append("  final")
+        lines.extend(_figure_lines(final[split], "    "))
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--split", choices=["all", "dev", "held-out"], default=None)
+    parser.add_argument("--split", choices=SPLITS, default=None)
     parser.add_argument("--errors", action="store_true")
+    parser.add_argument(
+        "--save-blind",
+        metavar="ROUND",
+        choices=["held-out-1", "held-out-2"],
+        help="store this round's figures as its blind first run in blind.json (once, before any fix)",
+    )
     args = parser.parse_args(argv)
-    splits = [args.split] if args.split else ["dev", "held-out", "all"]
+    splits = [args.split] if args.split else list(SPLITS)
+    results: dict[str, dict[str, float]] = {}
     for split in splits:
         errors: list[str] | None = [] if args.errors else None
         result = evaluate(split, errors)
+        results[split] = result
         print(f"== {split}")
         print(report(result))
         for line in errors or []:
             print("  " + line)
+    if args.save_blind:
+        import json
+
+        saved = blind_figures()
+        if args.save_blind in saved:
+            print(f"{args.save_blind} already has blind figures in {BLIND.name}: not overwritten")
+            return 1
+        saved[args.save_blind] = {
+            "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+            "note": "first run of the rules on this round, before any change made after seeing it",
+            "figures": results.get(args.save_blind) or evaluate(args.save_blind),
+        }
+        BLIND.write_text(json.dumps(saved, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    if not args.split:
+        print(held_out_report(results))
     return 0
 
 
