@@ -20,7 +20,7 @@ in ``gold/`` hold one item a line:
 
 Matching: a quote matches when its span and the gold span overlap by at least 80% of the longer;
 a policy statement or a claim matches when it overlaps the gold sentence by at least half of the
-shorter. A speaker is right when, titles and articles aside, one spelling contains the other.
+shorter. A speaker is right when, titles and articles aside, one spelling contains the other as whole words.
 """
 
 from __future__ import annotations
@@ -75,7 +75,8 @@ def speaker_right(predicted: str | None, gold: list[str]) -> bool:
     if not predicted:
         return False
     p = _fold(predicted)
-    return any(p and g and (g in p or p in g) for g in (_fold(x) for x in gold))
+    # whole words only: "he" must not match "the station" (it did before 2026-12-02, flattering the figures)
+    return any(p and g and (f" {g} " in f" {p} " or f" {p} " in f" {g} ") for g in (_fold(x) for x in gold))
 
 
 def _read_bodies(path: Path) -> list[str]:
@@ -266,6 +267,9 @@ def held_out_report(final: dict[str, dict[str, float]]) -> str:
         else:
             lines.append(f"  blind ({blind.get('when', '?')}; {blind.get('note', '')})")
             lines.extend(_figure_lines(blind["figures"], "    "))
+            if "rescored" in blind:  # the same first run, measured the way "final" is measured
+                lines.append(f"  blind, rescored ({blind['rescored']['note']})")
+                lines.extend(_figure_lines(blind["rescored"]["figures"], "    "))
         lines.append("  final")
         lines.extend(_figure_lines(final[split], "    "))
     return "\n".join(lines)
