@@ -60,7 +60,9 @@ _HUMAN = frozenset(
     worker workers woman women man men spokesperson spokesman spokeswoman analyst expert researcher
     officer inspector guard broker smuggler driver farmer student teacher witness mother father wife
     husband foreman cousin neighbor neighbour director economist professor engineer scholar fellow
-    soldier vendor seller dealer miner leader prosecutor judge broker teacher chairman minister secretary 소식통 주민 상인 관계자 연구위원
+    soldier vendor seller dealer miner leader prosecutor judge broker teacher chairman minister secretary
+    inmate inmates prisoner detainee captain fisherman fishermen sergeant builder builders spokesperson
+    diplomat lawmaker activist journalist reporter nurse doctor 소식통 주민 상인 관계자 연구위원
     교수 전문가 탈북민 탈북자 노동자 간부 상인들 주민들""".split()  # noqa: SIM905
 )
 _DESCRIPTION = re.compile(
@@ -71,6 +73,12 @@ _DESCRIPTION = re.compile(
 _DOC_MENTION = re.compile(
     r"\b(?:the|a|this|its)\s+(?:new\s+)?(?:directive|notice|decree|order|statement|document|resolution|instruction)\b"
 )
+_HONORIFIC = re.compile(r"\b(?:Respected\s+|Dear\s+)?Comrade\s+")
+_OBJECT_BEFORE = re.compile(
+    r"(?:\baccompanied\s+by|\bjoined\s+by|\bsister\s+of|\bbrother\s+of|\bwife\s+of|\bdaughter\s+of|"
+    r"\bof\s+leader|\bmet\s+with|\bgreeted|\bwelcomed|\breceived)\s+(?:(?:leader|Comrade|President|Premier)\s+)?$"
+)
+_KO_SURNAME_TITLE = re.compile(r"^(?P<surname>[\uac00-\ud7a3])\s+(?P<title>[\uac00-\ud7a3]{2,6})$")
 _KO_DEFINITE = re.compile(r"^(?:(?P<ord>다른|또\s*다른)\s+)?(?P<head>\S+)$")
 
 
@@ -120,7 +128,11 @@ class Mentions:
 
     def scan(self, offset: int, sentence: str) -> None:
         """Remember the speakers a sentence introduces: a name, "a source in …", a notice."""
-        text = sentence.removeprefix("Respected Comrade ").removeprefix("Comrade ")
+        # "Respected Comrade Kim Jong Un": the honorific blanked (offsets kept) so the name is found
+        text = (
+            _HONORIFIC.sub(lambda m: " " * len(m.group(0)), sentence) if "Comrade" in sentence else sentence
+        )
+        object_end = -1  # the end of the last name seen in object position ("accompanied by X, Y and")
         for match in _NAME.finditer(text):
             name = match.group(0)
             first = name.split()[0].split("-")[0]
@@ -132,6 +144,11 @@ class Mentions:
             )
             spoke = rx(r"\s+(?:said|says|told|added|warned|stressed|noted)\b").match(after)
             if name.startswith(_PLACES) and not titled:
+                continue
+            if _OBJECT_BEFORE.search(text[max(0, match.start() - 30) : match.start()]) or (
+                object_end >= 0 and rx(r"^(?:,\s*|\s+and\s+)$").match(text[object_end : match.start()])
+            ):
+                object_end = match.end()  # "accompanied by Jo Yong Won, Kim Tok Hun": not a speaker
                 continue
             if first in _SURNAMES or titled or apposed or spoke:
                 self.add(offset + match.start(), name)
@@ -151,7 +168,7 @@ class Mentions:
             from nkreader.suggest.quotes import subject_of
 
             who = subject_of(sentence[: verb.start()])
-            if who and who.lower() not in PRONOUNS and len(who.split()) <= 8:
+            if who and who.lower() not in PRONOUNS and len(who.split()) <= 10:
                 self.add(offset + verb.start(), self.resolve(who, offset + verb.start()))
         for match in _G_DOC_MENTION.finditer(sentence, words):
             self.add(offset + match.start(), match.group(0))
@@ -186,6 +203,18 @@ class Mentions:
                 if m.phrase != phrase and re.search(rf"\b{re.escape(surname)}\b", m.phrase):
                     return m.phrase
             return phrase
+        surname_title = _KO_SURNAME_TITLE.match(phrase) if not phrase.isascii() else None
+        if surname_title:  # "박 연구위원" -> "박지원 한반도경제연구소 연구위원"
+            family, rank = surname_title.group("surname"), surname_title.group("title")
+            for m in reversed(earlier):
+                words = m.phrase.split()
+                if (
+                    len(words) >= 2
+                    and words[-1].endswith(rank)
+                    and any(w.startswith(family) and 2 <= len(w) <= 4 and w != rank for w in words[:-1])
+                ):
+                    return m.phrase
+            return phrase
         definite = _DEFINITE.match(phrase)
         korean = _KO_DEFINITE.match(phrase) if not definite and not phrase.isascii() else None
         if definite or korean:
@@ -212,6 +241,8 @@ class Mentions:
 def _is_person(phrase: str) -> bool:
     if _DOCUMENT.search(phrase):
         return False
+    if rx(r"^(?:Mr|Mrs|Ms|Dr|Prof)\.?\s+[A-Z]").match(phrase):
+        return True
     if not phrase.isascii():
         return not rx(r"위원회|당국|관리소|부$|국$|지시|통신|신문").search(phrase)
     if head_of(phrase) in _HUMAN or head_of(phrase).rstrip("s") in _HUMAN:

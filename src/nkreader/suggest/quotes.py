@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
 
 from nkreader.domain import Kind
 from nkreader.suggest import lexicon as lx
@@ -18,8 +17,9 @@ from nkreader.suggest.lexicon import rx
 from nkreader.suggest.marks import QuoteMarks, find_quotes
 from nkreader.suggest.mentions import Mentions
 from nkreader.suggest.model import Suggestion
+from nkreader.suggest.quote_frame import _Context, _Found, _is_korean, _set
+from nkreader.suggest.quotes_ko import _attribute_korean, _korean_topic
 
-_HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _TERMINAL = re.compile(r"[.?!…。？！]\s*[’']?\s*$|[.?!]\s")
 _LEAD = re.compile(r"^(?:and|but|or|so|then|when|while|as|that|which|because|although|though|once)\s+", re.I)
 _BAD_WHO = re.compile(
@@ -35,23 +35,18 @@ _LEADING_TIME = re.compile(
     r"^(?:in|on|at|by|after|before|during|last|this|that)\s+(?:\w+\s+){0,2}?(?=(?:the|a|an|my|our|his|her)\s)",
     re.I,
 )
+_DESCRIBED = re.compile(r"^(?:a|an|another|the|one)\s+[a-z]", re.I)
+_APPOSED_NAME = re.compile(
+    r"^\s*((?:(?:Mr|Mrs|Ms|Dr|Prof)\.\s+)?[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){1,3})(?:\s+(?:of|at|from|with)\b.*)?$"
+)
+_PLACE_WORD = re.compile(
+    r"\b(?:Province|City|County|District|Region|Island|Korea|China|Russia|Japan|States|Pyongyang|Seoul|Beijing)\b"
+)
+_NAMING_BEFORE = re.compile(
+    r"(?:\bcalls?|\bcalled|\bdubbed|\btermed|\bknown\s+as|\bso-called|\bnicknamed|\blabell?ed|\bbranded)\s+(?:(?:it|the|a|an|its|their)\s+)?$|\bso-called\s*$",
+    re.I,
+)
 _CLOSE_PUNCT = re.compile(r"[,?!.…]\s*[’']?\s*$")
-
-
-@dataclass(slots=True)
-class _Found:
-    marks: QuoteMarks
-    speaker: str | None = None
-    written: str | None = None
-    verb: str = ""
-    rule: str = ""
-    score: float = 0.0
-    chained: bool = False
-    gloss: bool = False
-
-
-def _is_korean(text: str) -> bool:
-    return bool(_HANGUL.search(text))
 
 
 def _preview(inner: str) -> str:
@@ -87,15 +82,22 @@ def _subject(text: str) -> str | None:
     if not text:
         return None
     # "Park Seon-a, an economist at …, said": the name before the apposition; else the last clause.
+    # "A second analyst, Dr. Hana Lindqvist of …, said": the name, not the description.
+    parts = text.split(",")
+    if text.endswith(",") and len(parts) >= 3 and _DESCRIBED.match(parts[0].strip()):
+        named = _APPOSED_NAME.match(parts[1])
+        if named and not _PLACE_WORD.search(named.group(1)):
+            return named.group(1)
     text = text.split(",", 1)[0] if text.endswith(",") else text.rsplit(",", 1)[-1]
     text = _LEADING_TIME.sub("", _LEAD.sub("", text.strip()))
-    text = rx(r"\s+(?:and|but)$").sub("", text)
+    text = rx(r"\s+(?:and|but|who|which|that)$").sub("", text)
+    text = rx(r"\s+(?:did|does|do|would|could|will|has|had|have)(?:\s+not|n[’']t)?$").sub("", text)
     text = lx.ACTION_VERB.sub("", text)
     text = rx(r"\s+(?:and|but)\s+").split(text)[0]
     words = text.split()
     if not words or len(words) > 14:
         return None
-    text = " ".join(words).strip(" ,.:;")
+    text = " ".join(words).strip(" ,.:;'‘’")
     if not text or _BAD_WHO.match(text) or rx(r"[“”\"]").search(text):
         return None
     return text
@@ -112,25 +114,6 @@ def _clean_who(who: str) -> str | None:
     if not who or _BAD_WHO.match(who) or len(who.split()) > 14:
         return None
     return who
-
-
-class _Context:
-    def __init__(self, body: str, sentences: list[tuple[int, int]]) -> None:
-        self.body = body
-        self.sentences = sentences
-        self.starts = [s for s, _ in sentences]
-
-    def sentence_start(self, offset: int) -> int:
-        i = bisect_right(self.starts, offset) - 1
-        return self.sentences[i][0] if i >= 0 else 0
-
-    def paragraph_end(self, offset: int) -> int:
-        cut = self.body.find("\n\n", offset)
-        return len(self.body) if cut < 0 else cut
-
-    def paragraph_start(self, offset: int) -> int:
-        cut = self.body.rfind("\n\n", 0, offset)
-        return 0 if cut < 0 else cut + 2
 
 
 _ACCORDING_START = re.compile(r"\s*according\s+to\s+([^,]{2,100}),", re.I)
@@ -178,7 +161,7 @@ def _attribute_english(ctx: _Context, q: QuoteMarks, prev_end: int, inner: str) 
         verb = verbs[0]
         tail = before[verb.end() :]
         who = _subject(before[: verb.start()])
-        if who and len(tail) < 200:
+        if who and len(tail) < 200 and not _NAMING_BEFORE.search(tail):
             return _set(found, who, verb.group(0), "quote.partial", 0.75)
     m = _ACCORDING_START.match(before)
     if m and (who := _clean_who(m.group(1))):
@@ -187,54 +170,6 @@ def _attribute_english(ctx: _Context, q: QuoteMarks, prev_end: int, inner: str) 
 
 
 _NAMEISH = re.compile(r"^(?:[A-Z][\w’'-]+\.?\s+){0,3}[A-Z][\w’'-]+$|^(?:He|She|They|I|We)$")
-
-
-def _attribute_korean(ctx: _Context, q: QuoteMarks, prev_end: int) -> _Found:
-    body = ctx.body
-    found = _Found(q)
-    after = body[q.end : min(ctx.paragraph_end(q.end), q.end + 120)]
-    if lx.KO_CONTINUE.match(after):
-        found.chained = True
-        return found
-    m = lx.KO_SPEECH_END.match(after)
-    content = lx.KO_CONTENT.match(after)
-    if m or content:
-        who = m.group("who") if m else None
-        verb = (m.group("verb") or m.group("verb2")) if m else content.group(0)  # type: ignore[union-attr]
-        if who is None:
-            start = max(ctx.sentence_start(q.start), ctx.paragraph_start(q.start))
-            before = body[start : q.start]
-            before = rx(r"[“「\"]").split(before)[0]
-            who = _korean_topic(before)
-        if who:
-            return _set(found, who, verb.strip(), "quote.ko-고-말했다" if m else "quote.ko-content", 0.9)
-    return found
-
-
-_ADNOMINAL = re.compile(
-    r"(?:다는|하는|되는|있는|없는|리는|르는|치는|지는|오는|가는|나는|보는|라는|던|한|른|된)$"
-)
-
-
-def _korean_topic(before: str) -> str | None:
-    """The subject of a Korean clause: the words up to the first topic or subject marker."""
-    words = before.split()
-    for markers in (("은", "는"), ("이", "가")):
-        for i, word in enumerate(words):
-            if word.endswith(markers) and len(word) > 1 and not _ADNOMINAL.search(word):
-                phrase = [*words[:i], word[:-1]]
-                while phrase and lx.KO_TIME_WORD.match(phrase[0]):
-                    phrase.pop(0)
-                text = " ".join(phrase[-7:]).strip(" ,")
-                return text or None
-            if word in ("그는", "그녀는"):
-                return word[:-1]
-    return None
-
-
-def _set(found: _Found, who: str, verb: str, rule: str, score: float) -> _Found:
-    found.written, found.verb, found.rule, found.score = who, verb, rule, score
-    return found
 
 
 def find_quote_suggestions(
@@ -275,7 +210,7 @@ def find_quote_suggestions(
             nxt = results[i + 1]
             _set(results[i], nxt.written or "", nxt.verb, nxt.rule, nxt.score)
             results[i].speaker = nxt.speaker
-    _continue_speakers(ctx, results)
+    _continue_speakers(ctx, results, mentions)
     out: list[Suggestion] = []
     for f in results:
         if not f.speaker or f.gloss:
@@ -307,15 +242,21 @@ def find_quote_suggestions(
     return out
 
 
-def _continue_speakers(ctx: _Context, results: list[_Found]) -> None:
+def _continue_speakers(ctx: _Context, results: list[_Found], mentions: Mentions) -> None:
     """An unattributed quote right after an attributed one continues its speaker: the next
-    sentence of the same paragraph, or a paragraph that is only a quote."""
+    sentence of the same paragraph, or a paragraph that is only a quote; a quote opening a
+    sentence right after reported speech ("He added that …. “…”") is that speaker's."""
     body = ctx.body
     previous: _Found | None = None
+    attributed: list[_Found] = []
     for f in results:
         if f.gloss:
             continue
         if f.speaker:
+            previous = f
+            attributed.append(f)
+            continue
+        if _after_indirect(ctx, f, mentions, attributed[-3:]):
             previous = f
             continue
         thus_start = ctx.sentence_start(max(0, f.marks.start - 2))
@@ -360,6 +301,47 @@ def _continue_speakers(ctx: _Context, results: list[_Found]) -> None:
         ):
             _set(f, previous.written or "", "", "quote.floating", 0.75)
             f.speaker = previous.speaker
+
+
+def _after_indirect(ctx: _Context, f: _Found, mentions: Mentions, attributed: list[_Found]) -> bool:
+    """A long quote opening its sentence, after a sentence of reported speech with a subject
+    ("He added that …" / "She recalled one guard …"), in the same or the previous paragraph."""
+    body = ctx.body
+    start = f.marks.start
+    own = ctx.sentence_start(start)
+    inner = f.marks.inner(body)
+    if (
+        body[own:start].strip()
+        or len(inner.split()) < 6
+        or looks_like_scare_quote(inner)
+        or _is_korean(inner)
+    ):
+        return False
+    i = bisect_right(ctx.starts, own - 1) - 1
+    if i < 0:
+        return False
+    ps, pe = ctx.sentences[i]
+    if body[pe:own].count("\n\n") > 1 or "\n\n" in body[ps:pe]:
+        return False
+    text = body[ps:pe]
+    if any(ps < r.marks.end and r.marks.start < pe for r in attributed):
+        return False  # a sentence holding an attributed quote: "continued" and "floating" decide
+    verb = next((v for v in lx.SPEECH_VERB.finditer(text) if v.group(0) not in _NOT_SPEECH_BEFORE), None)
+    if (
+        verb is None
+        or rx(r"[“”\"]").search(text[: verb.start()])
+        or rx(r"[“”\"]").search(text[verb.end() :][:3])
+    ):
+        return False
+    who = _subject(text[: verb.start()])
+    if not who:
+        return False
+    speaker = mentions.resolve(who, ps)
+    if speaker.lower() in lx.PRONOUNS:
+        return False
+    _set(f, who, verb.group(0), "quote.after-reported-speech", 0.7)
+    f.speaker = speaker
+    return True
 
 
 def _has_other_speaker(body: str, start: int, end: int) -> bool:

@@ -38,7 +38,10 @@ _PASSIVE_DIRECTIVE = re.compile(
     r"\b(?:have|has|had|were|was|are|is)\s+(?:also\s+)?(?:been\s+)?(?:ordered|instructed|directed|told|required)\s+to\b"
 )
 _DIGIT = re.compile(r"\d")
-_KO_CONTEXT = re.compile(r"해야|하여야|하라|금지|처벌|몰수|회수한다|겠다고|하도록|말아야")
+_QUOTE_MARK = re.compile(r"[“”\"]")
+_KO_CONTEXT = re.compile(
+    r"해야|하여야|하라|금지|처벌|몰수|회수한다|겠다고|하도록|말아야|선고할\s*수|도록\s*했"
+)
 _FIRST_PERSON = re.compile(r"^(?:I|We|My|Our)\b")
 _ATTRIBUTION = re.compile(
     r"\baccording\s+to\s+(?P<a>[^,.;]{3,80})|(?P<b>(?:a|the|two|three|both)\s+(?:[\w-]+\s+){0,3}sources?(?:\s+(?:in|from)\s+[A-Z][\w\s]{2,40}?)?)\s+(?:said|told|say)\b",
@@ -76,7 +79,7 @@ def find_statement_suggestions(
         inside, hit = _quote_cover(s, e, quotes, starts)
         korean = bool(_HANGUL.search(text))
         words = lx.words_of(text)
-        policy = _policy_ko(text, hit) if korean else _policy_en(text, words, s, hit, mentions)
+        policy = _policy_ko(text, s, hit, mentions) if korean else _policy_en(text, words, s, hit, mentions)
         if policy is None and context is not None and number - context[0] <= 3:
             modal = _KO_CONTEXT.search(text) if korean else lx.G_POLICY_VERB.search(text, words)
             if modal and not _FIRST_PERSON.match(text) and not hit:
@@ -164,17 +167,28 @@ def _policy_en(text: str, words: frozenset[str], start: int, hit: list[Suggestio
     return None
 
 
-def _policy_ko(text: str, hit: list[Suggestion]):
+def _policy_ko(text: str, start: int, hit: list[Suggestion], mentions: Mentions):
     verb = lx.KO_POLICY.search(text)
     if verb is None:
         return None
-    actor = lx.KO_STATE_ACTOR.search(text)
+    if verb.group(0) == "밝혔다" and not any(m.group(0) != "밝혔다" for m in lx.KO_POLICY.finditer(text)):
+        return None  # "stated" alone is a report, not a directive or an intent
     quoted = next((q.speaker for q in hit if q.speaker and lx.KO_STATE_ACTOR.search(q.speaker)), None)
     if quoted:
         return quoted, "policy.ko-directive", 0.85, verb.group(0)
+    spans = [(q.start - start, q.end - start) for q in hit]
+    # a state word inside someone else's quote ("…김정은이 …"고 말했다) is not who speaks
+    actor = next(
+        (m for m in lx.KO_STATE_ACTOR.finditer(text) if not any(a <= m.start() < b for a, b in spans)), None
+    )
+    topic = rx(r"^(?P<who>[^\s]+?(?:\s+[^\s]+?){0,3}?)(?:은|는|이|가)\s").match(text)
+    if topic and topic.group("who") in lx.KO_PRONOUNS:  # 그는: the speaker named before
+        resolved = mentions.resolve(topic.group("who"), start)
+        if lx.KO_STATE_ACTOR.search(resolved):
+            strong = rx(r"지시|명령|포치|방침|해야|하여야|처벌|몰수|금지|결정|촉구|강조|요구").search(text)
+            return resolved, "policy.ko-directive", 0.85 if strong else 0.6, verb.group(0)
     if actor is None:
         return None
-    topic = rx(r"^(?P<who>[^\s]+(?:\s+[^\s]+){0,3}?)(?:은|는|이|가)\s").match(text)
     speaker = topic.group("who") if topic and lx.KO_STATE_ACTOR.search(topic.group("who")) else actor.group(0)
     strong = rx(r"지시|명령|포치|방침|해야|하여야|처벌|몰수|금지|결정|촉구|강조").search(text)
     return speaker, "policy.ko-directive", 0.85 if strong else 0.6, verb.group(0)
@@ -188,17 +202,23 @@ def _claim_en(text: str, words: frozenset[str]):
     digits = _DIGIT.search(text) is not None
     number = lx.NUMBER.search(text) if digits else None
     if number:
-        cues.append(f"number {number.group(0).strip()}")
-        score += 0.3
+        unit = lx.UNIT.search(text)
+        cues.append(f"number {(unit or number).group(0).strip()}")
+        score += 0.5 if unit else 0.3  # a measurement (300 grams, 12,000 tons) is checkable alone
     date = lx.DATE.search(text) if digits or not words.isdisjoint(lx.DATE_WORDS) else None
     if date:
         cues.append(f"date {date.group(0).strip()}")
-        score += 0.2
+        score += 0.25
     events = words & lx.EVENT_WORDS
     if events:
         cues.append(f"event {min(events)}")
         score += 0.25
+    if "price" in words and (move := lx.PRICE_MOVE.search(text)):
+        cues.append(f"price {move.group(0).split()[-1]}")
+        score += 0.25
     reported = lx.G_REPORTED.search(text, words)
+    if reported and reported.group(0) in ("said", "says") and _QUOTE_MARK.search(text):
+        reported = None  # "said, “…”": speech, not a reported fact
     if reported:
         cues.append(f"reported ({reported.group(0)})")
         score += 0.25
@@ -219,15 +239,20 @@ def _claim_ko(text: str):
         return None
     number = lx.KO_NUMBER.search(text)
     if number:
-        cues.append(f"number {number.group(0).strip()}")
-        score += 0.3
+        unit = lx.KO_UNIT.search(text)
+        cues.append(f"number {(unit or number).group(0).strip()}")
+        score += 0.5 if unit else 0.3
     date = lx.KO_DATE.search(text)
     if date:
         cues.append(f"date {date.group(0)}")
-        score += 0.2
+        score += 0.25
     event = lx.KO_EVENT.search(text)
     if event:
         cues.append(f"event {event.group(0)}")
+        score += 0.25
+    move = lx.KO_PRICE_MOVE.search(text)
+    if move:
+        cues.append(f"price {move.group(0).split()[-1]}")
         score += 0.25
     reported = lx.KO_REPORTED.search(text)
     if reported:
