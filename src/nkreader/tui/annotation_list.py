@@ -20,21 +20,19 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable, Mapping
-from copy import copy
 from typing import ClassVar
 
-from textual import events
 from textual.binding import Binding, BindingType
-from textual.cache import LRUCache
 from textual.content import Content
 from textual.geometry import Region, Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.visual import Visual
 from textual.widgets.option_list import Option
 
 from nkreader.domain import Annotation, LinkView
+from nkreader.tui.annotation_nav import RowNavigation
+from nkreader.tui.annotation_paint import RowPainter
 from nkreader.tui.annotation_rows import Row, annotation_lines, annotation_prompt, build_rows, link_prompt
 from nkreader.tui.instrument_cues import RowExtras
 
@@ -55,7 +53,7 @@ NO_ARTICLE_HINT = "No article open.\nChoose one in the library."
 _Key = tuple[str, str | None]
 
 
-class AnnotationList(ScrollView, can_focus=True):
+class AnnotationList(RowNavigation, can_focus=True):
     """The annotations of the open article, in text order; Enter jumps to the one highlighted.
 
     The widget holds no database state: the app passes :class:`~nkreader.domain.Annotation` objects in
@@ -168,13 +166,9 @@ class AnnotationList(ScrollView, can_focus=True):
         self._highlighted: int | None = None
         self._hover: int | None = None
         self._hint: str | None = NO_ARTICLE_HINT  # until `set_annotations` is called for an open article
-        self._prompts: dict[_Key, tuple[object, Content, int, RowExtras | None, int]] = {}
-        """Per row key: what the prompt was built from (a copy), the prompt, its generation, its
-        extras, and the width its excerpts were cut at."""
+        self._painter = RowPainter(self)
         self.row_extras: Callable[[list[Annotation]], Mapping[str, RowExtras]] | None = None
         """Grades and wording changes of the rows (set by the main screen; issue 17)."""
-        self._generation = 0
-        self._strips: LRUCache[tuple[object, ...], list[Strip]] = LRUCache(256)
 
     # ------------------------------------------------------------------- API
     @property
@@ -241,7 +235,7 @@ class AnnotationList(ScrollView, can_focus=True):
         self._hint = None if self._rows else EMPTY_HINT
         self._hover = None
         self._layout()
-        self._prune_prompts()
+        self._painter.prune(self._rows)
         self._highlighted = None
         if self._rows:
             positions = {row.key: i for i, row in enumerate(self._rows)}
@@ -258,7 +252,7 @@ class AnnotationList(ScrollView, can_focus=True):
         self._rows = []
         self._hint = NO_ARTICLE_HINT
         self._highlighted = self._hover = None
-        self._prompts.clear()
+        self._painter.forget()
         self._layout()
         self.refresh()
 
@@ -328,28 +322,7 @@ class AnnotationList(ScrollView, can_focus=True):
         self.scroll_to_region(region, animate=False, force=True, immediate=True)
 
     # ---------------------------------------------------------------- drawing
-    def _prompt(self, row: Row, cells: int) -> tuple[Content, int]:
-        """The row's prompt (its excerpts cut at `cells`), built again only when what it shows
-        changed (or for another width)."""
-        source: object = row.annotation if row.link is None else row.link
-        cached = self._prompts.get(row.key)
-        if cached is not None and cached[4] == cells and cached[0] == source and cached[3] == row.extras:
-            return cached[1], cached[2]
-        self._generation += 1
-        prompt = row.prompt(cells)
-        snapshot = copy(source)
-        if isinstance(snapshot, Annotation):
-            snapshot.tags = list(snapshot.tags)
-        self._prompts[row.key] = (snapshot, prompt, self._generation, row.extras, cells)
-        return prompt, self._generation
-
-    def _prune_prompts(self) -> None:
-        if len(self._prompts) > 2 * len(self._rows) + 64:
-            keys = {row.key for row in self._rows}
-            self._prompts = {key: value for key, value in self._prompts.items() if key in keys}
-
     def _row_strips(self, index: int, width: int) -> list[Strip]:
-        row = self._rows[index]
         if index == self._highlighted:
             state = "annotation-list--highlighted"
         elif index == self._hover:
@@ -357,18 +330,7 @@ class AnnotationList(ScrollView, can_focus=True):
         else:
             state = ""
         style = self.get_visual_style("annotation-list--row", *((state,) if state else ()))
-        prompt, generation = self._prompt(row, width)
-        key = (row.key, generation, state, width, style)
-        strips = self._strips.get(key)
-        if strips is None:
-            rich_style = style.rich_style
-            strips = [
-                strip.extend_cell_length(width, rich_style)
-                for strip in Visual.to_strips(self, prompt, width, row.lines, style)
-            ]
-            strips += [Strip.blank(width, rich_style)] * (row.lines - len(strips))
-            self._strips[key] = strips
-        return strips
+        return self._painter.strips(self._rows[index], state, width, style)
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
@@ -387,10 +349,10 @@ class AnnotationList(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._strips.clear()  # theme or focus changed: colours of every row may differ
+        self._painter.restyle()  # theme or focus changed: colours of every row may differ
 
     def on_resize(self) -> None:
-        self._strips.clear()
+        self._painter.restyle()
         self._layout()
         self.scroll_to_highlight()
 
@@ -403,42 +365,6 @@ class AnnotationList(ScrollView, can_focus=True):
     def on_blur(self) -> None:
         self.refresh()
 
-    # ---------------------------------------------------------------- keys
-    def action_cursor_up(self) -> None:
-        if self._rows:
-            current = self._highlighted
-            self.highlighted = len(self._rows) - 1 if current is None else max(0, current - 1)
-
-    def action_cursor_down(self) -> None:
-        if self._rows:
-            current = self._highlighted
-            self.highlighted = 0 if current is None else min(len(self._rows) - 1, current + 1)
-
-    def action_first(self) -> None:
-        if self._rows:
-            self.highlighted = 0
-
-    def action_last(self) -> None:
-        if self._rows:
-            self.highlighted = len(self._rows) - 1
-
-    def _move_page(self, direction: int) -> None:
-        if not self._rows:
-            return
-        if self._highlighted is None:
-            self.highlighted = 0 if direction < 0 else len(self._rows) - 1
-            return
-        total = self._tops[-1] + self._rows[-1].lines
-        line = self._tops[self._highlighted] + direction * self.scrollable_content_region.height
-        index = self._row_at_line(max(0, min(line, total - 1)))
-        self.highlighted = index if index is not None else self._highlighted
-
-    def action_page_up(self) -> None:
-        self._move_page(-1)
-
-    def action_page_down(self) -> None:
-        self._move_page(1)
-
     def action_select(self) -> None:
         index = self._highlighted
         if index is None:
@@ -448,29 +374,3 @@ class AnnotationList(ScrollView, can_focus=True):
             self.post_message(self.LinkChosen(self, row.link).set_sender(self))
         else:
             self.post_message(self.Chosen(self, row.uuid).set_sender(self))
-
-    # ---------------------------------------------------------------- mouse
-    def _index_under(self, event: events.MouseEvent) -> int | None:
-        offset = event.get_content_offset(self)
-        if offset is None:
-            return None
-        return self._row_at_line(self.scroll_offset.y + offset.y)
-
-    def on_click(self, event: events.Click) -> None:
-        index = self._index_under(event)
-        if index is not None:
-            event.stop()
-            self.highlighted = index
-            self.action_select()
-
-    def on_mouse_move(self, event: events.MouseMove) -> None:
-        index = self._index_under(event)
-        if index != self._hover:
-            old, self._hover = self._hover, index
-            self._refresh_row(old)
-            self._refresh_row(index)
-
-    def on_leave(self, _: events.Leave) -> None:
-        if self._hover is not None:
-            old, self._hover = self._hover, None
-            self._refresh_row(old)
