@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import SAMPLES
 
+from conftest import SAMPLES
 from nkreader.cli import main
 from nkreader.domain import Annotation, ArticleDraft, Kind, Status
 from nkreader.services import register, speakers

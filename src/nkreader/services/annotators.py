@@ -14,6 +14,9 @@ from pathlib import Path
 
 import platformdirs
 
+from nkreader.services.library import Library
+from nkreader.store import annotators as stored
+
 CONFIG_ENV = "NKREADER_CONFIG"
 MAX_NAME = 80
 
@@ -56,3 +59,9 @@ def resolve_annotator(flag: str | None = None) -> str | None:
     if flag is not None and clean_name(flag):
         return clean_name(flag)
     return configured_annotator() or os_user()
+
+
+def marks_per_annotator(library: Library) -> dict[str | None, int]:
+    """How many marks each annotator made in the library (the app's "whose marks" picker)."""
+    with library.database.reading() as session:
+        return stored.marks_per_author(session)

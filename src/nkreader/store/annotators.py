@@ -20,6 +20,15 @@ def annotators(session: Session) -> list[str]:
     return sorted({name for query in (made, changed) for (name,) in session.execute(query) if name})
 
 
+def marks_per_author(session: Session) -> dict[str | None, int]:
+    """How many marks each annotator made in the whole library (None: made by nobody named)."""
+    query = select(AnnotationRow.author, func.count()).group_by(AnnotationRow.author)
+    counts: dict[str | None, int] = {}
+    for author, count in session.execute(query):
+        counts[author or None] = counts.get(author or None, 0) + int(count)
+    return counts
+
+
 def marks_for_agreement(
     session: Session, article_ids: Sequence[int] | None = None
 ) -> tuple[list[tuple[int, str, int, int, str, str]], dict[int, int]]:

@@ -32,6 +32,10 @@ class Highlight:
     mention: bool = False
     """A mention of the entity the reader highlights (issue 17): its own text style, over any mark,
     no gutter letter (its `kind` means nothing)."""
+    other: bool = False
+    """Another annotator's mark beside one's own (compare mode, `tui/annotator_filter.py`):
+    drawn as coloured, underlined text without a background, over one's own marks, so where
+    the two differ shows on the text."""
 
 
 class HighlightIndex:

@@ -58,6 +58,9 @@ class AnnotationEditing(PaneScreen):
     def _stored(self, annotation: Annotation, *, gone: bool = False) -> None:
         raise NotImplementedError
 
+    def empty_hint(self) -> str | None:  # AnnotatorActions: the hint when the filter hides every mark
+        raise NotImplementedError
+
     def _jump(self, annotation: Annotation) -> None:
         raise NotImplementedError
 

@@ -218,7 +218,11 @@ class AnnotationList(RowNavigation, can_focus=True):
         return Option(row.prompt(), id=ident)
 
     def set_annotations(
-        self, items: list[Annotation], links: dict[str, list[LinkView]] | None = None
+        self,
+        items: list[Annotation],
+        links: dict[str, list[LinkView]] | None = None,
+        *,
+        empty: str | None = None,
     ) -> None:
         """Show these annotations in text order, keeping the highlight on the same uuid if present
         (else on the same position, else on the first). `links` maps an annotation's uuid to its links
@@ -226,13 +230,14 @@ class AnnotationList(RowNavigation, can_focus=True):
 
         Called again after every change (new annotation, edited note …); no message is posted. Costs
         a sort and the rows' heights; prompts are built only for rows drawn and only when changed.
+        `empty`: the hint when `items` is empty (the annotator filter hides every mark), else EMPTY_HINT.
         """
         index = self._highlighted
         keep = self._rows[index] if index is not None else None
         extras = self.row_extras(items) if self.row_extras is not None else None  # issue 17
         previous = {row.uuid: row for row in self._rows if row.link is None}
         self._rows = build_rows(items, links or {}, extras, previous)
-        self._hint = None if self._rows else EMPTY_HINT
+        self._hint = None if self._rows else (empty or EMPTY_HINT)
         self._hover = None
         self._layout()
         self._painter.prune(self._rows)

@@ -23,6 +23,7 @@ PALETTE_TITLES: dict[str, str] = {
     "app.search": "Search the library",
     "app.browser": "Browse every annotation",
     "app.agreement": "Agreement between annotators",
+    "annotators.filter": "Whose marks: everyone, mine, one person, compare",
     "app.help": "Help: every key, grouped",
     "app.theme": "Dark or light theme",
     "app.speakers": "Speakers and aliases",

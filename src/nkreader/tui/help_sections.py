@@ -37,6 +37,7 @@ SECTIONS: list[tuple[str, tuple[str, ...]]] = [
     ("Marking", ("annotate.claim", "annotate.quote", "annotate.policy", "annotate.quote_speaker")),
     ("The annotation under the cursor", ("annotate.",)),
     ("Annotations list", ("annotations.",)),
+    ("Annotators", ("annotators.",)),
     ("Suggestions", ("suggest.",)),
     ("Entities and revisions", ("entity.", "article.", "revisions.")),
     ("Feeds", ("feeds.", "feed.")),

@@ -59,7 +59,7 @@ class ChoiceDialog(DialogScreen[T | None], Generic[T]):
         super().__init__(title, context=context)
         self._choices = list(choices)
         self._current = current
-        keys = "/".join(key for key, _label, _value in self._choices)
+        keys = "/".join(key for key, _label, _value in self._choices if key)
         self.HINT = [  # type: ignore[misc]  # this dialog's keys depend on its choices
             (None, keys, "choose"),
             (None, "enter", "highlighted"),
@@ -85,7 +85,7 @@ class ChoiceDialog(DialogScreen[T | None], Generic[T]):
 
     def on_key(self, event: events.Key) -> None:
         for key, _label, value in self._choices:
-            if event.character == key:
+            if key and event.character == key:
                 event.stop()
                 event.prevent_default()
                 self.dismiss(value)

@@ -104,6 +104,15 @@ MAIN_BINDINGS: list[BindingType] = [
         priority=True,
     ),
     Binding(
+        "at",
+        "whose_marks",
+        "Whose marks",
+        show=False,
+        id="annotators.filter",
+        tooltip="Show everyone's marks, mine, one person's, or mine beside another annotator's",
+        priority=True,
+    ),
+    Binding(
         "ctrl+t",
         "agreement",
         "Agreement",

@@ -25,6 +25,7 @@ from nkreader.services import StoreError
 from nkreader.services.feeds import ReadState
 from nkreader.services.library import InvalidSpan, Library
 from nkreader.tui.annotation_list import AnnotationList
+from nkreader.tui.annotator_actions import AnnotatorActions
 from nkreader.tui.app_footer import AppFooter
 from nkreader.tui.instrument_actions import INSTRUMENT_BINDINGS, InstrumentActions
 from nkreader.tui.library_list import LibraryList, LibraryPane
@@ -62,7 +63,7 @@ ARTICLE_ACTIONS = frozenset(
 """Actions on the open article: offered only while one is open, and not from the library pane."""
 
 
-class MainScreen(InstrumentActions, SuggestionActions, StoreSync, MarkBounds):
+class MainScreen(InstrumentActions, SuggestionActions, StoreSync, MarkBounds, AnnotatorActions):
     BINDINGS: ClassVar[list[BindingType]] = [*MAIN_BINDINGS, *SUGGESTION_BINDINGS, *INSTRUMENT_BINDINGS]
 
     def __init__(self, library: Library) -> None:
@@ -185,7 +186,7 @@ class MainScreen(InstrumentActions, SuggestionActions, StoreSync, MarkBounds):
         self.reader.load(
             self.session.body, self.all_highlights(), cursor=position if cursor is None else cursor
         )
-        self.annotation_list.set_annotations(self.session.annotations, self.session.links)
+        self.annotation_list.set_annotations(self.session.visible, self.session.links, empty=self.empty_hint())
         self._load_links()
         self.update_status()
         # A long article is ~100k live objects; frozen, they no longer make every full
@@ -248,7 +249,7 @@ class MainScreen(InstrumentActions, SuggestionActions, StoreSync, MarkBounds):
             session.choose(session.find(select))
         elif not self.annotation_list.has_focus:
             session.follow_cursor(self.reader.cursor)
-        self.annotation_list.set_annotations(annotations, session.links)
+        self.annotation_list.set_annotations(session.visible, session.links, empty=self.empty_hint())
         self._show_current()
         summary = session.summary()
         if summary is not None:
@@ -305,6 +306,7 @@ class MainScreen(InstrumentActions, SuggestionActions, StoreSync, MarkBounds):
         # keys that follow (a, e, t, or v to extend from here) act on what was just marked.
         self.reader.clear_selection()
         self.reader.move_to(created.start, center=False)
+        self.show_own_marks()
         self._stored(created)
         self.notify(
             f"{event.kind.label}: {excerpt(created.exact, 60)}", title="Marked", markup=False, timeout=3
@@ -383,6 +385,7 @@ class MainScreen(InstrumentActions, SuggestionActions, StoreSync, MarkBounds):
         elif cursor is not None:
             self.reader.clear_selection()
             self.reader.move_to(cursor)
+        self.reveal(uuid)
         annotation = self.session.find(uuid)
         if annotation is not None:
             self._jump(annotation)
@@ -402,6 +405,8 @@ class MainScreen(InstrumentActions, SuggestionActions, StoreSync, MarkBounds):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "import_samples":
             return self.has_class("-empty")
+        if action == "whose_marks":
+            return not isinstance(self.focused, Input)  # in the find bar, @ is typed text
         if action in ("edit_tags", "edit_note") and self.reader.mode == "selecting":
             return False  # while selecting, t and e are the reader's till and word-end motions
         if action in ARTICLE_ACTIONS:

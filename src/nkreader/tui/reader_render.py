@@ -52,6 +52,8 @@ class LineStyles:
     current: Style = field(default_factory=Style)
     suggestion: Style = field(default_factory=Style)
     mention: Style = field(default_factory=Style)
+    others: dict[Kind, Style] = field(default_factory=dict)
+    """Another annotator's marks in compare mode, by kind."""
 
 
 def render_visual_line(
@@ -80,6 +82,9 @@ def render_visual_line(
         here = [h for h in here if not h.suggested]
         for h in suggested:
             marks.append((max(h.start, start) - start, min(h.end, end) - start, styles.suggestion))
+    others = [h for h in here if h.other]
+    if others:  # another annotator's marks: drawn over one's own (below), never counted as overlap
+        here = [h for h in here if not h.other]
     kinds = {h.kind for h in here}
     if here:
         here.sort(key=lambda h: _KIND_ORDER.index(h.kind))
@@ -92,9 +97,14 @@ def render_visual_line(
             for a, b in itertools.pairwise(points):
                 if sum(1 for s, e in spans if s <= a and e >= b) > 1:
                     marks.append((a, b, styles.overlap))
-        for (a, b), h in zip(spans, here, strict=True):
-            if h.current and a < b:
-                marks.append((a, b, styles.current))
+    for h in others:
+        a, b = max(h.start, start) - start, min(h.end, end) - start
+        if a < b:
+            marks.append((a, b, styles.others.get(h.kind, styles.overlap)))
+    for h in [*here, *others]:
+        a, b = max(h.start, start) - start, min(h.end, end) - start
+        if h.current and a < b:
+            marks.append((a, b, styles.current))
 
     for h in mentions:
         marks.append((max(h.start, start) - start, min(h.end, end) - start, styles.mention))
@@ -111,7 +121,12 @@ def render_visual_line(
             after = min(segment.next_grapheme(layout.display, cursor) - start, len(text))
             marks.append((at, after, styles.cursor))
 
-    if not kinds and suggested:
+    other_kinds = {h.kind for h in others}
+    if not kinds and other_kinds:  # only the other's marks here: their letter in their style
+        kind = min(other_kinds, key=_KIND_ORDER.index)
+        letter = kind.letter if len(other_kinds) == 1 else "*"
+        letter_style = base + styles.others.get(kind, styles.overlap)
+    elif not kinds and suggested:
         letter, letter_style = suggested[0].kind.letter.lower(), base + styles.suggestion
     elif not kinds:
         letter, letter_style = " ", base
@@ -120,7 +135,7 @@ def render_visual_line(
         letter, letter_style = kind.letter, base + styles.kinds[kind] + styles.gutter
     else:
         letter, letter_style = "*", base + styles.overlap + styles.gutter
-    if any(h.current for h in here):
+    if any(h.current for h in [*here, *others]):
         letter_style += _CURRENT_GUTTER  # the lines of the annotation the edit keys act on
     segments = [Segment(letter, letter_style), Segment(" ", base)]
     if not marks:
@@ -166,6 +181,7 @@ def line_styles(widget: Widget, base: Style) -> LineStyles:
         current=_component_style(widget, "reader--current"),
         suggestion=_component_style(widget, "reader--suggestion"),
         mention=_component_style(widget, "reader--mention"),
+        others={kind: _component_style(widget, f"reader--other-{kind.value}") for kind in Kind},
     )
 
 
@@ -182,6 +198,9 @@ READER_COMPONENT_CLASSES: set[str] = {
     "reader--current",
     "reader--suggestion",
     "reader--mention",
+    "reader--other-claim",
+    "reader--other-quote",
+    "reader--other-policy",
 }
 """
 | Class | Description |
@@ -194,6 +213,7 @@ READER_COMPONENT_CLASSES: set[str] = {
 | `reader--current` | The annotation the edit keys act on (drawn over its kind). |
 | `reader--suggestion` | A suggested span: faded text, no background (never taken for a mark). |
 | `reader--mention` | A mention of the entity chosen with `H`: bright bold text over any mark. |
+| `reader--other-claim`, `reader--other-quote`, `reader--other-policy` | Another annotator's mark in compare mode: coloured, underlined text, no background. |
 """
 
 READER_CSS = """
@@ -221,5 +241,11 @@ ReaderView {
     & > .reader--suggestion { color: $foreground 50%; text-style: dim; }
     & > .reader--mention { color: #ffd75f; text-style: bold underline; }
     &:light > .reader--mention { color: #a0360a; }
+    & > .reader--other-claim { color: #7fb8ff; text-style: underline; }
+    & > .reader--other-quote { color: #7fe08f; text-style: underline; }
+    & > .reader--other-policy { color: #ff9f5a; text-style: underline; }
+    &:light > .reader--other-claim { color: #0b4f9e; }
+    &:light > .reader--other-quote { color: #0f6b28; }
+    &:light > .reader--other-policy { color: #8a5200; }
 }
 """

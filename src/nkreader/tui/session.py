@@ -31,6 +31,7 @@ from nkreader.services.library import Library
 from nkreader.services.links import links_of_many
 from nkreader.services.register import set_status
 from nkreader.text.highlights import Highlight
+from nkreader.tui.annotator_filter import AnnotatorFilter
 
 __all__ = ["ArticleSession", "TextMoved", "follow_offset", "read_links"]
 
@@ -89,6 +90,12 @@ class ArticleSession:
         self._plain: tuple[list[Annotation], list[Highlight], dict[str, int]] | None = None
         """The plain highlights of `annotations` (that very list), and each uuid's place in them."""
         self._current_twin: Highlight | None = None
+        self.annotator_filter = AnnotatorFilter(me=library.annotator)
+        """Whose marks are listed and drawn (`tui/annotator_filter.py`); kept across articles."""
+        self._plain_filter: AnnotatorFilter | None = None
+        """The filter `_plain` was built with (other filter: other highlights)."""
+        self._plain_count = 0
+        """How many annotations `_plain` was built from."""
 
     # ------------------------------------------------------------------ opening
 
@@ -147,6 +154,26 @@ class ArticleSession:
     def find(self, uuid: str | None) -> Annotation | None:
         return next((a for a in self.annotations if a.uuid == uuid), None) if uuid else None
 
+    @property
+    def visible(self) -> list[Annotation]:
+        """The annotations the annotator filter admits: the ones listed, drawn and stepped through
+        (`annotations` holds them all; the counts are of all)."""
+        return self.annotator_filter.shown(self.annotations)
+
+    def set_filter(self, annotator_filter: AnnotatorFilter) -> None:
+        """Show other marks; the current annotation goes if it is no longer shown."""
+        self.annotator_filter = annotator_filter
+        current = self.find(self.current_uuid)
+        if current is not None and not annotator_filter.admits(current):
+            self.current_uuid = None
+
+    def by_author(self) -> dict[str | None, int]:
+        """How many of the open article's marks each annotator made."""
+        counts: dict[str | None, int] = {}
+        for annotation in self.annotations:
+            counts[annotation.author] = counts.get(annotation.author, 0) + 1
+        return counts
+
     def highlights(self) -> list[Highlight]:
         """What the reader draws: every placed annotation, the current one outlined.
 
@@ -157,23 +184,33 @@ class ArticleSession:
         new mark; the current one moving) and a key costs a list copy, not 1,000 new objects.
         """
         annotations = self.annotations
+        whose = self.annotator_filter
         if (
             self._plain is None
             or self._plain[0] is not annotations
-            or len(self._plain[1]) != len(annotations)
+            or self._plain_filter != whose
+            or self._plain_count != len(annotations)  # the same list, grown or shrunk in place
         ):
             kept = {h.key: h for h in self._plain[1]} if self._plain is not None else {}
             plain: list[Highlight] = []
             where: dict[str, int] = {}
-            for a in annotations:
+            for a in whose.shown(annotations):  # the annotator filter: only the marks it admits
                 if _orphaned(a):
                     continue
+                other = whose.is_other(a)  # compare mode: the other person's, in their own style
                 found = kept.get(a.uuid)
-                if found is None or found.start != a.start or found.end != a.end or found.kind is not a.kind:
-                    found = Highlight(a.start, a.end, a.kind, a.uuid)
+                if (
+                    found is None
+                    or found.start != a.start
+                    or found.end != a.end
+                    or found.kind is not a.kind
+                    or found.other != other
+                ):
+                    found = Highlight(a.start, a.end, a.kind, a.uuid, other=other)
                 where[a.uuid] = len(plain)
                 plain.append(found)
             self._plain = (annotations, plain, where)
+            self._plain_filter, self._plain_count = whose, len(annotations)
         _, plain, where = self._plain
         out = list(plain)
         current = self.current_uuid
@@ -187,8 +224,11 @@ class ArticleSession:
                 or twin.start != h.start
                 or twin.end != h.end
                 or twin.kind is not h.kind
+                or twin.other != h.other
             ):
-                twin = self._current_twin = Highlight(h.start, h.end, h.kind, h.key, current=True)
+                twin = self._current_twin = Highlight(
+                    h.start, h.end, h.kind, h.key, current=True, other=h.other
+                )
             out[at] = twin
         return out
 
@@ -224,7 +264,7 @@ class ArticleSession:
         innermost. Just past a mark, or on the blank line between paragraphs, there is none:
         the key says so rather than act on a mark the analyst is not looking at.
         """
-        here = [a for a in self.annotations if a.start <= cursor < a.end and not _orphaned(a)]
+        here = [a for a in self.visible if a.start <= cursor < a.end and not _orphaned(a)]
         if not here:
             return None
         current = self.find(self.current_uuid)
@@ -248,9 +288,16 @@ class ArticleSession:
             self.chosen_uuid = annotation.uuid
 
     def duplicate_of(self, kind: Kind, start: int, end: int) -> Annotation | None:
-        """An annotation of `kind` on exactly `[start, end)`, if there is one."""
+        """An annotation of `kind` on exactly `[start, end)` made by this app's annotator, if there
+        is one (a colleague's mark on the same words is not a duplicate: agreement compares them)."""
+        me = self.library.annotator
         return next(
-            (a for a in self.annotations if a.kind is kind and a.start == start and a.end == end), None
+            (
+                a
+                for a in self.annotations
+                if a.kind is kind and a.start == start and a.end == end and a.author == me
+            ),
+            None,
         )
 
     def step_from(self, current: Annotation | None, cursor: int, step: int) -> Annotation | None:
@@ -259,7 +306,7 @@ class ArticleSession:
         From the current annotation, the next in the list, so several marks starting at the same
         place are each visited; with none current, the first one past (before) the cursor.
         """
-        annotations = self.annotations
+        annotations = self.visible
         if not annotations:
             return None
         uuids = [a.uuid for a in annotations]

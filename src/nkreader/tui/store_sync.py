@@ -146,7 +146,7 @@ class StoreSync(AnnotationEditing):
         self.query_one(ArticleHeader).show_article(article)
         self.suggestions_article_opened()  # type: ignore[attr-defined]  # found on the old text: again
         self.reader.load(article.body, self.session.highlights(), cursor=cursor)
-        self.annotation_list.set_annotations(annotations, self.session.links)
+        self.annotation_list.set_annotations(self.session.visible, self.session.links, empty=self.empty_hint())
         self._show_annotations(annotations, None)
         self._load_links()
 
@@ -175,4 +175,4 @@ class StoreSync(AnnotationEditing):
             return
         self.session.links = links
         self.links_loaded += 1
-        self.annotation_list.set_annotations(self.session.annotations, links)
+        self.annotation_list.set_annotations(self.session.visible, links, empty=self.empty_hint())
