@@ -179,3 +179,31 @@ async def test_a_library_of_one_annotator_says_there_is_nobody_else(library: Lib
         await pilot.pause()
         assert pilot.app.screen is screen  # no picker with nothing to pick
         assert screen.session.annotator_filter.shows_all
+
+
+def test_another_annotators_marks_are_drawn_in_their_own_style() -> None:
+    """Compare mode: one's own claim has its background; the other's claim none, its own colour and
+    an underline; where both marked, both show; the gutter names the other's kind in their colour."""
+    from rich.style import Style
+
+    from nkreader.text.highlights import Highlight, HighlightIndex
+    from nkreader.text.layout import WrapLayout
+    from nkreader.tui.reader_render import LineStyles, render_visual_line
+
+    body = "aaaa bbbb cccc dddd"
+    layout = WrapLayout(body)
+    layout.wrap(40)
+    mine_style, theirs_style = Style(bgcolor="blue"), Style(color="cyan", underline=True)
+    styles = LineStyles(kinds={k: mine_style for k in Kind}, others={k: theirs_style for k in Kind})
+    index = HighlightIndex(
+        [Highlight(0, 9, Kind.CLAIM, "mine"), Highlight(5, 14, Kind.CLAIM, "theirs", other=True)], layout
+    )
+    strip = render_visual_line(layout, index, styles, 0, 40)
+    pieces = {segment.text: segment.style for segment in strip if segment.text.strip()}
+    assert pieces["aaaa "].bgcolor.name == "blue" and not pieces["aaaa "].underline
+    assert pieces["bbbb"].bgcolor.name == "blue" and pieces["bbbb"].underline  # both marked it
+    assert pieces[" cccc"].bgcolor is None and pieces[" cccc"].color.name == "cyan"  # only theirs
+    assert pieces[" cccc"].underline
+    only_theirs = HighlightIndex([Highlight(10, 14, Kind.QUOTE, "theirs", other=True)], layout)
+    gutter = list(render_visual_line(layout, only_theirs, styles, 0, 40))[0]
+    assert gutter.text == "Q" and gutter.style.color.name == "cyan"

@@ -111,7 +111,6 @@ class AnnotatorActions(AnnotationEditing):
                 "Compare your marks with…",
                 choices,
                 current=current if current.whose is Whose.COMPARE else None,
-                context="Theirs are drawn as coloured, underlined text beside your highlights.",
             ),
             picked,
         )
@@ -155,12 +154,11 @@ class AnnotatorActions(AnnotationEditing):
                 self.annotation_list.select_uuid(session.current_uuid)
         self.update_status()
         if say:
-            shown = len(session.visible)
-            self.notify(
-                f"Marks: {annotator_filter.label()} ({shown} of {len(session.annotations)} here)",
-                markup=False,
-                timeout=3,
-            )
+            if annotator_filter.whose is Whose.COMPARE:
+                text = f"{excerpt(annotator_filter.person or '', 20)}'s marks: coloured, underlined"
+            else:
+                text = f"Marks: {annotator_filter.label()} ({len(session.visible)} of {len(session.annotations)})"
+            self.notify(text, markup=False, timeout=4)
 
     def show_annotator_title(self) -> None:
         label = self.session.annotator_filter.label()
