@@ -116,6 +116,7 @@ class MainScreen(InstrumentActions, SuggestionActions, StoreSync, MarkBounds, An
     def on_mount(self) -> None:
         self._reader = self.query_one(ReaderView)
         self.annotation_list.row_extras = self.row_extras  # grades, review flags (issue 17)
+        self.show_annotator_title()
         self.refresh_library()
         if self.has_class("-empty"):
             # Nothing to read yet: focus the welcome panel's button, so the footer offers
