@@ -90,7 +90,7 @@ class ArticleSession:
         self._plain: tuple[list[Annotation], list[Highlight], dict[str, int]] | None = None
         """The plain highlights of `annotations` (that very list), and each uuid's place in them."""
         self._current_twin: Highlight | None = None
-        self.annotator_filter = AnnotatorFilter(me=library.annotator)
+        self.annotator_filter = AnnotatorFilter(me=getattr(library, "annotator", None))
         """Whose marks are listed and drawn (`tui/annotator_filter.py`); kept across articles."""
         self._plain_filter: AnnotatorFilter | None = None
         """The filter `_plain` was built with (other filter: other highlights)."""
@@ -290,7 +290,7 @@ class ArticleSession:
     def duplicate_of(self, kind: Kind, start: int, end: int) -> Annotation | None:
         """An annotation of `kind` on exactly `[start, end)` made by this app's annotator, if there
         is one (a colleague's mark on the same words is not a duplicate: agreement compares them)."""
-        me = self.library.annotator
+        me = self.annotator_filter.me
         return next(
             (
                 a
