@@ -88,8 +88,8 @@ UNIT = re.compile(
 MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 DATE = re.compile(
     rf"\b{MONTH}\s+\d{{1,2}}\b|\b{MONTH}\s+\d{{4}}\b|"
-    r"\b(?:in|since|until|by|from|early|late|mid-?)\s+(?:January|February|March|April|May|June|July|August|"
-    r"September|October|November|December)\b|\b(?:over\s+)?the\s+past\s+(?:year|month|week|decade)\b|"
+    r"\b(?-i:January|February|March|April|June|July|August|September|October|November|December)\b|"
+    r"\bthe\s+past\s+(?:year|month|week|decade)\b|"
     rf"\b(?:19|20)\d{{2}}\b|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|"
     r"\b(?:last|this|next)\s+(?:week|month|year|spring|summer|autumn|fall|winter)\b|\bin\s+(?:early|mid|late)-?\s*\w+"
 )
@@ -165,6 +165,16 @@ KO_STATE_ACTOR = re.compile(
 KO_NUMBER = re.compile(
     r"\d[\d,.]*\s*여?\s*(?:%|원|위안|달러|kg|킬로|톤|명|세대|대|km|m|개|배|시간|일|월|년|만|천|척|곳|발|장|건|차례)"
 )
+KO_COUNTED = re.compile(
+    r"(?<![가-힣])(?:두|세|네|다섯|여섯|일곱|여덟|아홉|열|수십|수백|수천)\s*(?:명|곳|개|척|차례|대|채|가구|세대)"
+)
+"""Native numerals with a counter (네 곳, 두 명): counts the article states."""
+KO_ATTENDED = re.compile(r"(?:동행했|참석했|참가했|수행했)")
+ATTENDED = re.compile(r"\b(?:was|were)\s+(?:also\s+)?(?:accompanied|attended|joined)\s+by\b")
+"""Who was there (KCNA: "He was accompanied by …", 현지지도에는 … 동행했다): a checkable fact."""
+STRONG_REPORT = re.compile(r"\b(?:reportedly|allegedly)\b", re.I)
+KO_STRONG_REPORT = re.compile(r"것으로\s*(?:알려졌다|전해졌다|파악됐다|확인됐다)")
+"""A report the writer attributes and hedges ("reportedly", 것으로 알려졌다): a claim to check."""
 KO_UNIT = re.compile(r"\d[\d,.]*\s*(?:%|원|위안|달러|kg|킬로그램|톤|km)")
 """A price or a measure (7,200원, 15%, 1kg): checkable by itself."""
 KO_PRICE_MOVE = re.compile(

@@ -38,6 +38,8 @@ _PASSIVE_DIRECTIVE = re.compile(
     r"\b(?:have|has|had|were|was|are|is)\s+(?:also\s+)?(?:been\s+)?(?:ordered|instructed|directed|told|required)\s+to\b"
 )
 _DIGIT = re.compile(r"\d")
+_ATTENDED_WORDS = frozenset({"accompanied", "attended", "joined"})
+_STRONG_REPORT_WORDS = frozenset({"reportedly", "allegedly"})
 _QUOTE_MARK = re.compile(r"[“”\"]")
 _KO_CONTEXT = re.compile(
     r"해야|하여야|하라|금지|처벌|몰수|회수한다|겠다고|하도록|말아야|선고할\s*수|도록\s*했"
@@ -216,6 +218,12 @@ def _claim_en(text: str, words: frozenset[str]):
     if "price" in words and (move := lx.PRICE_MOVE.search(text)):
         cues.append(f"price {move.group(0).split()[-1]}")
         score += 0.25
+    if not words.isdisjoint(_ATTENDED_WORDS) and (attended := lx.ATTENDED.search(text)):
+        cues.append(f"attendance ({attended.group(0)})")
+        score += 0.5
+    if not words.isdisjoint(_STRONG_REPORT_WORDS) and (strong := lx.STRONG_REPORT.search(text)):
+        cues.append(f"reported ({strong.group(0).lower()})")
+        score += 0.25
     reported = lx.G_REPORTED.search(text, words)
     if reported and reported.group(0) in ("said", "says") and _QUOTE_MARK.search(text):
         reported = None  # "said, “…”": speech, not a reported fact
@@ -249,6 +257,18 @@ def _claim_ko(text: str):
     event = lx.KO_EVENT.search(text)
     if event:
         cues.append(f"event {event.group(0)}")
+        score += 0.25
+    counted = None if number else lx.KO_COUNTED.search(text)
+    if counted:
+        cues.append(f"number {counted.group(0)}")
+        score += 0.3
+    attended = lx.KO_ATTENDED.search(text)
+    if attended:
+        cues.append(f"attendance ({attended.group(0)}다)")
+        score += 0.5
+    strong_report = lx.KO_STRONG_REPORT.search(text)
+    if strong_report:
+        cues.append(f"reported ({strong_report.group(0)})")
         score += 0.25
     move = lx.KO_PRICE_MOVE.search(text)
     if move:
