@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.text import Text
+from textual.widgets import Select
 
 from conftest import SAMPLES
 from nkreader.analysis import EntityKind
@@ -113,6 +114,7 @@ async def test_a_changed_claim_is_flagged_with_its_old_words_and_the_diff(
         await pilot.press("D")
         await until(pilot, lambda: isinstance(pilot.app.screen, RevisionScreen))
         revision_screen = pilot.app.screen
+        await until(pilot, lambda: bool(revision_screen.shown.plain))
         diff: Text = revision_screen.shown
         assert "Seven Eight people" in diff.plain
         struck = [diff.plain[s.start : s.end] for s in diff.spans if "strike" in str(s.style)]
@@ -142,8 +144,10 @@ async def test_revisions_of_an_article_never_updated(library: Library, tmp_path:
         await _open(pilot, article_id)
         await pilot.press("D")
         await until(pilot, lambda: isinstance(pilot.app.screen, RevisionScreen))
-        shown = str(pilot.app.screen.query_one("#revisions-diff").render())
-        assert shown.startswith(EMPTY_REVISIONS.splitlines()[0])
+        first = EMPTY_REVISIONS.splitlines()[0]
+        await until(
+            pilot, lambda: str(pilot.app.screen.query_one("#revisions-diff").render()).startswith(first)
+        )
         await pilot.press("right")  # nothing newer: the bell, still here
         assert isinstance(pilot.app.screen, RevisionScreen)
 
@@ -171,10 +175,11 @@ async def test_entity_from_the_selection_and_its_mentions(library: Library, tmp_
         screen.reader.select_span(start, start + len("Kaechon"))
         await pilot.press("A")
         await until(pilot, lambda: isinstance(pilot.app.screen, EntityDialog))
+        existing = pilot.app.screen.query_one("#entity-existing", Select)
         await pilot.press("tab", "tab", "enter")
-        await pilot.pause(0.2)
+        await until(pilot, lambda: existing.expanded)
         await pilot.press("down", "enter")
-        await pilot.pause(0.2)
+        await until(pilot, lambda: existing.value == "Kaecheon")
         await pilot.press("ctrl+s")
         await until(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
         assert entities.find(library, "Kaechon") == entities.find(library, "Kaecheon")
@@ -194,8 +199,7 @@ async def test_entity_from_the_selection_and_its_mentions(library: Library, tmp_
         assert drawn[0].style.color != plain[0].style.color and drawn[0].style.bold
         # H again clears them
         await pilot.press("H")
-        await pilot.pause(0.1)
-        assert not any(h.mention for h in screen.reader.highlights)
+        await until(pilot, lambda: not any(h.mention for h in screen.reader.highlights))
 
 
 async def test_entity_from_the_sources_register(library: Library, tmp_path: Path) -> None:
@@ -252,8 +256,6 @@ def test_browse_filters_by_grade_credibility_and_review(any_library: Library, tm
 async def test_the_browser_shows_grades_and_the_flag_and_filters_them(
     library: Library, tmp_path: Path
 ) -> None:
-    from textual.widgets import Select
-
     from nkreader.tui.browser_screen import BrowserScreen
 
     flagged, plain = _two_claims(library, tmp_path)
@@ -266,7 +268,7 @@ async def test_the_browser_shows_grades_and_the_flag_and_filters_them(
         assert cells[flagged][1] == "B2" and cells[flagged][7] == "corroborated ⚑"
         assert cells[plain][1] == "" and cells[plain][7] == "unverified"
         browser.table.move_cursor(row=[r.uuid for r in browser.rows].index(flagged))
-        await pilot.pause(0.1)
+        await until(pilot, lambda: "⚑" in str(browser.query_one("#browser-detail").render()))
         detail = str(browser.query_one("#browser-detail").render())
         assert "⚑ review" in detail and "was: Seven people were executed in Kaecheon" in detail
         assert "source B (usually reliable) · credibility 2 (probably true)" in detail
@@ -299,3 +301,28 @@ def test_a_rows_line_count_counts_the_old_words() -> None:
             prompt = annotation_prompt(mark, extras).plain
             assert annotation_lines(mark, extras) == len(prompt.split("\n")), (extras, tags)
     assert "was: Seven" in annotation_prompt(mark, RowExtras(was="Seven")).plain
+
+
+async def test_a_character_motion_takes_the_next_key_even_a_command_key(
+    library: Library, tmp_path: Path
+) -> None:
+    """`fH` goes to the next "H" (not the mentions picker), `fa` to the next "a" (not the speaker
+    dialog): after f/t/F/T the screen's priority keys step aside."""
+    page = tmp_path / "hamgyong.md"
+    page.write_text("---\ntitle: Hamgyong\n---\nA source in North Hamgyong said so.\n", encoding="utf-8")
+    import_paths(library, [page])
+    (summary,) = library.summaries()
+    async with _app(library, tmp_path).run_test(size=(160, 50)) as pilot:
+        screen = await _open(pilot, summary.id)
+        body = screen.session.body
+        screen.reader.move_to(2)
+        await pilot.press("f", "H")
+        await until(pilot, lambda: screen.reader.cursor == body.index("Hamgyong"))
+        assert isinstance(pilot.app.screen, MainScreen)
+        screen.reader.move_to(2)
+        await pilot.press("f", "a")
+        await until(pilot, lambda: screen.reader.cursor == body.index("a", 3))
+        assert isinstance(pilot.app.screen, MainScreen)
+        await pilot.press("H")  # and afterwards H is the mentions key again
+        await pilot.pause(0.2)
+        assert isinstance(pilot.app.screen, MainScreen)  # no entity yet: a warning, no picker

@@ -314,6 +314,8 @@ class InstrumentActions(AnnotationEditing):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in INSTRUMENT_ACTIONS:
+            if self.reader.waiting_for_char:
+                return False  # `fH`: the H is the character to find
             if action == "entity_mentions" and self.mention_entity is not None:
                 return not isinstance(self.focused, Input)  # clearing needs no open article
             return (

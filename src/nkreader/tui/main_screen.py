@@ -410,6 +410,8 @@ class MainScreen(InstrumentActions, SuggestionActions, StoreSync, MarkBounds, An
             return not isinstance(self.focused, Input)  # in the find bar, @ is typed text
         if action in ("edit_tags", "edit_note") and self.reader.mode == "selecting":
             return False  # while selecting, t and e are the reader's till and word-end motions
+        if action in ARTICLE_ACTIONS and self.reader.waiting_for_char:
+            return False  # `fa`, `tx`: the key is the character to go to, not the Speaker or Delete key
         if action in ARTICLE_ACTIONS:
             # Not from the library pane: there the open article may not even be on screen (80×24),
             # so x, e, t … do nothing and the footer does not offer them.

@@ -57,6 +57,12 @@ class ReaderMotions(ReaderMouse):
         self._pending_char: str | None = None  # "f", "F", "t" or "T" waiting for its character
         self._last_char_find: tuple[str, str] | None = None  # (motion, character) for ; and ,
 
+    @property
+    def waiting_for_char(self) -> bool:
+        """``f``/``t``/``F``/``T`` was pressed: the next key is the character to go to, not a command
+        (the screen's priority keys step aside: ``fH`` goes to the next "H")."""
+        return self._pending_char is not None
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """``t`` and ``e`` are motions only while selecting; reading, they are the Tags and Note keys."""
         if (action, parameters) in (("find_char", ("t",)), ("move_to_end", ("word",))):
