@@ -67,8 +67,10 @@ def test_acceptance_path(tmp_path: Path, db_path: Path) -> None:
     assert code == 0 and "Kaechon, 개천" in out
     code, _, err = run(db_path, "entity", "variant", "Pyongyang", "P'yŏngyang")
     assert code == 2 and "no entity is spelled 'Pyongyang'" in err
+    # a speaker is an entity: the merged source is a person whose spellings are both descriptions
     assert json.loads(run(db_path, "entity", "list", "--json")[1]) == [
-        {"name": "Kaecheon", "kind": "place", "variants": ["Kaecheon", "Kaechon", "개천"]}
+        {"name": A, "kind": "person", "variants": [A, B]},
+        {"name": "Kaecheon", "kind": "place", "variants": ["Kaecheon", "Kaechon", "개천"]},
     ]
     code, out, _ = run(db_path, "search", "Kaechon", "--in", "articles")
     assert code == 0 and "Public trial in Kaecheon" in out and "개천 공개재판" in out

@@ -42,7 +42,7 @@ from nkreader.export.w3c_reader import ExternalAnnotation, read_w3c
 from nkreader.ingest.files import FileRefused, read_limited
 from nkreader.services.library import Library, content_hash
 from nkreader.services.restore_history import merge_revisions, merge_speakers
-from nkreader.services.restore_instruments import merge_instruments
+from nkreader.services.restore_instruments import merge_entities, merge_instruments
 from nkreader.store.annotations import add_annotation, find_annotation, update_annotation
 from nkreader.store.instrument_restore import restore_credibility
 from nkreader.store.articles import (
@@ -257,6 +257,7 @@ def _import_native(library: Library, document: Any) -> AnnotationImportReport:
     for item in parsed.articles:
         _import_native_article(library, item, report)
     _merge_links(library, parsed.links, report)
+    merge_entities(library, parsed.instruments, report)  # speakers are entities: theirs first
     if parsed.speakers:
         merge_speakers(library, parsed.speakers, report)
     merge_instruments(library, parsed.instruments, report)

@@ -4,7 +4,7 @@
 them (`expand_query`) looks for every spelling, and the reader can find every mention
 (`mentions`). A spelling belongs to one entity only (compared case-insensitively, NFKC):
 adding one that another entity has is refused, merging the two is the way. A speaker's aliases
-count as its spellings when a query names the speaker (`speaker_spellings`).
+are its entity's spellings (`store.speakers`): merging two entities merges the speakers.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from nkreader.analysis import Entity, EntityKind, clean_name, fold
 from nkreader.services.library import Library
 from nkreader.store import instruments
 from nkreader.store.errors import StoreError
+from nkreader.store.speakers import rewrite_speakers
 
 __all__ = ["EntityError", "add", "add_variants", "entities", "expand_query", "find", "mentions", "merge"]
 
@@ -81,7 +82,11 @@ def find(library: Library, spelling: str) -> Entity | None:
 
 
 def merge(library: Library, keep: str, other: str) -> Entity:
-    """`other` is the same entity as `keep`: its spellings become `keep`'s and it is gone."""
+    """`other` is the same entity as `keep`: its spellings become `keep`'s and it is gone.
+
+    A speaker is an entity (`store.speakers`), so this merges speakers as `speakers --merge`
+    and `source merge` do: annotations that name `other` by any of its spellings name `keep`,
+    and `other`'s source profile is folded into `keep`'s; one transaction."""
     with library.database.writing() as session:
         kept = instruments.find_entity(session, _name(keep))
         gone = instruments.find_entity(session, _name(other))
@@ -90,7 +95,10 @@ def merge(library: Library, keep: str, other: str) -> Entity:
             raise EntityError(f"no entity is spelled {missing!r}")
         if kept.id == gone.id:
             raise EntityError(f"{other!r} and {keep!r} are already one entity ({kept.name})")
-        return instruments.merge_entities(session, kept.id, gone.id)
+        merged = instruments.merge_entities(session, kept.id, gone.id)
+        rewrite_speakers(session, merged.name, gone.variants, by=library.annotator)
+        instruments.fold_profile_into(session, merged.name, gone.name)
+        return merged
 
 
 # --------------------------------------------------------------------------- search

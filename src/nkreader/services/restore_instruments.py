@@ -13,7 +13,7 @@ from nkreader.analysis import UNCHANGED, clean_name
 from nkreader.export.native_instruments import Instruments
 from nkreader.services.library import Library
 from nkreader.store import instrument_restore, instruments
-from nkreader.store.speakers import canonical_speaker
+from nkreader.store.speakers import SPEAKER_KINDS, canonical_speaker
 from nkreader.text.normalize import normalize_line
 
 if TYPE_CHECKING:
@@ -26,12 +26,21 @@ def _line(text: str) -> str:
     return clean_name(normalize_line(text))
 
 
+def merge_entities(library: Library, found: Instruments, report: AnnotationImportReport) -> None:
+    """The file's entities, before its speakers and sources: a speaker is an entity, so the
+    entity's kind (a person, an organisation) comes from here, and a source's profile is keyed
+    by the canonical name the entity gives."""
+    if found.entities:
+        with library.database.writing() as session:
+            _entities(session, found, report)
+
+
 def merge_instruments(library: Library, found: Instruments, report: AnnotationImportReport) -> None:
-    if not found:
+    """Everything else: sources and their grades, sources kept apart, credibility, wording."""
+    if not (found.sources or found.apart or found.credibility or found.wording):
         return
     with library.database.writing() as session:
         _sources(session, found, report)
-        _entities(session, found, report)
         for uuid, grade in found.credibility.items():
             if instrument_restore.restore_credibility(session, uuid, grade):
                 report.count("credibility grades")
@@ -84,4 +93,7 @@ def _entities(session: Any, found: Instruments, report: AnnotationImportReport) 
                     f"entity {name!r}: the spelling {spelling!r} belongs to {owner.name!r} here"
                 )
         for _ in instruments.add_variants(session, entity.id, free):
-            report.count("entity spellings")
+            if entity.kind.value in SPEAKER_KINDS:
+                report.aliases_added += 1  # a person's or organisation's spelling: a speaker alias
+            else:
+                report.count("entity spellings")

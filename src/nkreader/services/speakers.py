@@ -1,8 +1,10 @@
 """Speakers (issue 6): canonical names, their aliases, counts, merging.
 
 A speaker is a canonical name with other spellings (aliases): "Kim Jong Un" with "Kim Jong-un"
-and "김정은". Annotations keep the spelling they were given; counts, filters and completion
-group them under the canonical name. Merging rewrites annotations to the kept name.
+and "김정은". It is an entity (issue 17): the aliases are the entity's spellings, so an alias
+added here is one `entity list` shows and `entity variant` adds to (`store.speakers`).
+Annotations keep the spelling they were given; counts, filters and completion group them under
+the canonical name. Merging rewrites annotations to the kept name.
 """
 
 from __future__ import annotations

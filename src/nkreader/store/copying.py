@@ -66,7 +66,7 @@ def snapshot(engine: Engine) -> Connection:
 
 def is_empty(connection: Connection) -> bool:
     tables = {t.name: t for t in Base.metadata.sorted_tables}
-    for name in ("articles", "annotations", "speakers"):
+    for name in ("articles", "annotations", "entities"):
         if name in tables and connection.execute(select(func.count()).select_from(tables[name])).scalar():
             return False
     return True

@@ -32,7 +32,8 @@ from nkreader.store.instrument_models import (
     SourceProfileRow,
     WordingChangeRow,
 )
-from nkreader.store.models import AnnotationRow, ArticleRow, SpeakerAliasRow, SpeakerRow
+from nkreader.store import speakers as _speakers
+from nkreader.store.models import AnnotationRow, ArticleRow
 
 BATCH = 500
 
@@ -126,22 +127,14 @@ def apart_pairs(session: Session) -> set[tuple[str, str]]:
 
 
 def speaker_groups(session: Session) -> dict[str, list[str]]:
-    """Canonical speaker name -> its aliases (registered speakers only)."""
-    groups: dict[str, list[str]] = {}
-    query = select(SpeakerRow.name, SpeakerAliasRow.alias).outerjoin(
-        SpeakerAliasRow, SpeakerAliasRow.speaker_id == SpeakerRow.id
-    )
-    for name, alias in session.execute(query.order_by(SpeakerRow.name, SpeakerAliasRow.alias)):
-        groups.setdefault(name, [])
-        if alias:
-            groups[name].append(alias)
-    return groups
+    """Canonical speaker name -> its aliases, sorted (registered speakers only: `store.speakers`)."""
+    return {name: sorted(aliases) for name, aliases in sorted(_speakers.speaker_groups(session).items())}
 
 
 def register(session: Session) -> list[SourceEntry]:
     """Every speaker (by canonical name) with its profile, articles, counts, first and last seen."""
     groups = speaker_groups(session)
-    owner = {alias: name for name, aliases in groups.items() for alias in aliases}
+    owners = _speakers.spelling_owners(session)
     graded = profiles(session)
     query = (
         select(
@@ -161,7 +154,7 @@ def register(session: Session) -> list[SourceEntry]:
     for spelling, kind, article_id, published, credibility in session.execute(query):
         if spelling is None:
             continue
-        name = owner.get(spelling, spelling)
+        name = owners.get(fold(spelling), spelling)
         entry = entries.get(name)
         if entry is None:
             entry = entries[name] = SourceEntry(
@@ -186,7 +179,7 @@ def register(session: Session) -> list[SourceEntry]:
         entry.articles = len(articles.get(name, ()))
         entry.undated_articles = len(undated.get(name, ()))
     for name, found in graded.items():
-        if name not in entries and name not in owner:
+        if name not in entries and owners.get(fold(name), name) == name:
             entries[name] = SourceEntry(name, list(groups.get(name, [])), found, 0, 0, 0, 0, None, None, 0)
     return sorted(entries.values(), key=lambda e: (-e.total, e.name.casefold()))
 

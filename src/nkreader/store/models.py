@@ -161,23 +161,8 @@ class ReadingPositionRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class SpeakerRow(Base):
-    """A canonical speaker name; its other spellings are `SpeakerAliasRow`s (migration 0004)."""
-
-    __tablename__ = "speakers"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(Text, unique=True)
-
-
-class SpeakerAliasRow(Base):
-    """Another spelling of a speaker ("Kim Jong-un", "김정은" for "Kim Jong Un")."""
-
-    __tablename__ = "speaker_aliases"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    speaker_id: Mapped[int] = mapped_column(ForeignKey("speakers.id", ondelete="CASCADE"), index=True)
-    alias: Mapped[str] = mapped_column(Text, unique=True)
+# Speakers are entities since migration 0013 (`instrument_models.EntityRow`, `store/speakers.py`):
+# the `speakers` and `speaker_aliases` tables of migration 0004 are gone.
 
 
 # Indexes of the annotation browser (migration 0004): its filters and sort orders.

@@ -2,23 +2,19 @@
 
 `speakers --merge A B` where A is already an alias of B used to report success and change
 nothing: both names were one speaker, so there was "nothing to merge". What the user asks for
-is that A be the name kept: A becomes the canonical name, B (and the other aliases) its aliases,
-and every annotation naming any of them names A.
+is that A be the name kept: A becomes the canonical name (the name of the speaker's entity), B
+(and the other aliases) its aliases, and every annotation naming any of them names A.
 """
 
 from __future__ import annotations
 
-from typing import Any, cast
-
-from sqlalchemy import CursorResult, bindparam, text
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from nkreader.domain import utcnow
-from nkreader.store.models import SpeakerAliasRow, SpeakerRow
+from nkreader.analysis import fold
+from nkreader.store.speakers import rewrite_speakers
 
 __all__ = ["promote_alias"]
-
-_UTC_STORED = "%Y-%m-%d %H:%M:%S.%f"
 
 
 def promote_alias(session: Session, alias: str, spellings: list[str], *, by: str | None = None) -> int:
@@ -28,27 +24,10 @@ def promote_alias(session: Session, alias: str, spellings: list[str], *, by: str
     naming any of them are rewritten to `alias` (`by`, the annotator, as their `updated_by`).
     Returns how many annotations changed.
     """
-    row = session.query(SpeakerAliasRow).filter(SpeakerAliasRow.alias == alias).one()
-    speaker = session.get(SpeakerRow, row.speaker_id)
-    assert speaker is not None
-    old_name = speaker.name
-    # swap the two names in one flush (both columns are unique)
-    row.alias = f"\x00{old_name}"
+    variant_id, entity_id = session.execute(
+        text("SELECT id, entity_id FROM entity_variants WHERE folded = :f"), {"f": fold(alias)}
+    ).one()
+    session.execute(text("UPDATE entity_variants SET variant = :a WHERE id = :v"), {"a": alias, "v": variant_id})
+    session.execute(text("UPDATE entities SET name = :a WHERE id = :e"), {"a": alias, "e": entity_id})
     session.flush()
-    speaker.name = alias
-    session.flush()
-    row.alias = old_name
-    session.flush()
-    stored_now = utcnow().replace(tzinfo=None).strftime(_UTC_STORED)
-    others = [s for s in spellings if s != alias]
-    if not others:
-        return 0
-    result = session.execute(
-        text(
-            "UPDATE annotations SET speaker = :keep, updated_at = :now, updated_by = :by, "
-            "version = version + 1 WHERE speaker IN :names"
-        ).bindparams(bindparam("names", expanding=True)),
-        {"keep": alias, "now": stored_now, "by": by, "names": others},
-    )
-    changed = cast(CursorResult[Any], result).rowcount
-    return changed or 0
+    return rewrite_speakers(session, alias, spellings, by=by)

@@ -1,20 +1,33 @@
-"""Speakers: canonical names, their aliases, usage counts, merging. Callers own the session.
+"""Speakers: canonical names, their other spellings, usage counts, merging. Callers own the session.
 
-Annotations keep the spelling they were given; `speaker_stats` groups them under the
-canonical name (a registered speaker with its aliases). The services wrap these in
-transactions and user-facing errors (`services.speakers`).
+A speaker is an entity (issue 17, migration 0013): its canonical name is the entity's name and
+its aliases are the entity's other spellings (`entities`, `entity_variants`), so "Kim Jong Un"
+with "Kim Jong-un" and "김정은" is one thing whether it was made with `speakers --alias`, `entity
+add` or `entity variant`, and a spelling belongs to one of them only (compared NFKC,
+case-folded, as entities compare). Spellings resolve through every entity; the *registered*
+speakers (`speaker_groups`: the speakers screen, completion, the suggestion rules) are the
+people and organisations.
+
+Annotations keep the spelling they were given; `speaker_stats` groups them under the canonical
+name. The services wrap these in transactions and user-facing errors (`services.speakers`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, bindparam, text
 from sqlalchemy.orm import Session
 
+from nkreader.analysis import fold
 from nkreader.domain import Kind, SpeakerStat, utcnow
 from nkreader.store.mappers import time_to_store
-from nkreader.store.models import SpeakerAliasRow, SpeakerRow
+
+SPEAKER_KINDS = ("person", "org")
+"""Entity kinds that are speakers of their own accord (a place is one only when quoted)."""
+
+_KINDS = "e.kind IN ('person', 'org')"
 
 
 def speaker_usage(session: Session) -> list[tuple[str, str, int]]:
@@ -28,33 +41,49 @@ def speaker_usage(session: Session) -> list[tuple[str, str, int]]:
     return [(r[0], r[1], r[2]) for r in rows]
 
 
-def speaker_groups(session: Session) -> dict[str, list[str]]:
-    """Registered speakers: canonical name -> aliases (in the order they were added)."""
+def _groups(session: Session, *, registered: bool) -> dict[str, list[str]]:
     groups: dict[str, list[str]] = {}
+    where = f"WHERE {_KINDS} " if registered else ""
     rows = session.execute(
         text(
-            "SELECT s.name, sa.alias FROM speakers s LEFT JOIN speaker_aliases sa ON sa.speaker_id = s.id "
-            "ORDER BY s.id, sa.id"
+            "SELECT e.name, v.variant FROM entities e LEFT JOIN entity_variants v ON v.entity_id = e.id "
+            f"{where}ORDER BY e.id, v.id"
         )
     )
-    for name, alias in rows:
+    for name, variant in rows:
         aliases = groups.setdefault(name, [])
-        if alias is not None:
-            aliases.append(alias)
+        if variant is not None and variant != name:
+            aliases.append(variant)
     return groups
+
+
+def speaker_groups(session: Session) -> dict[str, list[str]]:
+    """Registered speakers (the people and organisations): canonical name -> its other
+    spellings, in the order they were added."""
+    return _groups(session, registered=True)
+
+
+def spelling_owners(session: Session) -> dict[str, str]:
+    """Folded spelling -> the name of the entity it belongs to (every kind)."""
+    return dict(
+        session.execute(
+            text("SELECT v.folded, e.name FROM entity_variants v JOIN entities e ON e.id = v.entity_id")
+        ).all()
+    )
 
 
 def speaker_stats(session: Session) -> list[SpeakerStat]:
     """Every speaker used on annotations (and every registered one), grouped by canonical name,
     most used first (the speakers screen, the overview, completion)."""
-    groups = speaker_groups(session)
-    owner = {alias: name for name, aliases in groups.items() for alias in aliases}
+    every = _groups(session, registered=False)
+    registered = speaker_groups(session)
+    owners = spelling_owners(session)
     found: dict[str, SpeakerStat] = {}
     for spelling, kind, count in speaker_usage(session):
-        name = owner.get(spelling, spelling)
+        name = owners.get(fold(spelling), spelling)
         stat = found.get(name)
         if stat is None:
-            stat = found[name] = SpeakerStat(name, list(groups.get(name, [])), 0, 0, 0, 0)
+            stat = found[name] = SpeakerStat(name, list(every.get(name, [])), 0, 0, 0, 0)
         if kind == Kind.QUOTE.value:
             stat.quotes += count
         elif kind == Kind.POLICY.value:
@@ -62,7 +91,7 @@ def speaker_stats(session: Session) -> list[SpeakerStat]:
         elif kind == Kind.CLAIM.value:
             stat.claims += count
         stat.total += count
-    for name, aliases in groups.items():
+    for name, aliases in registered.items():
         if name not in found:
             found[name] = SpeakerStat(name, list(aliases), 0, 0, 0, 0)
     return sorted(found.values(), key=lambda s: (-s.total, s.name.casefold(), s.name))
@@ -77,19 +106,35 @@ def speaker_completions(session: Session) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def canonical_speaker(session: Session, name: str) -> str:
-    """The canonical name of any spelling: itself unless it is a registered alias."""
-    found = session.execute(
+def _owner(session: Session, name: str) -> tuple[int, str, str] | None:
+    """(entity id, its name, its kind) of the entity `name` is a spelling of."""
+    row = session.execute(
         text(
-            "SELECT s.name FROM speaker_aliases sa JOIN speakers s ON s.id = sa.speaker_id WHERE sa.alias = :n"
+            "SELECT e.id, e.name, e.kind FROM entity_variants v JOIN entities e ON e.id = v.entity_id "
+            "WHERE v.folded = :f"
         ),
-        {"n": name},
-    ).scalar()
-    return found if found is not None else name
+        {"f": fold(name)},
+    ).first()
+    return (row[0], row[1], row[2]) if row else None
+
+
+def canonical_speaker(session: Session, name: str) -> str:
+    """The canonical name of any spelling: the name of the entity it is a spelling of, else itself."""
+    found = _owner(session, name) if name else None
+    return found[1] if found is not None else name
+
+
+def _spellings_of(session: Session, entity_id: int) -> list[str]:
+    return list(
+        session.execute(
+            text("SELECT variant FROM entity_variants WHERE entity_id = :e ORDER BY id"), {"e": entity_id}
+        ).scalars()
+    )
 
 
 def speaker_spellings(session: Session, name: str, *, partial: bool = False) -> list[str]:
-    """Every spelling of the speaker `name` is one of: its canonical name first, then its aliases.
+    """Every spelling of the speaker `name` is one of: its canonical name first, then its aliases
+    (and `name` as given, if no spelling has exactly that form).
 
     With `partial`, also every speaker whose name or alias contains `name` in any case
     ("kim" finds "Kim Jong Un" and all its spellings), for filters a user types.
@@ -100,32 +145,46 @@ def speaker_spellings(session: Session, name: str, *, partial: bool = False) -> 
         names += session.execute(
             text(
                 "SELECT DISTINCT speaker FROM annotations WHERE lower(speaker) LIKE lower(:p) ESCAPE '\\' "
-                "UNION SELECT alias FROM speaker_aliases WHERE lower(alias) LIKE lower(:p) ESCAPE '\\'"
+                "UNION SELECT v.variant FROM entity_variants v JOIN entities e ON e.id = v.entity_id "
+                f"WHERE {_KINDS} AND lower(v.variant) LIKE lower(:p) ESCAPE '\\'"
             ),
             {"p": pattern},
         ).scalars()
     spellings: dict[str, None] = {}
     for each in names:
-        canonical = canonical_speaker(session, each)
-        spellings[canonical] = None
-        aliases = session.execute(
-            text(
-                "SELECT sa.alias FROM speaker_aliases sa JOIN speakers s ON s.id = sa.speaker_id "
-                "WHERE s.name = :n ORDER BY sa.id"
-            ),
-            {"n": canonical},
-        ).scalars()
-        spellings.update(dict.fromkeys(aliases))
+        found = _owner(session, each) if each else None
+        if found is None:
+            spellings[each] = None
+            continue
+        spellings[found[1]] = None
+        spellings.update(dict.fromkeys(_spellings_of(session, found[0])))
+        spellings[each] = None
     return list(spellings)
 
 
+def _add_spelling(session: Session, entity_id: int, spelling: str) -> bool:
+    """`spelling` made a spelling of the entity unless its folded form is taken; True if added."""
+    if _owner(session, spelling) is not None:
+        return False
+    session.execute(
+        text("INSERT INTO entity_variants (entity_id, variant, folded) VALUES (:e, :v, :f)"),
+        {"e": entity_id, "v": spelling, "f": fold(spelling)},
+    )
+    return True
+
+
 def _speaker_id(session: Session, name: str, *, create: bool) -> int | None:
-    found = session.query(SpeakerRow.id).filter(SpeakerRow.name == name).scalar()
+    """The entity whose name is `name` (a canonical name); a new person when `create`."""
+    found = session.execute(text("SELECT id FROM entities WHERE name = :n"), {"n": name}).scalar()
     if found is None and create:
-        row = SpeakerRow(name=name)
-        session.add(row)
-        session.flush()
-        return row.id
+        owner = _owner(session, name)
+        if owner is not None:  # a spelling of an entity under another name: that one
+            return owner[0]
+        found = session.execute(
+            text("INSERT INTO entities (name, kind, created_at) VALUES (:n, 'person', :t) RETURNING id"),
+            {"n": name, "t": time_to_store(utcnow())},
+        ).scalar_one()
+        _add_spelling(session, found, name)
     return found
 
 
@@ -133,25 +192,43 @@ def add_speaker_alias(session: Session, name: str, alias: str) -> str:
     """Make `alias` another spelling of `name` (of its canonical name); returns the canonical name.
 
     Raises ValueError when `alias` is already the canonical name of a speaker with aliases
-    (merge those instead) or an alias of another speaker.
+    (merge those instead) or a spelling of another speaker or entity.
     """
     canonical = canonical_speaker(session, name)
     if alias == canonical:
         raise ValueError(f"{alias!r} is already the name of that speaker")
-    owner = canonical_speaker(session, alias)
-    if owner != alias:
-        if owner == canonical:
+    owner = _owner(session, alias)
+    if owner is not None and owner[1] != alias:
+        if owner[1] == canonical:
             return canonical
-        raise ValueError(f"{alias!r} is already an alias of {owner!r}")
-    if speaker_spellings(session, alias)[1:]:
-        raise ValueError(f"{alias!r} has aliases of its own: merge it into {canonical!r} instead")
+        raise ValueError(f"{alias!r} is already an alias of {owner[1]!r}")
+    if owner is not None:  # `alias` is an entity's own name
+        if _spellings_of(session, owner[0]) != [alias]:
+            raise ValueError(f"{alias!r} has aliases of its own: merge it into {canonical!r} instead")
+        session.execute(text("DELETE FROM entity_variants WHERE entity_id = :e"), {"e": owner[0]})
+        session.execute(text("DELETE FROM entities WHERE id = :e"), {"e": owner[0]})
     speaker_id = _speaker_id(session, canonical, create=True)
-    alias_speaker = _speaker_id(session, alias, create=False)
-    if alias_speaker is not None:
-        session.query(SpeakerRow).filter(SpeakerRow.id == alias_speaker).delete()
-    session.add(SpeakerAliasRow(speaker_id=speaker_id, alias=alias))
+    assert speaker_id is not None
+    _add_spelling(session, speaker_id, alias)
     session.flush()
     return canonical
+
+
+def rewrite_speakers(session: Session, keep: str, spellings: Sequence[str], *, by: str | None = None) -> int:
+    """Annotations whose speaker is one of `spellings` name `keep` instead; returns how many.
+    Every write to an annotation moves its version on (an open editor then merges, see
+    services.edits), a merge included; `by` is stored as their `updated_by`."""
+    others = [s for s in dict.fromkeys(spellings) if s != keep]
+    if not others:
+        return 0
+    result = session.execute(
+        text(
+            "UPDATE annotations SET speaker = :keep, updated_at = :now, updated_by = :by, "
+            "version = version + 1 WHERE speaker IN :names"
+        ).bindparams(bindparam("names", expanding=True)),
+        {"keep": keep, "now": time_to_store(utcnow()), "by": by, "names": others},
+    )
+    return cast(CursorResult[Any], result).rowcount or 0
 
 
 def merge_speakers(session: Session, keep: str, merge: str, *, by: str | None = None) -> int:
@@ -166,27 +243,19 @@ def merge_speakers(session: Session, keep: str, merge: str, *, by: str | None = 
         spellings = list(dict.fromkeys([*speaker_spellings(session, merge_name), merge]))
     if not spellings:
         return 0
-    # every write to an annotation moves its version on (an open editor then merges, see
-    # services.edits), a merge included
-    result = session.execute(
-        text(
-            "UPDATE annotations SET speaker = :keep, updated_at = :now, updated_by = :by, "
-            "version = version + 1 WHERE speaker IN :names"
-        ).bindparams(bindparam("names", expanding=True)),
-        {"keep": keep_name, "now": time_to_store(utcnow()), "by": by, "names": spellings},
-    )
-    changed = cast(CursorResult[Any], result).rowcount
+    changed = rewrite_speakers(session, keep_name, spellings, by=by)
     keep_id = _speaker_id(session, keep_name, create=True)
+    assert keep_id is not None
     if merge_name != keep_name:
         merge_id = _speaker_id(session, merge_name, create=False)
-        if merge_id is not None:
-            session.query(SpeakerAliasRow).filter(SpeakerAliasRow.speaker_id == merge_id).update(
-                {SpeakerAliasRow.speaker_id: keep_id}
-            )
-            session.query(SpeakerRow).filter(SpeakerRow.id == merge_id).delete()
-        session.flush()
-        for spelling in spellings:
-            if spelling != keep_name and canonical_speaker(session, spelling) != keep_name:
-                session.add(SpeakerAliasRow(speaker_id=keep_id, alias=spelling))
-        session.flush()
-    return changed or 0
+        moved: list[str] = []
+        if merge_id is not None and merge_id != keep_id:
+            # its aliases first, then its name, as they were added
+            own = _spellings_of(session, merge_id)
+            moved = [s for s in own if s != merge_name] + [s for s in own if s == merge_name]
+            session.execute(text("DELETE FROM entity_variants WHERE entity_id = :e"), {"e": merge_id})
+            session.execute(text("DELETE FROM entities WHERE id = :e"), {"e": merge_id})
+        for spelling in [*moved, merge_name, merge]:
+            _add_spelling(session, keep_id, spelling)
+    session.flush()
+    return changed
