@@ -2,7 +2,7 @@
 (a person unless said otherwise); `speakers --alias` and `entity variant` add to the same
 spellings; `speaker:` search, the browser's speaker filter, the suggestions' speaker
 resolution and the speakers screen read them; merging two person entities merges the speakers.
-Migration 0013 moves the old `speakers` / `speaker_aliases` rows into the entities, on SQLite
+Migration 0014 moves the old `speakers` / `speaker_aliases` rows into the entities, on SQLite
 and PostgreSQL."""
 
 from __future__ import annotations
@@ -114,7 +114,7 @@ def test_migration_moves_speakers_into_entities(db_url: str) -> None:
     Library.open(db_url).close()
     database = Database.open(db_url)
     try:
-        migrate.downgrade(database.engine, "0012")
+        migrate.downgrade(database.engine, "0013")
         with database.engine.begin() as connection:
             assert {"speakers", "speaker_aliases"} <= set(inspect(connection).get_table_names())
             rows = [
@@ -146,7 +146,7 @@ def test_migration_moves_speakers_into_entities(db_url: str) -> None:
         library.close()
     database = Database.open(db_url)
     try:  # and back: the people and organisations with other spellings are speakers again
-        migrate.downgrade(database.engine, "0012")
+        migrate.downgrade(database.engine, "0013")
         with database.engine.connect() as connection:
             aliases = connection.execute(
                 text("SELECT s.name, a.alias FROM speakers s JOIN speaker_aliases a ON a.speaker_id = s.id "

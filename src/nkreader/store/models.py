@@ -161,7 +161,7 @@ class ReadingPositionRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-# Speakers are entities since migration 0013 (`instrument_models.EntityRow`, `store/speakers.py`):
+# Speakers are entities since migration 0014 (`instrument_models.EntityRow`, `store/speakers.py`):
 # the `speakers` and `speaker_aliases` tables of migration 0004 are gone.
 
 

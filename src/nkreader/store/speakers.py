@@ -1,6 +1,6 @@
 """Speakers: canonical names, their other spellings, usage counts, merging. Callers own the session.
 
-A speaker is an entity (issue 17, migration 0013): its canonical name is the entity's name and
+A speaker is an entity (issue 17, migration 0014): its canonical name is the entity's name and
 its aliases are the entity's other spellings (`entities`, `entity_variants`), so "Kim Jong Un"
 with "Kim Jong-un" and "김정은" is one thing whether it was made with `speakers --alias`, `entity
 add` or `entity variant`, and a spelling belongs to one of them only (compared NFKC,

@@ -14,8 +14,8 @@ not know it. This moves every speaker into `entities` and drops the two old tabl
 Annotations keep the spelling they were given; nothing else changes. Frozen: nothing here imports
 nkreader code (the folding rule is written out below as it was when this was written).
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-02
 """
 
@@ -27,8 +27,8 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013"
-down_revision = "0012"
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
