@@ -64,8 +64,12 @@ async def _settle(pilot: Any) -> None:
     app = pilot.app
     for _ in range(8):
         await pilot._wait_for_screen()
+        # A key that came while another was in flight waits in the app's backlog (tui/key_order.py),
+        # drained by a timer: wait for it too, or the key would be timed before it acts.
+        while getattr(app, "_key_backlog", None):
+            await asyncio.sleep(0.0005)
         nodes = [app, *app.screen.walk_children(with_self=True)]
-        if all(node._message_queue.empty() for node in nodes):
+        if all(node._message_queue.empty() for node in nodes) and not getattr(app, "_key_backlog", None):
             break
 
 

@@ -16,7 +16,6 @@ import codecs
 import re
 
 from nkreader.ingest.base import decode
-from nkreader.ingest.webpage import declared_charset
 
 __all__ = ["as_utf8", "document_text"]
 
@@ -39,6 +38,10 @@ def document_charset(data: bytes, fmt: str) -> str | None:
     if fmt == "feed":
         match = _XML_ENCODING.match(data[:1024])
         return match[1].decode("ascii") if match else None
+    # Imported here: the page reader loads trafilatura and lxml (half a second), and this module is
+    # on the app's start path (the feeds screen); a page's charset is needed only when one is fetched.
+    from nkreader.ingest.webpage import declared_charset
+
     return declared_charset(data)
 
 

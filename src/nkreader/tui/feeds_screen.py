@@ -28,7 +28,6 @@ from textual.widgets import DataTable, Footer, Static
 
 from nkreader.domain_feeds import Feed, FeedListing
 from nkreader.services import StoreError
-from nkreader.services.feed_refresh import FeedResult, refresh_feeds
 from nkreader.services.feeds import FeedProblem, ReadState, Subscriptions
 from nkreader.services.importing import ImportEvent, Outcome
 from nkreader.services.library import Library
@@ -39,6 +38,8 @@ from nkreader.tui.safe import excerpt, safe_text
 
 if TYPE_CHECKING:
     from textual.app import App
+
+    from nkreader.services.feed_refresh import FeedResult
 
 __all__ = ["FeedRefresher", "FeedsScreen"]
 
@@ -84,6 +85,10 @@ class FeedRefresher:
             new = sum(1 for e in events if e.outcome in (Outcome.IMPORTED, Outcome.UPDATED))
             if new:
                 self.app.call_from_thread(self._arrived, new)
+
+        # Imported here, in the refresh thread: fetching loads httpx, feedparser and lxml (a fifth of
+        # the app's start when imported with the screen), needed only once a feed is fetched.
+        from nkreader.services.feed_refresh import refresh_feeds
 
         results: list[FeedResult] = []
         try:
