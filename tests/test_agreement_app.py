@@ -225,3 +225,24 @@ async def test_a_mark_made_meanwhile_is_counted_without_a_key(db_url: str, tmp_p
     finally:
         ben.close()
         library.close()
+
+
+async def test_a_long_list_is_cut_and_says_so(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A whole library marked twice has tens of thousands of disagreements: the figures count them
+    all, the list shows the first ones and says how many there are."""
+    import nkreader.tui.agreement_screen as agreement_screen
+
+    monkeypatch.setattr(agreement_screen, "LIST_LIMIT", 2)
+    db = str(tmp_path / "lib.db")
+    rice, _ = build(db, {"ana": ANA, "ben": BEN})
+    library = Library.open(db, annotator="ana")
+    app = create_app(library, keymap_path=tmp_path / "config.toml", samples=SAMPLES)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = await open_agreement(pilot, app, rice)
+            assert "4 disagreements, the first 2 listed" in screen_text(app)
+            assert screen.table.row_count == 2
+            await pilot.press("j", "j")  # the end of the list: stays on the last one
+            assert "ana: claim 300–340" in screen_text(app)
+    finally:
+        library.close()

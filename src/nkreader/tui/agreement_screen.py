@@ -44,6 +44,10 @@ __all__ = ["AgreementScreen"]
 POLL_SECONDS = 2.0
 """How often the screen asks whether someone marked meanwhile (as the main screen does)."""
 
+LIST_LIMIT = 1_000
+"""Disagreements listed at most: a table of 1,000 rows draws in half a second, one of 50,000 (a
+whole library marked twice) froze the screen for 14 s. The figures count every one."""
+
 class AgreementScreen(Screen[AgreementResult]):
     """Agreement figures and the disagreements; ``Enter`` opens one in the reader, ``Esc`` closes."""
 
@@ -125,6 +129,7 @@ class AgreementScreen(Screen[AgreementResult]):
         self.loads = 0
         """How many reviews have been shown (tests wait on it)."""
         self._generation = 0
+        self._loading = False
 
     def compose(self) -> ComposeResult:
         yield Static(self._title(), id="agreement-title")
@@ -161,7 +166,7 @@ class AgreementScreen(Screen[AgreementResult]):
         """Someone marked, edited or deleted meanwhile (another app, LISTEN/NOTIFY on a server):
         count again, staying on the highlighted disagreement."""
         token = self._token()
-        if token is None or token == self._seen_token:
+        if token is None or token == self._seen_token or self._loading:
             return
         self._seen_token = token
         self.action_reload()
@@ -169,6 +174,7 @@ class AgreementScreen(Screen[AgreementResult]):
     # ------------------------------------------------------------------ loading
 
     def _reload(self) -> None:
+        self._loading = True
         self._generation += 1
         scope = None if self.whole_library or self.article_id is None else [self.article_id]
         self._load(self._generation, scope)
@@ -183,6 +189,8 @@ class AgreementScreen(Screen[AgreementResult]):
         self.app.call_from_thread(self._show, generation, review)
 
     def _failed(self, generation: int, message: str) -> None:
+        if generation == self._generation:
+            self._loading = False
         if generation == self._generation and self.is_attached:
             self.query_one("#agreement-figures", Static).update(Text(safe_text(message), style="red"))
             self.notify(safe_text(message), severity="error", markup=False)
@@ -190,6 +198,7 @@ class AgreementScreen(Screen[AgreementResult]):
     def _show(self, generation: int, review: AgreementReview) -> None:
         if generation != self._generation or not self.is_attached:
             return
+        self._loading = False
         self.review = review
         self.query_one("#agreement-title", Static).update(self._title())
         figures = self.query_one("#agreement-figures", Static)
@@ -230,7 +239,7 @@ class AgreementScreen(Screen[AgreementResult]):
     def _fill_list(self, review: AgreementReview, *, show: bool) -> None:
         table = self.table
         table.clear(columns=True)
-        found = review.differences if show else []
+        found = review.differences[:LIST_LIMIT] if show else []
         several_pairs = len({d.pair for d in found}) > 1
         if several_pairs:
             table.add_column("pair", key="pair")
@@ -263,8 +272,13 @@ class AgreementScreen(Screen[AgreementResult]):
         elif not found:
             title.update(Text("No disagreements: every mark was made by both, of the same kind and bounds."))
         else:
-            many = "s" if len(found) != 1 else ""
-            title.update(Text(f"{len(found)} disagreement{many} · j/k or n/N to step, Enter opens it in the reader"))
+            total = len(review.differences)
+            many = "s" if total != 1 else ""
+            if total > len(found):
+                head = f"{total:,} disagreements, the first {len(found):,} listed"
+            else:
+                head = f"{total:,} disagreement{many}"
+            title.update(Text(f"{head} · j/k or n/N to step, Enter opens it in the reader"))
         if found:
             row = self._row_of(self._select, found)
             table.move_cursor(row=row)
