@@ -65,7 +65,7 @@ async def test_the_cli_figures_the_disagreements_and_enter_lands_on_the_passage(
     db_url: str, tmp_path: Path
 ) -> None:
     rice, _ = build(db_url, {"ana": ANA, "ben": BEN})
-    cli = CliRunner().invoke(main, ["--db", db_url, "agreement", "--article", str(rice)])
+    cli = CliRunner().invoke(main, ["--db", db_url, "agreement", "--between", "ana", "ben", "--article", str(rice)])
     assert cli.exit_code == 0, cli.output
     cli_rows = [line for line in cli.output.splitlines()[1:] if line.strip()]
     assert len(cli_rows) == 3
@@ -103,10 +103,12 @@ async def test_the_cli_figures_the_disagreements_and_enter_lands_on_the_passage(
             ana_mark = next(a for a in main_screen.annotations if (a.author, a.start) == ("ana", 400))
             ben_mark = next(a for a in main_screen.annotations if (a.author, a.start) == ("ben", 402))
             assert main_screen.session.current_uuid == ana_mark.uuid
-            drawn = {h.key for h in main_screen.reader.highlights}
-            assert {ana_mark.uuid, ben_mark.uuid} <= drawn  # both annotators' marks on the text
+            drawn = {h.key: h for h in main_screen.reader.highlights}
+            assert {ana_mark.uuid, ben_mark.uuid} <= set(drawn)  # both annotators' marks on the text
+            assert drawn[ben_mark.uuid].other and not drawn[ana_mark.uuid].other  # hers as usual, his beside
             seen = screen_text(app)
             assert "ana claim 400–460 · ben quote 402–460 (kind differs" in seen
+            assert "Annotations · mine beside ben" in seen
             # back to the list: where the reviewer left it
             await open_agreement(pilot, app, None)
             assert "ana: claim 400–460" in screen_text(app)
@@ -244,5 +246,30 @@ async def test_a_long_list_is_cut_and_says_so(tmp_path: Path, monkeypatch) -> No
             assert screen.table.row_count == 2
             await pilot.press("j", "j")  # the end of the list: stays on the last one
             assert "ana: claim 300–340" in screen_text(app)
+    finally:
+        library.close()
+
+
+async def test_with_three_annotators_enter_shows_the_two_compared(tmp_path: Path) -> None:
+    db = str(tmp_path / "lib.db")
+    rice, _ = build(db, {"ana": ANA, "ben": BEN, "cat": ANA})
+    library = Library.open(db, annotator="cat")
+    app = create_app(library, keymap_path=tmp_path / "config.toml", samples=SAMPLES)
+    try:
+        async with app.run_test(size=(160, 50)) as pilot:
+            await open_agreement(pilot, app, rice)
+            seen = screen_text(app)
+            # ana and cat agree on everything; each of them differs from ben four times
+            assert "8 disagreements" in seen
+            assert "ana / ben" in seen and "ben / cat" in seen  # the pair column
+            assert "ana / cat" in seen  # (in the figures)
+            await pilot.press("enter")  # ana / ben: the quote's bounds
+            await pilot.pause()
+            main_screen = app.main
+            assert app.screen is main_screen and main_screen.reader.cursor == 100
+            drawn = {h.key: h for h in main_screen.reader.highlights}
+            by = {a.uuid: a.author for a in main_screen.annotations}
+            assert {by[key] for key in drawn} == {"ana", "ben"}  # cat's own marks are not the question
+            assert "Annotations · ana beside ben" in screen_text(app)
     finally:
         library.close()

@@ -55,6 +55,9 @@ class AnnotationEditing(PaneScreen):
     def show_annotation(self, article_id: int, uuid: str | None, *, cursor: int | None = None) -> None:
         raise NotImplementedError
 
+    def compare_annotators(self, first: str, second: str) -> None:
+        raise NotImplementedError
+
     def _stored(self, annotation: Annotation, *, gone: bool = False) -> None:
         raise NotImplementedError
 
@@ -321,6 +324,11 @@ class AnnotationEditing(PaneScreen):
             chosen = result.chosen
             if chosen is None:
                 return
+            # both annotators' marks drawn, and only theirs: the app's annotator's as usual when one
+            # of the two, the other's beside them (the whose-marks filter's compare mode)
+            me = self.session.annotator_filter.me
+            base, other = chosen.pair if me != chosen.pair[1] else chosen.pair[::-1]
+            self.compare_annotators(base, other)
             first = chosen.a or chosen.b
             self.show_annotation(chosen.article_id, first.uuid if first else None, cursor=chosen.start)
             self.notify(jump_message(chosen, back), markup=False, timeout=8)
