@@ -83,6 +83,13 @@ async def test_credibility_key_and_the_source_grade_beside_the_speaker(
         await until(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
         assert sources.grades_for(library, [uuid]).credibility == {uuid: 2}
         await until(pilot, lambda: _rows(screen)[0].startswith(f"[C] B2 {A}"))
+        # u takes the grade back, ctrl+r sets it again
+        await pilot.press("u")
+        await until(pilot, lambda: _rows(screen)[0].startswith(f"[C] B– {A}"))
+        assert sources.grades_for(library, [uuid]).credibility == {}
+        await pilot.press("ctrl+r")
+        await until(pilot, lambda: _rows(screen)[0].startswith(f"[C] B2 {A}"))
+        assert sources.grades_for(library, [uuid]).credibility == {uuid: 2}
         # - removes the grade
         await pilot.press("C")
         await until(pilot, lambda: isinstance(pilot.app.screen, CredibilityDialog))
@@ -129,6 +136,12 @@ async def test_a_changed_claim_is_flagged_with_its_old_words_and_the_diff(
         await pilot.press("W")
         await until(pilot, lambda: "⚑ review" not in _rows(screen)[0])
         assert revisions.flagged(library) == [] and "was: Seven" in _rows(screen)[0]
+        await pilot.press("u")  # undo: flagged again
+        await until(pilot, lambda: "⚑ review" in _rows(screen)[0])
+        assert len(revisions.flagged(library)) == 1
+        await pilot.press("ctrl+r")
+        await until(pilot, lambda: "⚑ review" not in _rows(screen)[0])
+        assert revisions.flagged(library) == []
         await pilot.press("W")  # nothing left to review: a warning, nothing changes
         await pilot.pause(0.1)
         assert revisions.wording_changes(library)[uuid].original.startswith("Seven")

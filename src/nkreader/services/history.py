@@ -7,7 +7,8 @@ stores the state after.
 
 Several changes made by one command ("accept all suggested quotes") are one `Batch`: one `u`
 takes all of them back. A rejected suggestion is a `RejectionChange`: undo forgets the rejection,
-so the suggestion comes back.
+so the suggestion comes back. A credibility grade and a cleared review flag live beside the
+annotation (`store/instruments.py`), and are `GradeChange` / `ReviewChange` steps.
 
 Undo and redo of an edit are edits like any other (`Library.update_fields`): they write only
 the fields the change touched, over the version this history last stored, so a change another
@@ -29,7 +30,17 @@ from nkreader.store.errors import NotFound
 if TYPE_CHECKING:
     from nkreader.suggest import Suggestion
 
-__all__ = ["LIMIT", "Batch", "Change", "History", "LinkChange", "RejectionChange", "Step"]
+__all__ = [
+    "LIMIT",
+    "Batch",
+    "Change",
+    "GradeChange",
+    "History",
+    "LinkChange",
+    "RejectionChange",
+    "ReviewChange",
+    "Step",
+]
 
 LIMIT = 500
 
@@ -101,6 +112,19 @@ class RejectionChange(Change):
         return self.rejection_article_id
 
 
+@dataclass(frozen=True, slots=True)
+class GradeChange(Change):
+    """A quote's or claim's credibility grade changed from `old` to `new` (None: no grade)."""
+
+    old: int | None = None
+    new: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewChange(Change):
+    """The review flag of a claim whose words an update changed was cleared (undo flags it again)."""
+
+
 Step = Change
 """What undo and redo return: a `Change` or one of its subclasses (`LinkChange`, `Batch`,
 `RejectionChange`)."""
@@ -122,7 +146,7 @@ class History:
         if isinstance(change, Batch):
             if not change.steps:
                 return
-        elif not isinstance(change, (LinkChange, RejectionChange)) and change.before is not None and change.after is not None:
+        elif not isinstance(change, (LinkChange, RejectionChange, GradeChange, ReviewChange)) and change.before is not None and change.after is not None:
             if not change.fields:
                 change = replace(change, fields=tuple(changed_fields(change.before, change.after)))
             if not change.fields:
@@ -145,6 +169,15 @@ class History:
     def rejected(self, article_id: int, suggestion: Suggestion, label: str) -> None:
         """Record a rejection done through `services.suggestions.reject`."""
         self.record(RejectionChange(None, None, label, suggestion=suggestion, rejection_article_id=article_id))
+
+    def graded(self, annotation: Annotation, old: int | None, new: int | None, label: str) -> None:
+        """Record a credibility grade set through `services.sources.set_credibility`."""
+        if old != new:
+            self.record(GradeChange(annotation, annotation, label, old=old, new=new))
+
+    def reviewed(self, annotation: Annotation, label: str) -> None:
+        """Record a review flag cleared through `services.revisions.clear_review`."""
+        self.record(ReviewChange(annotation, annotation, label))
 
     def deleted(self, annotation: Annotation, label: str, links: tuple[Link, ...] = ()) -> None:
         """Record a deletion done elsewhere. Prefer `delete`, which also keeps its links."""
@@ -225,6 +258,21 @@ class History:
             return self._apply_batch(change, undo=undo)
         if isinstance(change, RejectionChange):
             return self._apply_rejection(change, undo=undo)
+        if isinstance(change, GradeChange):
+            from nkreader.services import sources as source_service
+
+            try:
+                source_service.set_credibility(
+                    self.library, change.annotation.uuid, change.old if undo else change.new
+                )
+            except source_service.SourceError as exc:  # the annotation is gone
+                raise NotFound(str(exc)) from None
+            return change
+        if isinstance(change, ReviewChange):
+            from nkreader.services import revisions as revision_service
+
+            revision_service.clear_review(self.library, change.annotation.uuid, needs_review=undo)
+            return change
         current, wanted = (change.after, change.before) if undo else (change.before, change.after)
         if wanted is None:  # undo a creation / redo a deletion: delete, keeping its links
             assert current is not None

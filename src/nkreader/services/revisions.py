@@ -49,9 +49,10 @@ def flagged(library: Library) -> list[Flagged]:
     return sorted(found, key=lambda f: f.change.changed_at, reverse=True)
 
 
-def clear_review(library: Library, uuid: str) -> bool:
+def clear_review(library: Library, uuid: str, *, needs_review: bool = False) -> bool:
+    """Clear the review flag (`needs_review=True` sets it again: undo of the clearing)."""
     with library.database.writing() as session:
-        return instruments.clear_review(session, uuid)
+        return instruments.clear_review(session, uuid, needs_review=needs_review)
 
 
 def article_revisions(library: Library, article_id: int) -> tuple[Article, list[ArticleRevision]]:

@@ -371,12 +371,13 @@ def wording_changes(session: Session, uuids: Sequence[str] | None = None) -> dic
     return found
 
 
-def clear_review(session: Session, annotation_uuid: str) -> bool:
-    """The analyst has looked at the annotation again: no longer flagged. False if it was not."""
+def clear_review(session: Session, annotation_uuid: str, *, needs_review: bool = False) -> bool:
+    """The analyst has looked at the annotation again: no longer flagged (`needs_review=True`
+    flags it again: the undo). False if it already was in that state or has no wording change."""
     annotation_id = session.scalar(select(AnnotationRow.id).where(AnnotationRow.uuid == annotation_uuid))
     row = session.get(WordingChangeRow, annotation_id) if annotation_id is not None else None
-    if row is None or not row.needs_review:
+    if row is None or bool(row.needs_review) == needs_review:
         return False
-    row.needs_review = False
+    row.needs_review = needs_review
     session.flush()
     return True

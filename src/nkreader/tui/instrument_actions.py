@@ -163,9 +163,10 @@ class InstrumentActions(AnnotationEditing):
             except (StoreError, source_service.SourceError) as exc:
                 self.notify(safe_text(str(exc)), severity="error", markup=False)
                 return
+            self.session.history.graded(annotation, current, value, "set credibility")
             self._stored(annotation)
             words = f"{value} ({CREDIBILITY[value]})" if value else "no grade"
-            self.notify(f"Credibility: {words}.", markup=False, timeout=3)
+            self.notify(f"Credibility: {words} (u undoes).", markup=False, timeout=3)
 
         push_modal(self.app, CredibilityDialog(current, context=annotation.exact), save)
 
@@ -187,8 +188,9 @@ class InstrumentActions(AnnotationEditing):
         except StoreError as exc:
             self.notify(safe_text(exc.message), severity="error", markup=False)
             return
+        self.session.history.reviewed(annotation, "clear the review flag")
         self._stored(annotation)
-        self.notify("Reviewed: the flag is gone; the old words stay (was: …).", markup=False, timeout=3)
+        self.notify("Reviewed: the flag is gone; the old words stay (was: …; u undoes).", markup=False, timeout=3)
 
     # ------------------------------------------------------------------ entities
 
