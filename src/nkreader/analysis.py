@@ -130,6 +130,14 @@ class Grades:
     credibility: dict[str, int]
     labels: dict[str, str]
     """Every spelling of a profiled source -> its identity (S3)."""
+    wording: dict[str, WordingChange] = field(default_factory=dict)
+    """Annotation uuid -> what an update changed under it (read for the exports that carry it)."""
+
+    def review(self, uuid: str) -> WordingChange | None:
+        """The wording change of an annotation that waits for review (its status was set on the
+        old words), else None."""
+        change = self.wording.get(uuid)
+        return change if change is not None and change.needs_review else None
 
     def of(self, speaker: str | None, uuid: str) -> tuple[str | None, int | None]:
         return (self.reliability.get(speaker) if speaker else None), self.credibility.get(uuid)

@@ -8,7 +8,9 @@ stored ones. Lines of the `.ann` (tab-separated, as brat writes them):
   its span and its text. A span across line breaks is written as brat writes one, as fragments
   `120 150;151 180` split at the line breaks, with their texts joined by a space;
 - `A1	Status T1 corroborated` — the status of a claim (or of another kind when it was set);
-  `A2	Reliability T1 B` — its source's reliability (A–F), `A3	Credibility T1 2` — its own (1–6);
+  `A2	Reliability T1 B` — its source's reliability (A–F), `A3	Credibility T1 2` — its own (1–6),
+  `A4	Review T1` — an update changed its words after its status was set (with a `#	Was T1	…`
+  note holding the words it was made on);
 - `R1	Corroborates Arg1:T1 Arg2:T2` — a link between two annotations of the same article
   (`Corroborates`, `Contradicts`, `Same-as`, `Cites`; Arg1 is the link's source);
 - `#1	AnnotatorNotes T1	…` — the note (brat shows it on hover); line breaks as `\\n`,
@@ -59,6 +61,7 @@ Cites	Arg1:<ENTITY>, Arg2:<ENTITY>
 Status	Arg:<ENTITY>, Value:unverified|corroborated|disputed|refuted
 Reliability	Arg:<ENTITY>, Value:A|B|C|D|E|F
 Credibility	Arg:<ENTITY>, Value:1|2|3|4|5|6
+Review	Arg:<ENTITY>
 """
 
 VISUAL_CONF = """\
@@ -161,6 +164,10 @@ def document(item: ArticleExport, links: Sequence[Link], grades: Grades = NO_GRA
             lines.append(f"{numbering.next('A')}\tReliability {tid} {reliability}")
         if credibility:
             lines.append(f"{numbering.next('A')}\tCredibility {tid} {credibility}")
+        review = grades.review(annotation.uuid)
+        if review is not None:
+            lines.append(f"{numbering.next('A')}\tReview {tid}")
+            lines.append(f"{numbering.next('#')}\tWas {tid}\t{escape_note(review.original)}")
         if annotation.note:
             lines.append(f"{numbering.next('#')}\tAnnotatorNotes {tid}\t{escape_note(annotation.note)}")
         if annotation.speaker:

@@ -134,6 +134,8 @@ def read_ann(ann: str, text: str, *, label: str = "") -> BratFile:
                 skip(number, f"{head}: credibility {fields[2]!r} is not 1–6")
         elif len(fields) >= 3 and fields[0].lower() == "reliability" and fields[1] in spans:
             pass  # the source's grade, kept with the source in the library, not on a passage
+        elif len(fields) >= 2 and fields[0].lower() == "review" and fields[1] in spans:
+            pass  # the review flag of an update in the exporting library, not of this one
         elif len(fields) >= 3 and fields[0].lower() == "status" and fields[1] in spans:
             try:
                 spans[fields[1]].status = Status(fields[2].lower())
@@ -159,6 +161,8 @@ def read_ann(ann: str, text: str, *, label: str = "") -> BratFile:
         elif note_kind == "uuid":
             if _UUID.match(value.strip().lower()):
                 span.uuid = value.strip().lower()
+        elif note_kind == "was":
+            pass  # the words before the exporting library's update: history there, not here
         elif note_kind == "link":
             link_name, _, other = value.strip().partition(" ")
             link_type = _link_type(link_name)

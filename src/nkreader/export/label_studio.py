@@ -7,7 +7,8 @@ the article's metadata; its one `annotations` entry holds:
 - a `labels` region per annotation (`from_name` `kind`: *Claim*, *Quote*, *Policy statement*),
   whose id is the annotation's uuid;
 - per-region results on the same id: `status`, `reliability` (the source's, A–F) and
-  `credibility` (1–6) (`choices`), `speaker`, `tags` (one per line) and
+  `credibility` (1–6) (`choices`), `review` (`needs review`, when an update changed the words
+  after the status was set, with `was`, the words it was made on), `speaker`, `tags` (one per line) and
   `note` (`textarea`), each only when there is something to say;
 - a `relation` result per link between two regions of the task, labelled with its type.
 
@@ -47,6 +48,10 @@ LABEL_CONFIG = (
     '    <Choices name="credibility" toName="text" perRegion="true" choice="single">\n'
     + "".join(f'      <Choice value="{number}" hint="{words}"/>\n' for number, words in CREDIBILITY.items())
     + "    </Choices>\n"
+    '    <Choices name="review" toName="text" perRegion="true" choice="single">\n'
+    '      <Choice value="needs review" hint="an update changed the words after the status was set"/>\n'
+    "    </Choices>\n"
+    '    <TextArea name="was" toName="text" perRegion="true" maxSubmissions="1"/>\n'
     '    <TextArea name="speaker" toName="text" perRegion="true" maxSubmissions="1"/>\n'
     '    <TextArea name="tags" toName="text" perRegion="true"/>\n'
     '    <TextArea name="note" toName="text" perRegion="true"/>\n'
@@ -105,6 +110,10 @@ def task(
             extras.append(("reliability", "choices", {"choices": [reliability]}))
         if credibility:
             extras.append(("credibility", "choices", {"choices": [str(credibility)]}))
+        review = grades.review(annotation.uuid)
+        if review is not None:
+            extras.append(("review", "choices", {"choices": ["needs review"]}))
+            extras.append(("was", "textarea", {"text": [review.original]}))
         if annotation.speaker:
             extras.append(("speaker", "textarea", {"text": [annotation.speaker]}))
         if annotation.tags:

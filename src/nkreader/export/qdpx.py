@@ -11,7 +11,7 @@ What goes where:
 |---|---|
 | article | `TextSource` (guid = the article's uuid), with variables *Outlet*, *Published*, *URL*, *Author* |
 | annotation | `PlainTextSelection` (guid = the annotation's uuid; start/end = code point offsets) |
-| kind, status, tag, speaker, grades | a `Code` under the code groups *Kind*, *Status*, *Tags*, *Speakers*, *Source reliability* (A–F), *Credibility* (1–6), applied by a `Coding` |
+| kind, status, tag, speaker, grades, review | a `Code` under the code groups *Kind*, *Status*, *Tags*, *Speakers*, *Source reliability* (A–F), *Credibility* (1–6), *Review* (an update changed the words after the status was set; the note memo then adds "Was: …"), applied by a `Coding` |
 | note | a `Note` (memo) the selection refers to with a `NoteRef` |
 | link | a `Link` from one selection to the other, named by its type (`corroborates` …), one way |
 | annotator | a `User` |
@@ -119,6 +119,8 @@ def _codes_of(annotation: Annotation, book: _CodeBook, grades: Grades) -> list[s
         codes.append(book.code("Source reliability", f"{reliability} — {RELIABILITY[reliability]}"))
     if credibility:
         codes.append(book.code("Credibility", f"{credibility} — {CREDIBILITY[credibility]}"))
+    if grades.review(annotation.uuid) is not None:
+        codes.append(book.code("Review", "Needs review: words changed after the status was set"))
     if annotation.kind is Kind.CLAIM or annotation.status is not Status.UNVERIFIED:
         codes.append(book.code("Status", annotation.status.value, _STATUS_COLOURS[annotation.status]))
     if annotation.speaker:
@@ -160,7 +162,7 @@ def build_project(
     for kind in Kind:  # every kind is a code, used or not, in nkreader's order
         book.code("Kind", kind.label, _KIND_COLOURS[kind])
     users: dict[str, str] = {}
-    notes: list[tuple[str, Annotation]] = []
+    notes: list[tuple[str, Annotation, str]] = []
     selected: set[str] = set()
     left_out = 0
     sources = ET.Element(_NS + "Sources")
@@ -205,9 +207,13 @@ def build_project(
                     creationDateTime=_when(annotation.created_at),
                 )
                 _sub(coding, "CodeRef", targetGUID=code)
-            if annotation.note:
+            review = grades.review(annotation.uuid)
+            memo = "\n\n".join(
+                part for part in (annotation.note, f"Was: {review.original}" if review else "") if part
+            )
+            if memo:
                 note_guid = guid_for("note", guid)
-                notes.append((note_guid, annotation))
+                notes.append((note_guid, annotation, memo))
                 _sub(selection, "NoteRef", targetGUID=note_guid)
         for variable, value in (
             ("Outlet", article.source),
@@ -227,7 +233,7 @@ def build_project(
         project.append(sources)
     if notes:
         notes_element = _sub(project, "Notes")
-        for note_guid, annotation in notes:
+        for note_guid, annotation, memo in notes:
             note = _sub(
                 notes_element,
                 "Note",
@@ -236,7 +242,7 @@ def build_project(
                 creationDateTime=_when(annotation.created_at),
                 modifiedDateTime=_when(annotation.updated_at),
             )
-            _sub(note, "PlainTextContent", annotation.note)
+            _sub(note, "PlainTextContent", memo)
     kept = [link for link in links if link.source_uuid in selected and link.target_uuid in selected]
     if kept:
         links_element = _sub(project, "Links")

@@ -65,7 +65,7 @@ def render_qdpx(
     since: date | None = None,
 ) -> qdpx.QdpxExport:
     taken = _snapshot(library, article_ids, kinds, since)
-    grades = grades_for(library, _uuids(taken))
+    grades = grades_for(library, _uuids(taken), wording=True)
     return qdpx.render(
         taken.items, taken.links, exported_at=utcnow(), name=_project_name(library), grades=grades
     )
@@ -88,7 +88,7 @@ def render_label_studio(
     since: date | None = None,
 ) -> tuple[str, InterchangeResult]:
     taken = _snapshot(library, article_ids, kinds, since)
-    grades = grades_for(library, _uuids(taken))
+    grades = grades_for(library, _uuids(taken), wording=True)
     text = label_studio.render(taken.items, taken.links, exported_at=utcnow(), grades=grades)
     total = taken.annotation_count
     placed = sum(1 for item in taken.items for a in item.annotations if brat.placed(item.article, a))
@@ -143,7 +143,7 @@ def export_brat_folder(
     if folder.exists() and not folder.is_dir():
         raise ExportTargetError(f"{folder} exists and is not a folder (brat writes a folder of files)")
     taken = _snapshot(library, article_ids, kinds, since)
-    documents = brat.documents(taken.items, taken.links, grades_for(library, _uuids(taken)))
+    documents = brat.documents(taken.items, taken.links, grades_for(library, _uuids(taken), wording=True))
     folder.mkdir(parents=True, exist_ok=True)
     write_atomic(folder / "annotation.conf", brat.ANNOTATION_CONF)
     write_atomic(folder / "visual.conf", brat.VISUAL_CONF)

@@ -182,8 +182,9 @@ def set_credibility(library: Library, annotation_uuid: str, credibility: int | N
         instruments.set_credibility(session, annotation_uuid, credibility)
 
 
-def grades_for(library: Library, uuids: Sequence[str] | None) -> Grades:
-    """The sources' grades, and the credibility of the given annotations (of every graded one: None)."""
+def grades_for(library: Library, uuids: Sequence[str] | None, *, wording: bool = False) -> Grades:
+    """The sources' grades, and the credibility of the given annotations (of every graded one: None);
+    with `wording`, their wording changes too (the interchange exports flag those for review)."""
     with library.database.reading() as session:
         groups = instruments.speaker_groups(session)
         reliability: dict[str, str] = {}
@@ -194,7 +195,8 @@ def grades_for(library: Library, uuids: Sequence[str] | None) -> Grades:
                 if found.reliability:
                     reliability[spelling] = found.reliability
         credibility = instruments.credibility_by_uuid(session, None if uuids is None else list(uuids))
-    return Grades(reliability, credibility, labels)
+        changes = instruments.wording_changes(session, None if uuids is None else list(uuids)) if wording else {}
+    return Grades(reliability, credibility, labels, changes)
 
 
 def resolve_annotation(library: Library, text: str) -> str:
