@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLES
 
+from conftest import SAMPLES
 from nkreader.domain import Annotation, Kind
 from nkreader.services.importing import import_paths
 from nkreader.services.library import Library
@@ -136,7 +136,7 @@ async def test_whose_marks_picker_filters_list_and_highlights(team, tmp_path: Pa
         await pilot.press("at", "e")
         await pilot.pause(0.2)
         assert len(reader.highlights) == 4 and not any(h.other for h in reader.highlights)
-        assert "Annotations" == str(screen.query_one("#annotations-title").render()).strip()
+        assert str(screen.query_one("#annotations-title").render()).strip() == "Annotations"
 
 
 async def test_a_new_mark_shows_when_own_marks_were_hidden(team, tmp_path: Path) -> None:
@@ -205,5 +205,5 @@ def test_another_annotators_marks_are_drawn_in_their_own_style() -> None:
     assert pieces[" cccc"].bgcolor is None and pieces[" cccc"].color.name == "cyan"  # only theirs
     assert pieces[" cccc"].underline
     only_theirs = HighlightIndex([Highlight(10, 14, Kind.QUOTE, "theirs", other=True)], layout)
-    gutter = list(render_visual_line(layout, only_theirs, styles, 0, 40))[0]
+    gutter = next(iter(render_visual_line(layout, only_theirs, styles, 0, 40)))
     assert gutter.text == "Q" and gutter.style.color.name == "cyan"

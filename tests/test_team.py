@@ -164,3 +164,21 @@ async def test_two_analysts_see_each_others_marks_in_the_app(db_url: str, tmp_pa
         ben.close()
     assert sorted(a.author for a in ana.annotations(article)) == ["ana", "ben"]
     ana.close()
+
+
+def test_an_unreachable_server_is_one_line_and_exit_4() -> None:
+    """README: 4 = the library is unavailable. A server that refuses connections (nothing listens on
+    the port) says so in one line, without the password, for a command and for the app alike."""
+    import socket
+
+    pytest.importorskip("psycopg")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # free once closed: nothing listens there
+    url = f"postgresql://ana:secret@127.0.0.1:{port}/team"
+    for args in (["list"], []):  # a command, and the app (no command)
+        result = CliRunner().invoke(main, ["--db", url, *args])
+        assert result.exit_code == 4, result.output
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1 and "cannot be reached" in lines[0] and "Connection refused" in lines[0]
+        assert "secret" not in result.output and "Traceback" not in result.output

@@ -70,7 +70,27 @@ _MESSAGES: list[tuple[str, type[StoreError], str]] = [
     ("disk is full", StoreFull, "cannot be written: the disk is full"),
     ("unable to open database file", StoreUnavailable, "cannot be opened"),
     ("disk i/o error", StoreUnavailable, "cannot be read or written (disk I/O error)"),
+    # PostgreSQL (psycopg): a lock or a disk the server reports
+    ("lock timeout", StoreLocked, "is locked by another session; try again in a moment"),
+    ("deadlock detected", StoreLocked, "is locked by another session; try again in a moment"),
+    ("read-only transaction", StoreReadOnly, "is read-only: cannot save changes"),
+    ("no space left on device", StoreFull, "cannot be written: the server's disk is full"),
+    ("could not extend file", StoreFull, "cannot be written: the server's disk is full"),
 ]
+
+_SERVER_GONE = (
+    "connection failed",
+    "connection to server",
+    "could not connect",
+    "could not translate host name",
+    "server closed the connection",
+    "terminating connection",
+    "the connection is closed",
+    "connection is lost",
+    "consuming input failed",
+)
+"""What psycopg says when the server cannot be reached, refuses the login or the database, or
+went away: the library is unavailable (exit 4), as a file that cannot be opened is."""
 
 # SQLite primary result codes (sqlite3 gives them as `sqlite_errorcode`; the low byte is the primary code).
 _BY_CODE: dict[int, str] = {
@@ -105,6 +125,10 @@ def translate(exc: BaseException, where: str) -> StoreError:
     """Turn a driver error into the one-line StoreError the CLI and app show."""
     orig = driver_error(exc)
     reason = str(orig).lower()
+    if any(needle in reason for needle in _SERVER_GONE):
+        detail = " ".join(str(orig).split())
+        detail = detail.split("failed: ", 1)[-1] if detail.startswith("connection failed: ") else detail
+        return StoreUnavailable(f"{where} cannot be reached: {detail}")
     for needle, error_type, text_ in _MESSAGES:
         if needle in reason:
             return error_type(f"{where} {text_}")
@@ -125,6 +149,7 @@ def as_store_error(exc: BaseException, where: str = "database") -> StoreError | 
     """
     if isinstance(exc, StoreError):
         return exc
-    if isinstance(driver_error(exc), sqlite3.Error):
+    orig = driver_error(exc)
+    if isinstance(orig, sqlite3.Error) or type(orig).__module__.split(".")[0] == "psycopg":
         return translate(exc, where)
     return None
