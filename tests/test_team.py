@@ -182,3 +182,30 @@ def test_an_unreachable_server_is_one_line_and_exit_4() -> None:
         lines = result.output.strip().splitlines()
         assert len(lines) == 1 and "cannot be reached" in lines[0] and "Connection refused" in lines[0]
         assert "secret" not in result.output and "Traceback" not in result.output
+
+
+async def test_tags_in_the_app_on_both_backends(db_url: str, tmp_path: Path) -> None:
+    """`t` reads the library's tags for completion (PostgreSQL's json has no <>: this once crashed
+    the app there) and stores the ones typed."""
+    from nkreader.tui.app import create_app
+
+    library = Library.open(db_url, annotator="ana")
+    import_paths(library, [SAMPLES / "hyesan-market-prices.txt"])
+    article = library.summaries()[0].id
+    library.annotate(article, Kind.QUOTE, 300, 340, tags=["prices"])
+    assert library.known_tags() == ["prices"]
+    app = create_app(library, keymap_path=tmp_path / "config.toml", samples=SAMPLES)
+    try:
+        async with app.run_test(size=(160, 50)) as pilot:
+            await pilot.press("enter")
+            await pilot.pause()
+            await pilot.press("c")
+            await pilot.pause()
+            await pilot.press("t")
+            await pilot.pause()
+            await pilot.press(*"rice", "enter")
+            await pilot.pause()
+        tags = sorted(tuple(a.tags) for a in library.annotations(article))
+        assert tags == [("prices",), ("rice",)]
+    finally:
+        library.close()

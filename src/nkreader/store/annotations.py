@@ -10,7 +10,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Table, func, select, update
+from sqlalchemy import CursorResult, Table, Text, func, select, update
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
@@ -153,7 +154,9 @@ def delete_annotation(session: Session, uuid: str) -> Annotation:
 def known_tags(session: Session) -> list[str]:
     """Tags used anywhere in the library, most used first."""
     counts: dict[str, int] = {}
-    for tags in session.scalars(select(AnnotationRow.tags).where(AnnotationRow.tags != "[]")):
+    # compared as text: PostgreSQL's json type has no = or <> (SQLite stores the JSON as text anyway)
+    stored = select(AnnotationRow.tags).where(sql_cast(AnnotationRow.tags, Text) != "[]")
+    for tags in session.scalars(stored):
         for tag in tags or []:
             counts[tag] = counts.get(tag, 0) + 1
     return sorted(counts, key=lambda t: (-counts[t], t.casefold()))

@@ -123,9 +123,11 @@ class AnnotationEditing(PaneScreen):
             if tags is not None and tags != annotation.tags:
                 self._store_edit(annotation, "edit tags", tags=tags)
 
-        push_modal(
-            self.app, TagsDialog(annotation.tags, self.library.known_tags(), context=annotation.exact), save
-        )
+        try:
+            known = self.library.known_tags()
+        except StoreError:  # completion is a help, not a reason to refuse the edit
+            known = []
+        push_modal(self.app, TagsDialog(annotation.tags, known, context=annotation.exact), save)
 
     def action_edit_speaker(self, uuid: str | None = None) -> None:
         """Ask who said the current annotation (or the one with `uuid`, just marked with ``Q``)."""

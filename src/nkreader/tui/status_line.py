@@ -37,9 +37,6 @@ def status_text(session: ArticleSession, reader: ReaderView, location: str) -> T
     text.append("  " + reader.position_label())
     counts = session.counts()
     text.append("  " + "  ".join(f"{k.letter}{counts[k]}" for k in Kind))
-    whose = session.annotator_filter
-    if not whose.shows_all or len(session.by_author()) > 1:  # a team's article: say whose are shown
-        text.append(f"  marks: {excerpt(whose.label(), 40)}", style="" if whose.shows_all else "bold")
     if session.adjusting_uuid is not None:
         text.append("  ADJUSTING", style="bold reverse")
         text.append(" motions move the end · o the start · Enter saves · Esc cancels")
@@ -51,6 +48,10 @@ def status_text(session: ArticleSession, reader: ReaderView, location: str) -> T
     source = session.link_source
     if source is not None:
         text.append(f"  ⛓ linking from “{excerpt(source.exact, 30)}” (L)", style="bold")
+    # after the mode, which must stay in view at 80 columns: whose marks are shown (a team's article)
+    whose = session.annotator_filter
+    if not whose.shows_all or len(session.by_author()) > 1:
+        text.append(f"  marks: {excerpt(whose.label(), 40)}", style="" if whose.shows_all else "bold")
     return text
 
 
