@@ -209,3 +209,8 @@ async def test_tags_in_the_app_on_both_backends(db_url: str, tmp_path: Path) -> 
         assert tags == [("prices",), ("rice",)]
     finally:
         library.close()
+
+
+def test_a_server_library_is_shared(any_library: Library, backend: str) -> None:
+    """The app polls a server library every second (its colleagues' marks within 2 s), a file every 2 s."""
+    assert any_library.shared is (backend == "postgres")

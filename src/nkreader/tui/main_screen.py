@@ -44,6 +44,8 @@ __all__ = ["CHANGE_POLL_SECONDS", "MainScreen"]
 
 CHANGE_POLL_SECONDS = 2.0
 """How often the screen asks whether another process (an app, a CLI import) changed the library."""
+SHARED_POLL_SECONDS = 1.0
+"""...on a server library, where colleagues mark at once (`Library.shared`): a mark shows within 2 s."""
 
 ARTICLE_ACTIONS = frozenset(
     {
@@ -126,7 +128,8 @@ class MainScreen(InstrumentActions, SuggestionActions, StoreSync, MarkBounds, An
             self._restore_last_session()
         self.set_interval(5.0, self._save_position)
         self._seen_version = self.library.change_token()
-        self.set_interval(CHANGE_POLL_SECONDS, self.poll_changes)
+        shared = getattr(self.library, "shared", False)
+        self.set_interval(SHARED_POLL_SECONDS if shared else CHANGE_POLL_SECONDS, self.poll_changes)
 
     def _restore_last_session(self) -> None:
         """The panes as they were left, and the article last open (at its saved cursor), if it is still
