@@ -459,3 +459,31 @@ async def test_palette_exports_every_format(library: Library, tmp_path: Path, la
     assert text.startswith(start), text[:40]
     if label == "W3C":
         assert '"AnnotationCollection"' in text
+
+
+@pytest.mark.parametrize("target_kind", ["folder", "library"])
+async def test_export_to_a_folder_or_the_library_says_why_and_keeps_running(
+    library: Library, tmp_path: Path, target_kind: str
+) -> None:
+    """A refused target (a folder, the library file itself) is one message, never a crash."""
+    import_paths(library, [HYESAN])
+    target = tmp_path if target_kind == "folder" else Path(library.database.path)
+    before = Path(library.database.path).read_bytes() if target_kind == "library" else b""
+    app = app_for(library, tmp_path)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_first(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Export annotations (JSON")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        pilot.app.screen.query_one("Input").value = str(target)
+        await pilot.press("enter")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        messages = [str(n.message) for n in app._notifications]
+        assert any(m.startswith("Not exported:") for m in messages), messages
+        assert app.is_running
+    if target_kind == "library":
+        assert Path(library.database.path).read_bytes()[:100] == before[:100]

@@ -372,11 +372,17 @@ class NkReaderApp(OrderedKeys, ModalKeyHold):
     @work(thread=True, exclusive=True, group="export")
     def run_export(self, target: Path, fmt: str = "json") -> None:
         from nkreader.services.exporting import export_file
+        from nkreader.services.output_files import TargetRefused
 
         try:
             _articles, count = export_file(self.library, target, fmt)
-        except (StoreError, OSError) as exc:
-            message = exc.message if isinstance(exc, StoreError) else f"cannot write {target}: {exc}"
+        except (StoreError, OSError, TargetRefused) as exc:
+            if isinstance(exc, StoreError):
+                message = exc.message
+            elif isinstance(exc, TargetRefused):  # a folder, the library itself, a device
+                message = f"Not exported: {exc}"
+            else:
+                message = f"cannot write {target}: {exc}"
             self.call_from_thread(self.notify, safe_text(message), severity="error", markup=False)
             return
         self.call_from_thread(
