@@ -83,7 +83,7 @@ class NkReaderApp(OrderedKeys, ModalKeyHold):
             "Speakers",
             show=False,
             id="app.speakers",
-            tooltip="Speakers and their aliases: counts, merge, add an alias",
+            tooltip="The sources register: speakers graded A–F, their spellings, articles and counts",
         ),
         Binding(
             "ctrl+g",
