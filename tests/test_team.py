@@ -214,3 +214,25 @@ async def test_tags_in_the_app_on_both_backends(db_url: str, tmp_path: Path) -> 
 def test_a_server_library_is_shared(any_library: Library, backend: str) -> None:
     """The app polls a server library every second (its colleagues' marks within 2 s), a file every 2 s."""
     assert any_library.shared is (backend == "postgres")
+
+
+def test_a_server_gone_while_listening_is_a_store_error(postgres_url: str) -> None:
+    """The app's poll reads notifications on a raw psycopg connection: when the server goes away
+    its error must be a StoreError (the poll catches those and the app stays open), not a crash."""
+    import psycopg
+
+    from nkreader.store.errors import StoreError
+
+    library = Library.open(postgres_url)
+    try:
+        library.change_token()  # LISTEN on its own connection
+        database = library.database
+        raw = database._version_connection.driver_connection  # type: ignore[union-attr]
+        pid = raw.info.backend_pid
+        with psycopg.connect(postgres_url, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        with pytest.raises(StoreError):
+            library.change_token()
+        assert library.change_token() is not None  # and the next poll listens again
+    finally:
+        library.close()

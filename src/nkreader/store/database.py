@@ -159,6 +159,12 @@ class Database:
             yield
         except (OperationalError, DBAPIError, sqlite3.Error) as exc:
             raise self.explain(exc) from exc
+        except Exception as exc:
+            # psycopg's own errors, from the raw LISTEN connection (a server gone away): a StoreError
+            # like any other, so the app's poll keeps running and says so at the next action
+            if type(exc).__module__.split(".")[0] == "psycopg":
+                raise self.explain(exc) from exc
+            raise
 
     def explain(self, exc: BaseException) -> StoreError:
         """`translate`, made more precise with what the file system says about the file."""

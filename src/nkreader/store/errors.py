@@ -128,7 +128,7 @@ def translate(exc: BaseException, where: str) -> StoreError:
     if any(needle in reason for needle in _SERVER_GONE):
         detail = " ".join(str(orig).split())
         detail = detail.split("failed: ", 1)[-1] if detail.startswith("connection failed: ") else detail
-        return StoreUnavailable(f"{where} cannot be reached: {detail}")
+        return StoreUnavailable(f"the server cannot be reached ({where}): {detail}")
     for needle, error_type, text_ in _MESSAGES:
         if needle in reason:
             return error_type(f"{where} {text_}")
