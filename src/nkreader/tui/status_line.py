@@ -33,7 +33,10 @@ def status_text(session: ArticleSession, reader: ReaderView, location: str) -> T
     if article is None:
         text.append(location, style="dim")
         return text
-    text.append(excerpt(article.title, 40), style="bold")
+    # whose marks are shown, on a team's article (said after the mode; the title makes room at 80 columns)
+    whose = session.annotator_filter
+    marks = not whose.shows_all or len(session.by_author()) > 1
+    text.append(excerpt(article.title, 24 if marks else 40), style="bold")
     text.append("  " + reader.position_label())
     counts = session.counts()
     text.append("  " + "  ".join(f"{k.letter}{counts[k]}" for k in Kind))
@@ -48,9 +51,7 @@ def status_text(session: ArticleSession, reader: ReaderView, location: str) -> T
     source = session.link_source
     if source is not None:
         text.append(f"  ⛓ linking from “{excerpt(source.exact, 30)}” (L)", style="bold")
-    # after the mode, which must stay in view at 80 columns: whose marks are shown (a team's article)
-    whose = session.annotator_filter
-    if not whose.shows_all or len(session.by_author()) > 1:
+    if marks:
         text.append(f"  marks: {excerpt(whose.label(), 40)}", style="" if whose.shows_all else "bold")
     return text
 
