@@ -207,3 +207,30 @@ def test_another_annotators_marks_are_drawn_in_their_own_style() -> None:
     only_theirs = HighlightIndex([Highlight(10, 14, Kind.QUOTE, "theirs", other=True)], layout)
     gutter = next(iter(render_visual_line(layout, only_theirs, styles, 0, 40)))
     assert gutter.text == "Q" and gutter.style.color.name == "cyan"
+
+
+async def test_an_edit_key_on_words_a_colleague_marked_too_edits_my_own_mark(
+    team, tmp_path: Path
+) -> None:
+    """ana and ben both marked characters 0–30 (ben later): in ana's app `e` opens ana's note."""
+    from nkreader.tui.app import create_app
+    from nkreader.tui.dialogs import NoteDialog
+
+    ana, article = team
+    app = create_app(ana, keymap_path=tmp_path / "config.toml", samples=SAMPLES)
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = pilot.app.screen
+        screen.open_article(article)
+        screen.focus_pane("reader")
+        await pilot.pause()
+        screen.reader.move_to(5)
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause(0.2)
+        assert isinstance(pilot.app.screen, NoteDialog)
+        await pilot.press(*"mine")
+        await pilot.press("ctrl+s")
+        await pilot.pause(0.2)
+    notes = {(a.author, a.start): a.note for a in ana.annotations(article)}
+    assert notes[("ana", 0)] == "mine"
+    assert notes[("ben", 0)] == ""

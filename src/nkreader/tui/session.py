@@ -261,8 +261,10 @@ class ArticleSession:
 
         Only an annotation the cursor is on: `start <= cursor < end`. Where several overlap,
         the current one (just made, jumped to, chosen) while the cursor stays on it, else the
-        innermost. Just past a mark, or on the blank line between paragraphs, there is none:
-        the key says so rather than act on a mark the analyst is not looking at.
+        innermost, and among marks of the same length this app's annotator's own (a colleague
+        who marked the same words must not get my note). Just past a mark, or on the blank line
+        between paragraphs, there is none: the key says so rather than act on a mark the analyst
+        is not looking at.
         """
         here = [a for a in self.visible if a.start <= cursor < a.end and not _orphaned(a)]
         if not here:
@@ -270,7 +272,10 @@ class ArticleSession:
         current = self.find(self.current_uuid)
         if current is not None and current in here:
             return current
-        return min(here, key=lambda a: (a.end - a.start, -a.created_at.timestamp()))
+        me = self.annotator_filter.me
+        return min(
+            here, key=lambda a: (a.end - a.start, a.author != me, -a.created_at.timestamp())
+        )
 
     def follow_cursor(self, cursor: int) -> bool:
         """Make the annotation under `cursor` the current one; True if that changed it."""
