@@ -104,3 +104,40 @@ async def test_grade_keep_apart_and_merge_in_the_register(library: Library, tmp_
         assert entry.reliability == "B" and entry.undated_articles == 1
     [entry] = sources.register(library)
     assert entry.reliability == "B"
+
+
+async def test_a_grade_given_in_the_register_shows_in_the_open_articles_pane(
+    library: Library, tmp_path: Path
+) -> None:
+    """Back from the register (ctrl+k, g B, esc), the open article's rows carry the new grade."""
+    from nkreader.tui.main_screen import MainScreen
+
+    _library(library, tmp_path)
+    trial = next(s.id for s in library.summaries() if s.title == "Trial")
+    app = create_app(library, keymap_path=tmp_path / "config.toml", samples=SAMPLES)
+    async with app.run_test(size=(160, 50)) as pilot:
+        main = pilot.app.screen
+        assert isinstance(main, MainScreen)
+        main.open_article(trial)
+        main.focus_pane("reader")
+        await pilot.pause()
+
+        def rows() -> list[str]:
+            listing = main.annotation_list
+            return [str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)]
+
+        assert not any(row.startswith("[C] B") for row in rows())
+        await pilot.press("ctrl+k")
+        await until(pilot, lambda: isinstance(pilot.app.screen, SpeakersScreen))
+        screen: SpeakersScreen = pilot.app.screen  # type: ignore[assignment]
+        await until(pilot, lambda: screen.loads >= 1)
+        screen.table.move_cursor(row=0)
+        await pilot.pause()
+        loads = screen.loads
+        await pilot.press("g")
+        await pilot.pause()
+        await pilot.press("b", "enter")
+        await until(pilot, lambda: screen.loads > loads)
+        await pilot.press("escape")
+        await until(pilot, lambda: pilot.app.screen is main)
+        await until(pilot, lambda: any(row.startswith(f"[C] B– {A}") for row in rows()))

@@ -106,6 +106,32 @@ def test_another_process_change_is_seen(any_library: Library, db_url: str) -> No
     assert any_library.database.data_version() != before
 
 
+def test_a_grade_or_an_entity_from_another_process_is_seen(any_library: Library, db_url: str) -> None:
+    """Grades, sources and entities live in their own tables: their changes reach other apps too
+    (on PostgreSQL those tables NOTIFY, migration 0015)."""
+    from nkreader.services import entities, sources
+
+    import_paths(any_library, [SAMPLES])
+    article = any_library.summaries()[0].id
+    claim = any_library.annotate(article, Kind.CLAIM, 0, 10, speaker="a source in Hyesan")
+
+    def seen_after(change) -> bool:
+        before = any_library.database.data_version()
+        other = Library.open(db_url, annotator="ben")
+        try:
+            change(other)
+        finally:
+            other.close()
+        deadline = time.monotonic() + 5
+        while any_library.database.data_version() == before and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return any_library.database.data_version() != before
+
+    assert seen_after(lambda lib: sources.set_credibility(lib, claim.uuid, 2))
+    assert seen_after(lambda lib: sources.grade(lib, "a source in Hyesan", "B"))
+    assert seen_after(lambda lib: entities.add(lib, "Kaecheon", kind="place", variants=["Kaechon"]))
+
+
 def test_backup_is_a_library_that_restores(marked: tuple[str, int], tmp_path: Path, new_postgres_url) -> None:
     db, _ = marked
     postgres_url = new_postgres_url()

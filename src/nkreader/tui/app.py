@@ -304,7 +304,12 @@ class NkReaderApp(OrderedKeys, ModalKeyHold):
         self.feed_refresher.stop()  # a refresh under way stops between requests; stored articles are whole
 
     def action_speakers(self) -> None:
-        self.push_screen(SpeakersScreen(self.library))
+        def back(_result: object = None) -> None:
+            # grades, merges and spellings changed there are this app's own writes, which the
+            # change poll does not report: show them in the open article's pane now
+            self.main._reload_annotations()
+
+        self.push_screen(SpeakersScreen(self.library), back)
 
     def action_overview(self) -> None:
         self.push_screen(OverviewScreen(self.library))
