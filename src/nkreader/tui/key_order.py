@@ -7,8 +7,8 @@ process wrote), a priority key overtakes the ordinary keys typed before it: `c` 
 the mark *before* the new one, and `c` then `ctrl+q` quit before the claim was stored — an edit
 on the wrong annotation, or one silently lost.
 
-`OrderedKeys` keeps a backlog: while any earlier key may still be on its way (a message queued or
-being handled anywhere on the focus chain, or queued for the app itself), a newly arrived key
+`OrderedKeys` keeps a backlog: while any earlier key may still be on its way (a message queued anywhere
+on the focus chain, or queued for the app itself), a newly arrived key
 waits in the backlog, and so does every key after it. The backlog is drained, one key at a time,
 as soon as the chain is idle; a key typed while the app keeps up goes straight through, so
 reading speed is unchanged. A handler that never finishes must not swallow the keyboard: after
@@ -31,13 +31,10 @@ _RETRY_SECONDS = 0.002
 _PATIENCE_SECONDS = 3.0
 
 
-def _busy(pump: MessagePump, *, running_here: bool = False) -> bool:
-    """Is a message waiting in (or being handled by) this pump? `running_here`: the caller is
-    this pump's own handler, which counts itself as one unfinished message."""
-    queue: Any = pump._message_queue  # asyncio.Queue: unfinished = queued + being handled
-    if running_here:
-        return bool(queue.qsize())
-    return bool(getattr(queue, "_unfinished_tasks", queue.qsize()))
+def _busy(pump: MessagePump) -> bool:
+    """Is a message waiting in this pump's queue? (Textual's own queue keeps no count of the
+    message being handled, so a key is "in flight" while it waits in a queue on its way up.)"""
+    return bool(pump._message_queue.qsize())
 
 
 class OrderedKeys(App[None]):
@@ -51,7 +48,7 @@ class OrderedKeys(App[None]):
 
     def _keys_in_flight(self) -> bool:
         """May an earlier key still be on its way to its binding?"""
-        if _busy(self, running_here=True):
+        if _busy(self):  # the message being handled now is no longer in the queue
             return True
         node: Any = self.focused
         screen = self.screen if self._screen_stack else None
