@@ -635,7 +635,20 @@ def _ms(summary: dict[str, Any]) -> str:
 
 def build_figures(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
     figures: dict[str, dict[str, Any]] = {}
-    start = results["cold_start"]
+    if "cold_start" in results:
+        _start_figures(figures, results["cold_start"])
+    if "session" in results:
+        _session_figures(figures, results["session"])
+    if "import" in results:
+        _import_figures(figures, results["import"])
+    if "search" in results:
+        _search_figures(figures, results["search"])
+    if "export" in results:
+        _export_figures(figures, results["export"])
+    return figures
+
+
+def _start_figures(figures: dict[str, dict[str, Any]], start: dict[str, Any]) -> None:
     ratio = start["seconds"] / start["floor_seconds"]
     figures["cold_start"] = figure(
         start["seconds"],
@@ -651,7 +664,9 @@ def build_figures(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
             f"+sqlite3 list {start['list_floor_seconds'] * 1000:.0f} ms"
         ),
     )
-    session = results["session"]
+
+
+def _session_figures(figures: dict[str, dict[str, Any]], session: dict[str, Any]) -> None:
     bare = session["bare"]
     for lang in ("en", "ko"):
         run = session[lang]
@@ -676,7 +691,33 @@ def build_figures(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
             met=run["open_ms"] <= 150,
             show=f"{run['open_ms']:.0f} ms",
         )
-    imp = results["import"]
+    idle = max(session["en"]["idle_cpu_percent"], session["ko"]["idle_cpu_percent"])
+    figures["idle_cpu"] = figure(
+        idle,
+        "% of a core",
+        floor=bare["idle_cpu_percent"],
+        ratio=idle / bare["idle_cpu_percent"] if bare["idle_cpu_percent"] else None,
+        ratio_note="x bare",
+        target="<= 1 %",
+        met=idle <= 1.0,
+        show=f"en {session['en']['idle_cpu_percent']:.1f} %, ko {session['ko']['idle_cpu_percent']:.1f} %",
+        show_floor=f"bare {bare['idle_cpu_percent']:.1f} %",
+    )
+    memory = max(session["en"]["hwm_mb"], session["ko"]["hwm_mb"])
+    figures["memory"] = figure(
+        memory,
+        "MB",
+        floor=bare["hwm_mb"],
+        ratio=memory / bare["hwm_mb"],
+        ratio_note="x bare",
+        target="<= 2x bare",
+        met=memory / bare["hwm_mb"] <= 2,
+        show=f"en {session['en']['hwm_mb']:.0f} MB, ko {session['ko']['hwm_mb']:.0f} MB",
+        show_floor=f"bare {bare['hwm_mb']:.0f} MB",
+    )
+
+
+def _import_figures(figures: dict[str, dict[str, Any]], imp: dict[str, Any]) -> None:
     speed = imp["articles"] / imp["seconds"]
     floor_speed = imp["floor_articles"] / imp["floor_seconds"]
     figures["import"] = figure(
@@ -702,7 +743,9 @@ def build_figures(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
         show=f"{size / 1e6:.1f} MB",
         show_floor=f"{floor_size / 1e6:.1f} MB",
     )
-    search = results["search"]
+
+
+def _search_figures(figures: dict[str, dict[str, Any]], search: dict[str, Any]) -> None:
     ratio = search["p95"] / search["raw_p95"]
     figures["search"] = figure(
         search["p95"],
@@ -727,31 +770,9 @@ def build_figures(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
         show=f"{short['p50']:.1f} / {short['p95']:.1f} ms",
         show_floor=f"scan of Korean rows {short['floor_p50']:.1f} / {short['floor_p95']:.1f} ms",
     )
-    idle = max(session["en"]["idle_cpu_percent"], session["ko"]["idle_cpu_percent"])
-    figures["idle_cpu"] = figure(
-        idle,
-        "% of a core",
-        floor=bare["idle_cpu_percent"],
-        ratio=idle / bare["idle_cpu_percent"] if bare["idle_cpu_percent"] else None,
-        ratio_note="x bare",
-        target="<= 1 %",
-        met=idle <= 1.0,
-        show=f"en {session['en']['idle_cpu_percent']:.1f} %, ko {session['ko']['idle_cpu_percent']:.1f} %",
-        show_floor=f"bare {bare['idle_cpu_percent']:.1f} %",
-    )
-    memory = max(session["en"]["hwm_mb"], session["ko"]["hwm_mb"])
-    figures["memory"] = figure(
-        memory,
-        "MB",
-        floor=bare["hwm_mb"],
-        ratio=memory / bare["hwm_mb"],
-        ratio_note="x bare",
-        target="<= 2x bare",
-        met=memory / bare["hwm_mb"] <= 2,
-        show=f"en {session['en']['hwm_mb']:.0f} MB, ko {session['ko']['hwm_mb']:.0f} MB",
-        show_floor=f"bare {bare['hwm_mb']:.0f} MB",
-    )
-    export = results["export"]
+
+
+def _export_figures(figures: dict[str, dict[str, Any]], export: dict[str, Any]) -> None:
     ratio = export["floor_seconds"] / export["seconds"]
     figures["export"] = figure(
         export["seconds"],
@@ -764,7 +785,6 @@ def build_figures(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
         show=f"{export['seconds']:.2f} s ({export['annotations'] / export['seconds']:,.0f} ann/s)",
         show_floor=f"json.dumps {export['floor_seconds']:.2f} s",
     )
-    return figures
 
 
 def print_table(
@@ -773,6 +793,8 @@ def print_table(
     header = ("figure", "value", "floor (same run)", "ratio", "target", "result")
     rows = []
     for key, label in FIGURE_LABELS.items():
+        if key not in figures:  # a stage left out with --only
+            continue
         f = figures[key]
         ratio = f"{f['ratio']:.2f} {f['ratio_note']}" if f["ratio"] is not None else "—"
         result = "—" if f["met"] is None else ("met" if f["met"] else "MISSED")
@@ -804,18 +826,40 @@ def print_table(
 
 
 def print_details(results: dict[str, Any]) -> None:
-    imp, exp, start = results["import"], results["export"], results["cold_start"]
     log("")
     log("details:")
+    if "import" in results:
+        _import_details(results["import"])
+    if "export" in results:
+        _export_details(results["export"])
+    if "cold_start" in results:
+        _start_details(results["cold_start"])
+    if "session" in results:
+        _session_details(results["session"])
+    if "search" in results:
+        _short_korean_details(results["search"])
+    if "reader" in results:
+        _reader_details(results["reader"])
+    if "search" in results:
+        _slowest_search_details(results["search"])
+
+
+def _import_details(imp: dict[str, Any]) -> None:
     log(
         f"  import: product {imp['articles']:,} in {imp['seconds']:.2f} s; floor {imp['floor_articles']:,} in "
         f"{imp['floor_seconds']:.2f} s (same bodies: {imp['floor_same_bodies']})"
     )
+
+
+def _export_details(exp: dict[str, Any]) -> None:
     log(
         f"  export: read+build {exp['read_and_build_seconds']:.2f} s + native.dumps {exp['dumps_seconds']:.2f} s; "
         f"floor json.dumps {exp['floor_seconds']:.2f} s (indent=2: {exp['floor_indent2_seconds']:.2f} s); "
         f"{exp['articles']:,} articles, {exp['annotations']:,} annotations, {exp['bytes'] / 1e6:.1f} MB"
     )
+
+
+def _start_details(start: dict[str, Any]) -> None:
     log(
         "  cold start runs (ms): product "
         + ", ".join(f"{s * 1000:.0f}" for s in start["runs"])
@@ -825,20 +869,28 @@ def print_details(results: dict[str, Any]) -> None:
         + ", ".join(f"{s * 1000:.0f}" for s in start["list_floor_runs"])
         + f"; RSS at first paint {start['rss_at_paint_mb']:.0f} MB (bare {start['floor_rss_mb']:.0f} MB)"
     )
-    session = results["session"]
+
+
+def _session_details(session: dict[str, Any]) -> None:
     for lang in ("en", "ko"):
         run = session[lang]
         log(
             f"  pty {lang}: c -> committed p50/p95 {_ms(run['c_commit'])}; j max {run['j']['max']:.0f} ms, "
             f"PgDn max {run['pagedown']['max']:.0f} ms; peak memory {run['hwm_mb']:.0f} MB"
         )
-    short = results["search"]["short_korean"]
+
+
+def _short_korean_details(search: dict[str, Any]) -> None:
+    short = search["short_korean"]
     log(
         f"  short Korean queries: hits {short['hits']} (floor {short['floor_hits']}), "
         f"{short['korean_articles']} Korean articles"
     )
-    for lang in ("en", "ko") if "reader" in results else ():
-        r = results["reader"][lang]
+
+
+def _reader_details(reader: dict[str, Any]) -> None:
+    for lang in ("en", "ko"):
+        r = reader[lang]
         tag = r["tag"]
         log(
             f"  in-process reader {lang}: open {r['open_first_paint_ms']:.0f} ms; {r['chars']:,} chars, {r['visual_lines']:,} lines, {r['highlights']} highlights; "
@@ -857,7 +909,10 @@ def print_details(results: dict[str, Any]) -> None:
             f"scroll p50 {alone['scroll']['wall']['p50']:.1f} / p95 {alone['scroll']['wall']['p95']:.1f} ms; "
             f"measuring overhead {alone['harness_overhead_ms']:.1f} ms"
         )
-    slow = sorted(results["search"]["per_query"].items(), key=lambda kv: -kv[1]["product_ms"])[:3]
+
+
+def _slowest_search_details(search: dict[str, Any]) -> None:
+    slow = sorted(search["per_query"].items(), key=lambda kv: -kv[1]["product_ms"])[:3]
     log(
         "  slowest searches: "
         + "; ".join(
@@ -869,6 +924,31 @@ def print_details(results: dict[str, Any]) -> None:
 # --------------------------------------------------------------------------- main
 
 
+STAGES = ("import", "search", "export", "start", "session", "reader")
+
+
+def copy_library(source: Path, target: Path) -> None:
+    """A consistent copy of a kept library (sqlite3's backup, so a leftover -wal is folded in and
+    no stale -wal/-shm sits beside the copy)."""
+    for leftover in (target, target.with_name(target.name + "-wal"), target.with_name(target.name + "-shm")):
+        leftover.unlink(missing_ok=True)
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    sqlite3.connect(target).close()
+
+
+def save_setup(path: Path, setup: dict[str, Any]) -> None:
+    """The setup a later `--from` run needs; the body needles are bytes (a whole word, UTF-8)."""
+    saved = {**setup, "body_needles": {k: v.decode() for k, v in setup["body_needles"].items()}}
+    path.write_text(json.dumps(saved, ensure_ascii=False), encoding="utf-8")
+
+
+def load_setup(path: Path) -> dict[str, Any]:
+    setup: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    setup["body_needles"] = {k: v.encode() for k, v in setup["body_needles"].items()}
+    return setup
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="1,000 articles / 10,000 annotations (CI)")
@@ -877,7 +957,25 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--workdir", type=Path, help="build the library here instead of a temporary folder")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (library, files)")
+    parser.add_argument(
+        "--only",
+        type=lambda text: [s.strip() for s in text.split(",") if s.strip()],
+        default=list(STAGES),
+        help=f"comma-separated stages to run (default all): {', '.join(STAGES)}",
+    )
+    parser.add_argument(
+        "--from",
+        dest="from_dir",
+        type=Path,
+        help="reuse the library and setup of an earlier --keep/--workdir run (skips generation and setup)",
+    )
     args = parser.parse_args(argv)
+    unknown = [s for s in args.only if s not in STAGES]
+    if unknown:
+        parser.error(f"unknown stage(s) {', '.join(unknown)}; choose from {', '.join(STAGES)}")
+    only = set(args.only)
+    if args.from_dir is not None and not (args.from_dir / "setup.json").is_file():
+        parser.error(f"{args.from_dir}: no setup.json (keep a full run with --keep or --workdir first)")
     cfg = QUICK if args.quick else FULL
     clock = Clock()
     machine = machine_info()
@@ -886,46 +984,60 @@ def main(argv: list[str] | None = None) -> int:
     db = work / "library.db"
     results: dict[str, Any] = {}
     try:
-        clock.stage(
-            f"generating {cfg.articles:,} articles and two {cfg.big_bytes / 1e6:.0f} MB articles in {work}"
-        )
-        folder, _articles, big = build_files(cfg, work)
+        if args.from_dir is not None:
+            clock.stage(f"reusing the library and setup of {args.from_dir}")
+            copy_library(args.from_dir / "library.db", db)
+            setup = load_setup(args.from_dir / "setup.json")
+            results["setup"] = setup
+        if "import" in only or args.from_dir is None:
+            clock.stage(
+                f"generating {cfg.articles:,} articles and two {cfg.big_bytes / 1e6:.0f} MB articles in {work}"
+            )
+            folder, _articles, big = build_files(cfg, work)
+            import_db = db if args.from_dir is None else work / "import-library.db"
+            clock.stage("import: product text importer")
+            seconds, count, extra = import_product(import_db, folder)
+            clock.stage("import: floor (plain sqlite3 executemany, same schema)")
+            floor_seconds, floor_count, floor_extra = import_floor(import_db, work / "floor.db", folder)
+            if "import" in only:
+                results["import"] = {
+                    "seconds": seconds,
+                    "articles": count,
+                    "floor_seconds": floor_seconds,
+                    "floor_articles": floor_count,
+                    "floor_same_bodies": floor_extra["same_bodies"],
+                    "floor_file_bytes": floor_extra["file_bytes"],
+                    **extra,
+                }
+            if args.from_dir is None:
+                clock.stage(
+                    f"setup: 1 MB articles through the importer, {cfg.annotations:,} annotations in bulk"
+                )
+                setup = import_big_and_annotate(cfg, db, big)
+                results["setup"] = setup
+                save_setup(work / "setup.json", setup)
 
-        clock.stage("import: product text importer")
-        seconds, count, extra = import_product(db, folder)
-        clock.stage("import: floor (plain sqlite3 executemany, same schema)")
-        floor_seconds, floor_count, floor_extra = import_floor(db, work / "floor.db", folder)
-        results["import"] = {
-            "seconds": seconds,
-            "articles": count,
-            "floor_seconds": floor_seconds,
-            "floor_articles": floor_count,
-            "floor_same_bodies": floor_extra["same_bodies"],
-            "floor_file_bytes": floor_extra["file_bytes"],
-            **extra,
-        }
+        if "search" in only:
+            clock.stage("search: 20 queries, product session vs plain sqlite3")
+            results["search"] = measure_search(
+                db, cfg.search_rounds, setup["korean_article_ids"], setup["korean_annotation_ids"]
+            )
 
-        clock.stage(f"setup: 1 MB articles through the importer, {cfg.annotations:,} annotations in bulk")
-        setup = import_big_and_annotate(cfg, db, big)
-        results["setup"] = setup
+        if "export" in only:
+            clock.stage("export: native JSON vs json.dumps")
+            results["export"] = measure_export(db)
 
-        clock.stage("search: 20 queries, product session vs plain sqlite3")
-        results["search"] = measure_search(
-            db, cfg.search_rounds, setup["korean_article_ids"], setup["korean_annotation_ids"]
-        )
+        if "start" in only:
+            clock.stage(f"cold start + RSS in a {_pty.COLUMNS}x{_pty.ROWS} pty: {cfg.start_runs} runs each")
+            results["cold_start"] = measure_start(db, setup["top_titles"], cfg.start_runs, cfg.settle)
 
-        clock.stage("export: native JSON vs json.dumps")
-        results["export"] = measure_export(db)
+        if "session" in only:
+            clock.stage(
+                "app in a pty: open the 1 MB articles, j / PgDn / c, idle CPU, memory; the bare app's floor"
+            )
+            results["session"] = measure_session(db, setup, args.quick)
 
-        clock.stage(f"cold start + RSS in a {_pty.COLUMNS}x{_pty.ROWS} pty: {cfg.start_runs} runs each")
-        results["cold_start"] = measure_start(db, setup["top_titles"], cfg.start_runs, cfg.settle)
-
-        clock.stage(
-            "app in a pty: open the 1 MB articles, j / PgDn / c, idle CPU, memory; the bare app's floor"
-        )
-        results["session"] = measure_session(db, setup, args.quick)
-
-        if not args.quick:  # the same figures in-process, broken down (minutes; not for CI)
+        if "reader" in only and not args.quick:  # in-process, broken down (minutes; not for CI)
             clock.stage("reader details: open the 1 MB articles, keys, tags in-process (App.run_test)")
             import _tui
 
@@ -956,7 +1068,11 @@ def main(argv: list[str] | None = None) -> int:
         },
         "machine": machine,
         "stages": clock.stages,
-        "figures": {key: {"label": FIGURE_LABELS[key], **figures[key]} for key in FIGURE_LABELS},
+        "only": sorted(only),
+        "from": str(args.from_dir) if args.from_dir else None,
+        "figures": {
+            key: {"label": FIGURE_LABELS[key], **figures[key]} for key in FIGURE_LABELS if key in figures
+        },
         "results": results,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)

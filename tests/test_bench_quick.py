@@ -40,7 +40,7 @@ FIGURES = {
 def test_quick_benchmark_prints_every_figure_and_writes_json(tmp_path: Path) -> None:
     out = tmp_path / "results" / "quick.json"
     completed = subprocess.run(
-        [sys.executable, str(RUN), "--quick", "--out", str(out)],
+        [sys.executable, str(RUN), "--quick", "--out", str(out), "--workdir", str(tmp_path / "w")],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -66,3 +66,32 @@ def test_quick_benchmark_prints_every_figure_and_writes_json(tmp_path: Path) -> 
         if entry["floor"] is not None:
             assert entry["floor"] > 0, key
             assert entry["ratio"] is not None, key
+
+    # one stage again on the kept library, as a developer checks one row: only its figures
+    again = tmp_path / "results" / "export-only.json"
+    completed = subprocess.run(
+        [
+            sys.executable,
+            str(RUN),
+            "--quick",
+            "--only",
+            "export,search",
+            "--from",
+            str(tmp_path / "w"),
+            "--out",
+            str(again),
+            "--workdir",
+            str(tmp_path / "w2"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
+    assert "export, native JSON" in completed.stdout
+    assert "cold start to list painted" not in completed.stdout
+    partial = json.loads(again.read_text(encoding="utf-8"))
+    assert set(partial["figures"]) == {"export", "search", "short_korean"}
+    # the kept library also holds the marks the session stage made
+    assert partial["results"]["export"]["annotations"] >= document["results"]["export"]["annotations"]
