@@ -2,7 +2,8 @@
 
 Every failure a user can cause ends in one line on stderr and a distinct exit status, never a
 traceback. Command modules (`import_cmd`, `export_cmd`, ...) attach their commands to `main`
-with `@main.command(...)` and are registered by one import line in `nkreader/cli/__init__.py`.
+with `@main.command(...)` when imported; `cli/registry.py` says which module holds each command,
+so a call imports only the one it runs.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import click
 
 from nkreader import __version__
 from nkreader.cli.output import printable
+from nkreader.cli.registry import LazyGroup
 from nkreader.store.errors import StoreError, as_store_error
 
 if TYPE_CHECKING:
@@ -151,7 +153,9 @@ def parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) 
         raise click.BadParameter(f"{value!r} is not a date like 2026-01-31") from None
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=LazyGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]}
+)
 @click.option(
     "--db",
     metavar="PATH_OR_URL",

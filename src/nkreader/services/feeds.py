@@ -14,8 +14,6 @@ from urllib.parse import urlsplit
 
 from nkreader.domain import utcnow
 from nkreader.domain_feeds import Feed, FeedListing
-from nkreader.fetching.http import FetchError, check_url
-from nkreader.fetching.opml import OpmlError, read_opml, write_opml
 from nkreader.services.library import Library
 from nkreader.store import feeds as store
 from nkreader.text.normalize import normalize_line
@@ -56,6 +54,8 @@ class Subscriptions:
     def add(
         self, url: str, *, name: str | None = None, tags: Sequence[str] = (), full_text: bool = False
     ) -> Feed:
+        from nkreader.fetching.http import FetchError, check_url  # httpx: loaded for feed work only
+
         try:
             url = check_url(url)
         except FetchError as error:
@@ -115,6 +115,9 @@ class Subscriptions:
 
         Raises `FeedProblem` when the file cannot be read at all (missing, not OPML, malformed).
         """
+        from nkreader.fetching.http import FetchError, check_url
+        from nkreader.fetching.opml import OpmlError, read_opml
+
         try:
             data = Path(path).read_bytes()
         except OSError as error:
@@ -155,6 +158,8 @@ class Subscriptions:
         return self.add(url, name=chosen, tags=tags, full_text=full_text)
 
     def export_opml(self) -> str:
+        from nkreader.fetching.opml import write_opml
+
         return write_opml(self.feeds())
 
 

@@ -13,8 +13,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from rapidfuzz import fuzz
-
 from nkreader.analysis import (
     CREDIBILITY,
     RELIABILITY,
@@ -156,6 +154,8 @@ def possible_duplicates(
 ) -> list[tuple[str, str, int]]:
     """Pairs of anonymous-looking sources whose descriptions are alike (not kept apart), best first:
     (name, name, similarity 0–100)."""
+    from rapidfuzz import fuzz  # 20 ms of import, for this question only
+
     entries = list(entries) if entries is not None else register(library)
     with library.database.reading() as session:
         apart = instruments.apart_pairs(session)

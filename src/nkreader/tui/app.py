@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import ScreenStackError, SystemCommand
@@ -21,28 +21,24 @@ from textual.screen import Screen
 
 from nkreader.services import StoreError
 from nkreader.services.library import Library
-from nkreader.tui.agreement_screen import AgreementScreen
-from nkreader.tui.annotation_list import AnnotationList
-from nkreader.tui.browser_screen import AnnotationTable, BrowserScreen
-from nkreader.tui.commands import binding_commands
-from nkreader.tui.dialogs import PromptDialog
-from nkreader.tui.feeds_screen import FeedRefresher, FeedsScreen
-from nkreader.tui.help import HelpGroups, HelpRow, HelpScreen
-from nkreader.tui.help_sections import MORE, SECTIONS, bindings_of, section_of
-from nkreader.tui.keymap import config_path, load_keymap, unknown_ids
-from nkreader.tui.library_list import LibraryFilter, LibraryList, LibraryPane
-from nkreader.tui.main_screen import MainScreen
+from nkreader.tui import binding_owners
+from nkreader.tui.help_sections import MORE, SECTIONS, section_of
 from nkreader.tui.key_order import OrderedKeys
+from nkreader.tui.keymap import config_path, load_keymap, unknown_ids
+from nkreader.tui.main_screen import MainScreen
 from nkreader.tui.modal import ModalKeyHold
-from nkreader.tui.overview_screen import OverviewScreen
 from nkreader.tui.preferences import Preferences, load_preferences, save_preferences
-from nkreader.tui.reader import ReaderView
-from nkreader.tui.reader_pane import FindBar, ReaderPane
+from nkreader.tui.reader_pane import ReaderPane
 from nkreader.tui.safe import safe_text
 from nkreader.tui.samples import bundled_samples
-from nkreader.tui.search_screen import SearchScreen
-from nkreader.tui.speakers_screen import SpeakersScreen
 from nkreader.tui.status_line import StatusLine
+
+if TYPE_CHECKING:
+    from nkreader.tui.feeds_screen import FeedRefresher
+    from nkreader.tui.help import HelpGroups, HelpRow
+
+# Every other screen (search, browser, speakers, overview, agreement, feeds, help) and every dialog
+# is imported when it is opened: the start paints the library list only (issue 14).
 
 EXPORT_FORMATS = {
     "json": ("JSON", "nkreader's own format: complete, with article texts; restores exactly"),
@@ -50,20 +46,6 @@ EXPORT_FORMATS = {
     "csv": ("CSV", "One row per annotation, safe to open in a spreadsheet"),
     "markdown": ("Markdown", "A brief per article: claims, quotes and policy statements"),
 }
-
-HELP_GROUPS: list[tuple[str, list[type[DOMNode]]]] = [
-    ("Library", [LibraryList, LibraryPane, LibraryFilter]),
-    ("Reading and selecting", [ReaderView]),
-    ("Marking", [ReaderPane, FindBar]),
-    ("Annotations list", [AnnotationList]),
-    ("Annotations and panes", [MainScreen]),
-    ("Search", [SearchScreen]),
-    ("Annotation browser", [BrowserScreen, AnnotationTable]),
-    ("Speakers", [SpeakersScreen]),
-    ("Overview", [OverviewScreen]),
-    ("Agreement", [AgreementScreen]),
-    ("Feeds", [FeedsScreen]),
-]
 
 
 class NkReaderApp(OrderedKeys, ModalKeyHold):
@@ -113,7 +95,16 @@ class NkReaderApp(OrderedKeys, ModalKeyHold):
         self.preferences: Preferences = load_preferences()
         self._preferences_warned = False
         self.theme = self.preferences.theme
-        self.feed_refresher = FeedRefresher(self, library)
+        self._feed_refresher: FeedRefresher | None = None
+
+    @property
+    def feed_refresher(self) -> FeedRefresher:
+        """Feed refreshes in the background; made (and its fetch code imported) at the first use."""
+        if self._feed_refresher is None:
+            from nkreader.tui.feeds_screen import FeedRefresher
+
+            self._feed_refresher = FeedRefresher(self, self.library)
+        return self._feed_refresher
 
     def get_default_screen(self) -> Screen:
         return MainScreen(self.library)
@@ -125,21 +116,25 @@ class NkReaderApp(OrderedKeys, ModalKeyHold):
         return screen
 
     def on_mount(self) -> None:
-        keymap, warnings = load_keymap(self._keymap_path)
-        unknown = unknown_ids(keymap, self.known_binding_ids())
-        if unknown:
-            warnings.append(f"config.toml: unknown key binding ids: {', '.join(sorted(unknown))}")
-        warnings.extend(self.keymap_conflicts(keymap))
+        keymap, self._keymap_warnings = load_keymap(self._keymap_path)
         if keymap:
             self.set_keymap(keymap)
-        for warning in warnings:
-            self.notify(safe_text(warning), severity="warning", markup=False, timeout=8)
 
     def on_ready(self) -> None:
-        """The first frame (the library list) is on the screen: the collector runs again."""
+        """The first frame (the library list) is on the screen: the collector runs again, and the
+        user's remaps are checked (that needs every screen's keys, so every screen imported; only
+        a config.toml that remaps keys pays for it, and after the list is painted)."""
         from nkreader.tui.startup import release_collector
 
         release_collector()
+        warnings = self._keymap_warnings
+        if self._keymap:
+            unknown = unknown_ids(self._keymap, self.known_binding_ids())
+            if unknown:
+                warnings.append(f"config.toml: unknown key binding ids: {', '.join(sorted(unknown))}")
+            warnings.extend(self.keymap_conflicts(self._keymap))
+        for warning in warnings:
+            self.notify(safe_text(warning), severity="warning", markup=False, timeout=8)
 
     def on_app_focus(self) -> None:
         """Back from another window: pick up what another process changed meanwhile."""
@@ -151,40 +146,11 @@ class NkReaderApp(OrderedKeys, ModalKeyHold):
     @staticmethod
     def binding_sources() -> Iterable[tuple[str, list[Binding]]]:
         """The bindings of each owner group (a class's bases included: the main screen's mixins)."""
-        sources: list[tuple[str, list[type[DOMNode]]]] = [("Application", [NkReaderApp]), *HELP_GROUPS]
-        for group, owners in sources:
-            yield group, bindings_of(owners)
+        return binding_owners.binding_sources(NkReaderApp)
 
     def keymap_conflicts(self, keymap: dict[str, str]) -> list[str]:
         """Keys the user's remaps give to two bindings that are active at the same time."""
-        scopes: dict[str, list[type[DOMNode]]] = {
-            "reading": [ReaderView, ReaderPane, MainScreen, NkReaderApp],
-            "library": [LibraryList, LibraryPane, MainScreen, NkReaderApp],
-            "annotations": [AnnotationList, MainScreen, NkReaderApp],
-            "search": [SearchScreen, NkReaderApp],
-            "browser": [AnnotationTable, BrowserScreen, NkReaderApp],
-            "speakers": [SpeakersScreen, NkReaderApp],
-            "overview": [OverviewScreen, NkReaderApp],
-            "agreement": [AgreementScreen, NkReaderApp],
-            "feeds": [FeedsScreen, NkReaderApp],
-        }
-        found: dict[tuple[str, ...], str] = {}
-        for owners in scopes.values():
-            by_key: dict[str, list[str]] = {}
-            for owner in owners:
-                for binding in owner.BINDINGS:
-                    if not isinstance(binding, Binding) or not binding.id:
-                        continue
-                    for key in keymap.get(binding.id, binding.key).split(","):
-                        by_key.setdefault(key.strip(), []).append(binding.id)
-            for key, ids in by_key.items():
-                unique = tuple(dict.fromkeys(ids))
-                if len(unique) > 1 and any(i in keymap for i in unique):
-                    found[unique] = key
-        return [
-            f"config.toml: key {key!r} is given to both {' and '.join(ids)}; only one of them will work"
-            for ids, key in found.items()
-        ]
+        return binding_owners.keymap_conflicts(NkReaderApp, keymap)
 
     def known_binding_ids(self) -> set[str]:
         return {b.id for _, bindings in self.binding_sources() for b in bindings if b.id}
@@ -208,6 +174,8 @@ class NkReaderApp(OrderedKeys, ModalKeyHold):
         return [(title, rows_by_section[title]) for title in order if rows_by_section.get(title)]
 
     def action_help(self) -> None:
+        from nkreader.tui.help import HelpScreen
+
         if isinstance(self.screen, HelpScreen):
             self.pop_screen()
             return
@@ -236,6 +204,9 @@ class NkReaderApp(OrderedKeys, ModalKeyHold):
         yield SystemCommand(
             "Refresh all feeds", "Fetch new articles from every subscription", self.action_refresh_feeds
         )
+        from nkreader.tui.commands import binding_commands
+        from nkreader.tui.library_list import LibraryPane
+
         owners: list[DOMNode] = [self, screen, screen.reader, screen.query_one(ReaderPane)]
         owners.extend(screen.query(LibraryPane))
         yield from binding_commands(self, owners, self.keys_of)
@@ -285,6 +256,8 @@ class NkReaderApp(OrderedKeys, ModalKeyHold):
         return super().check_action(action, parameters)
 
     def action_feeds(self) -> None:
+        from nkreader.tui.feeds_screen import FeedsScreen
+
         if isinstance(self.screen, FeedsScreen):
             self.screen.dismiss(None)
             return
@@ -301,9 +274,12 @@ class NkReaderApp(OrderedKeys, ModalKeyHold):
         self.feed_refresher.start(feeds)
 
     def on_unmount(self) -> None:
-        self.feed_refresher.stop()  # a refresh under way stops between requests; stored articles are whole
+        if self._feed_refresher is not None:
+            self._feed_refresher.stop()  # a refresh under way stops between requests; stored articles are whole
 
     def action_speakers(self) -> None:
+        from nkreader.tui.speakers_screen import SpeakersScreen
+
         def back(_result: object = None) -> None:
             # grades, merges and spellings changed there are this app's own writes, which the
             # change poll does not report: show them in the open article's pane now
@@ -312,12 +288,16 @@ class NkReaderApp(OrderedKeys, ModalKeyHold):
         self.push_screen(SpeakersScreen(self.library), back)
 
     def action_overview(self) -> None:
+        from nkreader.tui.overview_screen import OverviewScreen
+
         self.push_screen(OverviewScreen(self.library))
 
     # ------------------------------------------------------------------ import and export
 
     @work
     async def action_import(self, update: bool = False) -> None:
+        from nkreader.tui.dialogs import PromptDialog
+
         title = "Import files, updating changed articles" if update else "Import files"
         path = await self.push_screen_wait(PromptDialog(title, "Path to a file or folder (~ allowed)"))
         if not path:
@@ -365,6 +345,8 @@ class NkReaderApp(OrderedKeys, ModalKeyHold):
 
     @work
     async def action_export(self, fmt: str = "json") -> None:
+        from nkreader.tui.dialogs import PromptDialog
+
         label, _ = EXPORT_FORMATS[fmt]
         suffix = {"json": "json", "w3c": "jsonld", "csv": "csv", "markdown": "md"}[fmt]
         default = Path.home() / f"nkreader-export-{datetime.now():%Y%m%d-%H%M}.{suffix}"
