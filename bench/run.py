@@ -231,9 +231,9 @@ def copy_articles_schema(source_db: Path, target: sqlite3.Connection) -> list[st
             "(tbl_name = 'articles' OR (type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%' "
             "AND sql LIKE '%content=''articles''%'))"
         ).fetchall()
-    # the floor indexes words only (FTS5 unicode61): the product's substring (trigram) index
-    # for CJK text is work the floor does not do
-    rows = [r for r in rows if "_tri" not in r[1] and "_cjk" not in r[1]]
+    # the floor indexes words only (FTS5 unicode61): the product's substring (trigram) and
+    # character (`_uni`, 0016) indexes for CJK text are work the floor does not do
+    rows = [r for r in rows if not any(part in r[1] for part in ("_tri", "_cjk", "_uni"))]
 
     def rank(row: tuple[str, str, str]) -> tuple[int, str]:
         kind, name, sql = row

@@ -63,6 +63,9 @@ def _first_match(text: str, patterns: list[re.Pattern[str]]) -> tuple[int, int] 
     return best
 
 
+_FLAT = str.maketrans("\n\r\t", "   ")
+
+
 def _snippet(
     text: str, at: tuple[int, int] | None, patterns: list[re.Pattern[str]]
 ) -> list[tuple[str, bool]]:
@@ -76,20 +79,24 @@ def _snippet(
     if at is not None and end < at[1]:
         end = min(len(text), at[1])
     window = text[start:end]
-    marks = [False] * len(window)
-    for pattern in patterns:
-        for m in pattern.finditer(window):
-            for k in range(m.start(), m.end()):
-                marks[k] = True
-    flat = "".join(" " if ch in "\n\r\t" else ch for ch in window)
+    spans = sorted(
+        (m.start(), m.end()) for pattern in patterns for m in pattern.finditer(window) if m.end() > m.start()
+    )
+    flat = window.translate(_FLAT)
     pieces: list[tuple[str, bool]] = []
     if start > 0:
         pieces.append(("…", False))
-    run_start = 0
-    for k in range(1, len(flat) + 1):
-        if k == len(flat) or marks[k] != marks[run_start]:
-            pieces.append((flat[run_start:k], marks[run_start]))
-            run_start = k
+    done = 0  # the matched spans, merged where they touch, between unmatched text
+    for span_start, span_end in spans:
+        if span_end <= done:
+            continue
+        if span_start > done:
+            pieces.append((flat[done:span_start], False))
+            pieces.append((flat[span_start:span_end], True))
+        else:
+            pieces.append((flat[done:span_end], True))
+        done = span_end
+    pieces.append((flat[done:], False))
     if end < len(text):
         pieces.append(("…", False))
     merged: list[tuple[str, bool]] = []

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from sqlalchemy import Connection, Engine, func, select, text
 
+from nkreader.store import unigrams
 from nkreader.store.models import Base
 
 BATCH = 500
@@ -36,6 +37,8 @@ def copy_rows(source: Connection, target: Connection, progress: Callable[[str, i
         copied[table.name] = count
     if target.dialect.name == "postgresql":
         _advance_sequences(target)
+    elif unigrams.has_unigrams_on(target):
+        unigrams.index_pending(target)  # a backup opens with its CJK character index complete
     return copied
 
 

@@ -23,7 +23,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
-from nkreader.store import migrate
+from nkreader.store import migrate, unigrams
 from nkreader.store.engine import (
     WRITE_OPTION,
     busy_timeout_ms,
@@ -64,6 +64,7 @@ class Database:
         self._version_lock = threading.Lock()
         self._version_connection: object | None = None
         self._changes = 0
+        self._unigrams: bool | None = None  # whether the CJK character index exists (0016)
 
     @property
     def path(self) -> Path | None:
@@ -133,6 +134,16 @@ class Database:
             session, transaction = self._begin_writing()
             with session, transaction:
                 yield session
+                self._index_pending(session)
+
+    def _index_pending(self, session: Session) -> None:
+        """The rows this transaction (or another program) wrote join the CJK character index
+        before the commit (`store.unigrams`): one query on an empty table when none did."""
+        if self._unigrams is None:
+            self._unigrams = unigrams.has_unigrams(session)
+        if self._unigrams:
+            session.flush()
+            unigrams.index_pending(session)
 
     def _begin_writing(self) -> tuple[Session, SessionTransaction]:
         deadline = time.monotonic() + max(self.busy_timeout_ms / 1000, _RETRY_FLOOR_S)

@@ -10,10 +10,19 @@ from __future__ import annotations
 FTS_TABLES = ("articles_fts", "annotations_fts", "articles_tri", "annotations_tri")
 CJK_TABLES = ("articles_cjk", "annotations_cjk")
 """Ids of the rows with CJK text: the rows the trigram tables index (migration 0005)."""
+UNIGRAM_TABLES = ("articles_uni", "annotations_uni")
+"""The CJK character index (migration 0016, `store.unigrams`); its pending rows below."""
+UNIGRAM_PENDING = "cjk_unigram_pending"
 
 
 def is_fts_table(name: str) -> bool:
-    return name in CJK_TABLES or any(name == t or name.startswith(t + "_") for t in FTS_TABLES)
+    """Tables the migrations manage by hand (not models): full-text tables, their shadow tables,
+    and the CJK bookkeeping tables."""
+    return (
+        name in CJK_TABLES
+        or name == UNIGRAM_PENDING
+        or any(name == t or name.startswith(t + "_") for t in (*FTS_TABLES, *UNIGRAM_TABLES))
+    )
 
 
 def _statements(suffix: str, tokenize: str, *, annotation_update: str) -> list[str]:

@@ -19,6 +19,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from nkreader.domain import Kind
+from nkreader.store import unigrams
 
 
 class FtsQueryError(ValueError):
@@ -44,6 +45,10 @@ class TextMatch:
     not hold (no CJK text). Set when the trigram query can match a row without CJK text (`OR`,
     `NOT`): those rows are matched on words instead of substrings. Unset, every match must
     contain a CJK term, and only rows with CJK text are looked at."""
+    unigram: str | None = None
+    """With `substrings` and `cjk_rows`: FTS5 query for the CJK character index (migration
+    0016, `store.unigrams`) naming every CJK letter of the substrings. Only the rows holding
+    them all (or not indexed yet) are scanned with `instr`, not every row with CJK text."""
 
 
 _TABLES = {
@@ -114,6 +119,10 @@ def _match_sql(which: str, match: TextMatch, params: dict[str, object]) -> tuple
         params["tri_q"] = match.trigram
         if rank == "0.0":
             rank = f"{tri}.rank"
+    elif match.substrings and match.cjk_rows and match.unigram:
+        # only the rows holding every CJK letter of the terms (the character index) are scanned
+        conditions.append(f"{alias}.id IN ({unigrams.candidates_sql(which)})")
+        params["uni_q"] = match.unigram
     elif match.substrings and match.cjk_rows:
         # every term must occur and one has CJK text: only rows with CJK text can match, and
         # the index of their ids drives the scan

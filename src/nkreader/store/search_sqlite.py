@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from nkreader.domain import Kind
 from nkreader.store import fulltext as research
+from nkreader.store import unigrams
 from nkreader.store.fulltext import TextMatch
 from nkreader.store.speakers import speaker_spellings
 from nkreader.store.search_query import (
@@ -57,12 +58,15 @@ def text_match(
     trigram: bool = True,
     cjk_rows: bool | None = None,
     spellings: SpellingLookup | None = None,
+    unigram_index: bool = False,
 ) -> tuple[TextMatch, list[_Token], bool]:
     """How to match `query`: (match, its positive terms, substring semantics).
 
     `cjk_rows`: the trigram tables hold only the rows with CJK text (migration 0005; the
     default when `trigram`), so a query that can match elsewhere also looks there by word.
     `spellings`: every spelling of a speaker, so `speaker:NAME` finds its aliases too.
+    `unigram_index`: the CJK character index exists (0016): short terms scan only the rows it
+    names.
     """
     if cjk_rows is None:
         cjk_rows = trigram
@@ -84,7 +88,9 @@ def text_match(
         long = [t for t in terms if len(t.text) >= 3]
         short = tuple(t.text for t in terms if len(t.text) < 3)
         trigram_query = " ".join('"' + t.text.replace('"', '""') + '"' for t in long) or None
-        return TextMatch(trigram=trigram_query, substrings=short, cjk_rows=cjk_rows), terms, True
+        unigram = unigrams.match_query(short) if unigram_index and cjk_rows else None
+        match = TextMatch(trigram=trigram_query, substrings=short, cjk_rows=cjk_rows, unigram=unigram)
+        return match, terms, True
     return TextMatch(fts=rendered), terms, False
 
 
@@ -93,6 +99,7 @@ def plan(session: Session, query: str) -> tuple[TextMatch, list[_Token], bool]:
         query,
         trigram=research.has_trigram(session),
         cjk_rows=research.has_cjk_rows(session),
+        unigram_index=unigrams.has_unigrams(session),
         spellings=lambda name: speaker_spellings(session, name),
     )
 
