@@ -17,20 +17,21 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from nkreader.domain import Kind, SearchHit
 from nkreader.services.entities import query_alternatives
 from nkreader.services.library import Library
 from nkreader.store.search_backend import backend_for
-from nkreader.store.search_sqlite import text_match
 from nkreader.store.search_query import (
-    _ARTICLE_COLUMNS,
     _ANNOTATION_COLUMNS,
+    _ARTICLE_COLUMNS,
     SearchError,
     _columns,
     _Token,
 )
+from nkreader.store.search_sqlite import text_match
 
 __all__ = ["SCOPES", "SearchError", "SearchHit", "search", "text_match"]
 # text_match: the SQLite backend's FTS5 rendering, kept importable here for the browser
@@ -63,9 +64,6 @@ def _first_match(text: str, patterns: list[re.Pattern[str]]) -> tuple[int, int] 
     return best
 
 
-_FLAT = str.maketrans("\n\r\t", "   ")
-
-
 def _snippet(
     text: str, at: tuple[int, int] | None, patterns: list[re.Pattern[str]]
 ) -> list[tuple[str, bool]]:
@@ -82,7 +80,7 @@ def _snippet(
     spans = sorted(
         (m.start(), m.end()) for pattern in patterns for m in pattern.finditer(window) if m.end() > m.start()
     )
-    flat = window.translate(_FLAT)
+    flat = window.replace("\n", " ").replace("\r", " ").replace("\t", " ")
     pieces: list[tuple[str, bool]] = []
     if start > 0:
         pieces.append(("…", False))
@@ -177,7 +175,6 @@ def search(
         alternatives = query_alternatives(library, query)
         if len(alternatives) > 1:
             return _merged(library, alternatives, scope=scope, kind=kind, limit=limit)
-    hits: list[SearchHit] = []
     with library.database.reading() as session:
         backend = backend_for(session)
         match, terms, substrings = backend.plan(session, query)
@@ -190,17 +187,19 @@ def search(
                 scope = "annotations"
             elif not columns <= _ANNOTATION_COLUMNS:
                 scope = "articles"
+        # (rank, how to make the hit, row): snippets are made for the kept rows only
+        found: list[tuple[float, Callable[..., SearchHit], tuple]] = []
         try:
             if scope in ("all", "articles") and kind is None:
                 for row in backend.search_articles(session, match, limit=limit):
-                    hits.append(_article_hit(row, patterns, fallback))
+                    found.append((float(row[4] or 0.0), _article_hit, row))
             if scope in ("all", "annotations"):
                 for row in backend.search_annotations(session, match, kind=kind, limit=limit):
-                    hits.append(_annotation_hit(row, patterns, fallback))
+                    found.append((float(row[12] or 0.0), _annotation_hit, row))
         except SearchError as exc:
             raise SearchError(f"cannot search for {' '.join(query.split())!r}: {exc}") from None
-    hits.sort(key=lambda h: -h.rank)
-    return hits[:limit]
+    found.sort(key=lambda f: f[0])  # bm25: lower is better; stable, so articles first on a tie
+    return [make(row, patterns, fallback) for _rank, make, row in found[:limit]]
 
 
 def _merged(
