@@ -56,6 +56,7 @@ def vertical(layout: WrapLayout, cursor: int, lines: int, goal_x: int | None) ->
     line = layout.vline_of(cursor)
     if goal_x is None:
         goal_x = layout.x_of(cursor, line)
+    layout.has_line(line + lines)  # wraps that far, so the count below is exact up to there
     target = max(0, min(layout.line_count - 1, line + lines))
     return Move(layout.offset_at(target, goal_x), goal_x)
 
@@ -87,7 +88,7 @@ def move(layout: WrapLayout, cursor: int, direction: Direction, goal_x: int | No
         case "bottom":
             target = len(body)
         case "line_start":
-            target = layout.vl_start[layout.vline_of(cursor)] if layout.wrapped else cursor
+            target = layout.line_span(layout.vline_of(cursor))[0] if layout.wrapped else cursor
         case "line_end":
             target = layout.line_end(layout.vline_of(cursor)) if layout.wrapped else cursor
         case _:

@@ -11,6 +11,7 @@ the stored body, the same offsets the annotations are stored with.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from typing import ClassVar, Literal
 
@@ -24,7 +25,7 @@ from textual.strip import Strip
 
 from nkreader.text import motions, navigation, segment
 from nkreader.text.highlights import Highlight, HighlightIndex
-from nkreader.text.layout import WrapLayout
+from nkreader.text.layout import CHUNK_CHARS, WrapLayout
 from nkreader.text.navigation import Direction
 from nkreader.tui.reader_bindings import READER_BINDINGS
 from nkreader.tui.reader_motions import ReaderMotions
@@ -38,6 +39,11 @@ from nkreader.tui.reader_render import (
 )
 
 __all__ = ["GUTTER", "Direction", "Highlight", "ReaderView"]
+
+WRAP_STEP_SECONDS = 0.004
+"""How long one idle step after a load wraps (a key that comes meanwhile waits at most that long)."""
+WRAP_STEP_PAUSE = 0.02
+"""Seconds between idle steps, so keys and frames go first."""
 
 
 class ReaderView(ReaderMotions, can_focus=True, inherit_bindings=False):
@@ -99,6 +105,7 @@ class ReaderView(ReaderMotions, can_focus=True, inherit_bindings=False):
         self._frame_cursor_line = -1
         self._frame_selection: tuple[int, int] | None = None
         self._frame_width = 0
+        self._wrap_scheduled = False
 
     # ------------------------------------------------------------------ public API
 
@@ -292,6 +299,7 @@ class ReaderView(ReaderMotions, can_focus=True, inherit_bindings=False):
         if not self._layout.wrapped or self._height <= 0:
             return False
         line, top, height = self.vline_of(self._cursor), self._top, self._height
+        self._sync_height()  # the cursor's line may be past the lines wrapped so far
         if top <= line < top + height:
             return False
         if how == "center":
@@ -307,19 +315,28 @@ class ReaderView(ReaderMotions, can_focus=True, inherit_bindings=False):
         return True
 
     def _redraw_span(self, start: int, end: int) -> None:
-        """Drop the kept lines of `[start, end)` and redraw those on screen."""
-        first, last = self.vline_of(start), self.vline_of(max(start, end - 1))
+        """Drop the kept lines of `[start, end)` and redraw those on screen.
+
+        Only lines already wrapped can be kept or shown: a span past them wraps nothing."""
+        exact_end = self._layout.exact_end
+        if start >= exact_end:
+            return
+        last_offset = min(max(start, end - 1), exact_end - 1)
+        first, last = self.vline_of(start), self.vline_of(last_offset)
         for line in range(first, last + 1):
             self._strips.discard(line)
-        self._refresh_offsets(start, max(start, end - 1))
+        self._refresh_offsets(start, last_offset)
 
     def _refresh_offsets(self, start: int, end: int) -> None:
         """Redraw the on-screen visual lines from the one showing `start` to `end`'s."""
         if not self._layout.wrapped:
             return
         top = self._top
-        first = max(self.vline_of(start), top)
-        last = min(self.vline_of(end), top + self._height - 1)
+        shown_start, shown_end = self.visible_span()
+        if start > shown_end or end < shown_start:
+            return  # off screen: asking for its lines would wrap text nobody looks at
+        first = max(self.vline_of(max(start, shown_start)), top)
+        last = min(self.vline_of(min(end, shown_end)), top + self._height - 1)
         if last >= first:
             self.refresh_lines(first, last - first + 1)
 
@@ -337,18 +354,48 @@ class ReaderView(ReaderMotions, can_focus=True, inherit_bindings=False):
         layout = self._layout
         top_offset = None
         if keep_top and layout.wrapped:
-            top_offset = layout.vl_start[min(self._top, layout.line_count - 1)]
+            top_offset = layout.span_of_lines(self._top, 1)[0]
             if self._top_anchor is not None and self._top_anchor[1] == self._top:
                 top_offset = self._top_anchor[0]  # not scrolled since the last re-wrap: no drift
         if not layout.wrap(region_width - GUTTER - 1):  # 1 spare cell for the cursor
             return True
         self._strips.clear()
-        self.virtual_size = Size(region_width, layout.line_count)
+        self._sync_height()
         if top_offset is not None:
             top = self.vline_of(top_offset)
+            self._sync_height()
             self.scroll_to(y=top, animate=False, force=True)
             self._top_anchor = (top_offset, top)
+        self._wrap_rest_later()
         return True
+
+    def _sync_height(self) -> None:
+        """The scroll height is the layout's line count (exact lines + an estimate of the rest).
+
+        Called before the view scrolls (a scroll is clamped to it) and once the wrap is complete:
+        not on each idle step, as a new height costs a layout of the whole screen."""
+        size = Size(self.scrollable_content_region.width, self._layout.line_count)
+        if self.virtual_size != size:
+            self.virtual_size = size
+
+    def _wrap_rest_later(self) -> None:
+        """Wrap the rest of the text in small steps while the app is idle (after the first paint)."""
+        if not self._layout.complete and not self._wrap_scheduled:
+            self._wrap_scheduled = True
+            self.set_timer(WRAP_STEP_PAUSE, self._wrap_step)
+
+    def _wrap_step(self) -> None:
+        self._wrap_scheduled = False
+        layout = self._layout
+        if not layout.wrapped or layout.complete:
+            return
+        deadline = time.perf_counter() + WRAP_STEP_SECONDS
+        while not layout.wrap_more(CHUNK_CHARS) and time.perf_counter() < deadline:
+            pass
+        if layout.complete:
+            self._sync_height()  # the estimate is now the exact count
+        else:
+            self._wrap_rest_later()
 
     def _scroll_after_load(self) -> None:
         self._scroll_pending = False
@@ -386,9 +433,9 @@ class ReaderView(ReaderMotions, can_focus=True, inherit_bindings=False):
         width = self._frame_width
         line = self._top + y
         layout = self._layout
-        if not 0 <= line < layout.line_count:
+        if not layout.has_line(line):
             return Strip.blank(width, self._styles.base)
-        start, end = layout.vl_start[line], layout.vl_end[line]
+        start, end = layout.line_span(line)
         selection = self._frame_selection
         on_selection = selection is not None and selection[0] < end and selection[1] > start
         on_cursor = line == self._frame_cursor_line

@@ -195,6 +195,7 @@ class ReaderMotions(ReaderMouse):
             self._layout, self._cursor, direction == "page_up", self._height, self._goal_x
         )
         self._goal_x = moved.goal_x
+        self._sync_height()  # the page may reach lines wrapped just now
         self.scroll_to(y=self._top + step, animate=False, force=True)
         anchor = self._extend_from() if extend else None
         self._update(moved.offset, anchor, keep_goal=True)

@@ -70,6 +70,9 @@ class ReaderMouse(ScrollView):
     def _extend_from(self) -> int:
         raise NotImplementedError
 
+    def _sync_height(self) -> None:
+        raise NotImplementedError
+
     def _update(
         self,
         cursor: int,
@@ -87,7 +90,7 @@ class ReaderMouse(ScrollView):
         line = self._top + y
         if line < 0:
             return 0
-        if line >= self._layout.line_count:
+        if not self._layout.has_line(line):
             return len(self.body)
         return self._layout.offset_at(line, x - GUTTER)
 
@@ -167,6 +170,7 @@ class ReaderMouse(ScrollView):
         if not self._dragging or not self._autoscroll_step:
             self._set_autoscroll(0)
             return
+        self._sync_height()
         self.scroll_to(y=self._top + self._autoscroll_step, animate=False, force=True)
         edge = 0 if self._autoscroll_step < 0 else self._height - 1
         self._update(self._offset_at_cell(self._drag_x, edge), self._anchor)

@@ -68,7 +68,7 @@ def render_visual_line(
 ) -> Strip:
     """Visual line `line`, `width` cells wide; `cursor` is drawn if given (it is on this line)."""
     base = styles.base
-    start, end = layout.vl_start[line], layout.vl_end[line]
+    start, end = layout.line_span(line)
     text = layout.display[start:end]
     marks: list[tuple[int, int, Style]] = []  # (from, to, style) relative to `start`
 
