@@ -27,6 +27,7 @@ __all__ = [
     "FORMAT_BY_SUFFIX",
     "SUPPORTED_SUFFIXES",
     "IngestError",
+    "PathResolver",
     "ReadResult",
     "input_entries",
     "iter_input_files",
@@ -68,10 +69,11 @@ def input_entries(paths: Iterable[Path]) -> Iterator[tuple[Path, str | None]]:
     never reads files elsewhere on the system). A file reached twice is yielded once.
     """
     seen: set[Path] = set()
+    resolve = PathResolver()
 
     def fresh(path: Path) -> bool:
         try:
-            key = path.resolve()
+            key = resolve(path)
         except (OSError, RuntimeError):
             key = path.absolute()
         if key in seen:
@@ -101,6 +103,30 @@ def input_entries(paths: Iterable[Path]) -> Iterator[tuple[Path, str | None]]:
             if not fresh(file):
                 continue
             yield file, _outside(file, root)
+
+
+class PathResolver:
+    """`Path.resolve()` for many files in a few folders, each folder resolved once.
+
+    `resolve()` walks every component of the path with a system call each (and stats the result):
+    twice per file, it was a tenth of a .txt import. A file that is not a symbolic link resolves
+    to its folder's real path plus its name, so only the file itself is looked at; a link, `.`
+    or `..` takes `resolve()` itself. Hold one only for one pass over the files: a folder moved
+    or relinked later is not seen.
+    """
+
+    def __init__(self) -> None:
+        self._folders: dict[str, str] = {}
+
+    def __call__(self, path: Path) -> Path:
+        text = os.fspath(path)
+        parent, name = os.path.split(text)
+        if name in ("", ".", "..") or os.path.islink(text):
+            return path.resolve()
+        folder = self._folders.get(parent)
+        if folder is None:
+            folder = self._folders[parent] = os.fspath(path.parent.resolve())
+        return Path(os.path.join(folder, name))
 
 
 def _outside(file: Path, root: Path) -> str | None:
@@ -142,7 +168,6 @@ def read_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadResult:
 
 def read_bytes(data: bytes, fmt: str, *, origin: str) -> ReadResult:
     """Read the bytes of one document in format `fmt` (one of `FORMATS`); `origin` names it."""
-    fallback_title = _title_from_origin(origin)
     # each reader is imported when its format is first read: trafilatura and lxml (html),
     # feedparser (feeds), markdown-it and yaml (markdown) cost 0.2-0.4 s to import, and a
     # folder of .txt files needs none of them
@@ -154,12 +179,12 @@ def read_bytes(data: bytes, fmt: str, *, origin: str) -> ReadResult:
         if fmt == "markdown":
             from nkreader.ingest.markdown import read_markdown_with_notes
 
-            draft, notes = read_markdown_with_notes(data, origin, fallback_title)
+            draft, notes = read_markdown_with_notes(data, origin, _title_from_origin(origin))
             return ReadResult([draft], [], {0: notes} if notes else {})
         if fmt == "html":
             from nkreader.ingest.webpage import read_html
 
-            return ReadResult([read_html(data, origin, fallback_title)], [])
+            return ReadResult([read_html(data, origin, _title_from_origin(origin))], [])
         if fmt == "json":
             from nkreader.ingest.jsonfile import read_json
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from nkreader.domain import Article, ArticleDraft
-from nkreader.ingest import DEFAULT_MAX_BYTES, IngestError, input_entries, read_file
+from nkreader.ingest import DEFAULT_MAX_BYTES, IngestError, PathResolver, input_entries, read_file
 from nkreader.services.library import Library, content_hash
 from nkreader.services.updating import update_article
 from nkreader.store.bulk import add_articles, articles_by_url_or_origin, existing_hashes
@@ -215,6 +215,7 @@ def import_paths(
     files = [path for path, _ in entries]
     pending: list[ArticleDraft] = []
     pending_notes: list[list[str]] = []
+    resolve = PathResolver()
     started = time.monotonic()
 
     def record(event: ImportEvent) -> None:
@@ -251,8 +252,9 @@ def import_paths(
             flush()
         for error in result.errors:
             record(ImportEvent(Outcome.FAILED, str(path), reason=error))
+        resolved = resolve(path) if result.drafts else path
         for number, draft in enumerate(result.drafts):
-            draft.origin = _absolute_origin(path, draft.origin)
+            draft.origin = _absolute_origin(resolved, path, draft.origin)
             pending.append(draft)
             pending_notes.append(result.notes.get(number, []))
         if len(pending) >= BATCH_ARTICLES or time.monotonic() - started > BATCH_SECONDS:
@@ -263,12 +265,13 @@ def import_paths(
     return report
 
 
-def _absolute_origin(path: Path, origin: str | None) -> str:
-    """Origins are absolute paths (plus '#n' for entries), so re-importing from elsewhere matches.
+def _absolute_origin(resolved: Path, path: Path, origin: str | None) -> str:
+    """Origins are absolute paths (plus '#n' for entries), so re-importing from elsewhere matches;
+    `resolved` is `path` resolved.
 
     The entry suffix is what the reader appended to `str(path)`; a '#' inside the path itself
     (a folder named `dir#x`) is part of the path, not an entry number.
     """
     given = str(path)
     suffix = origin[len(given) :] if origin and origin.startswith(given) else ""
-    return str(path.resolve()) + suffix
+    return str(resolved) + suffix
