@@ -30,7 +30,7 @@ __all__ = [
     "write_output",
 ]
 from nkreader.store.annotations import annotations_by_article
-from nkreader.store.articles import revisions_for
+from nkreader.store.articles import revisions_by_article
 from nkreader.store import instruments
 from nkreader.store.bulk import collector_paused
 from nkreader.store.errors import NotFound
@@ -148,17 +148,20 @@ def native_document(
         document = native.document_from_rows(
             article_rows, annotations, exported_at=utcnow(), links=links, filters=filters
         )
-        _add_history(session, document, include_text=include_text)
+        _add_history(session, document, article_ids=article_ids, include_text=include_text)
         return document
 
 
-def _add_history(session: Any, document: dict[str, Any], *, include_text: bool) -> None:
+def _add_history(
+    session: Any, document: dict[str, Any], *, article_ids: Sequence[int] | None, include_text: bool
+) -> None:
     """What a restore needs besides articles and annotations: each article's earlier texts (kept
     by `import --update`; with the text only) and the speakers' aliases. Added only where there are
     any, so an export of a library without either is what it always was."""
     if include_text:
-        for record in document["articles"]:
-            revisions = revisions_for(session, record["id"]) if record.get("id") else []
+        by_article = revisions_by_article(session, article_ids or None)
+        for record in document["articles"] if by_article else ():
+            revisions = by_article.get(record["id"]) if record.get("id") else None
             if revisions:
                 annotations = record.pop("annotations")
                 record["revisions"] = [native.revision_record(r) for r in revisions]

@@ -171,6 +171,29 @@ def revisions_for(session: Session, article_id: int) -> list[ArticleRevision]:
     return [revision_from_row(r) for r in rows]
 
 
+def revisions_by_article(
+    session: Session, article_ids: Sequence[int] | None = None
+) -> dict[int, list[ArticleRevision]]:
+    """`revisions_for` of many articles (of all when `article_ids` is None) in one query per 500
+    ids rather than one per article: an export of 10,000 articles asked 10,000 times."""
+    query = select(ArticleRevisionRow).order_by(
+        ArticleRevisionRow.article_id, ArticleRevisionRow.replaced_at, ArticleRevisionRow.id
+    )
+    if article_ids is None:
+        batches = [query]
+    else:
+        ids = sorted(set(article_ids))
+        batches = [
+            query.where(ArticleRevisionRow.article_id.in_(ids[offset : offset + 500]))
+            for offset in range(0, len(ids), 500)
+        ]
+    grouped: dict[int, list[ArticleRevision]] = {}
+    for batch in batches:
+        for row in session.scalars(batch):
+            grouped.setdefault(row.article_id, []).append(revision_from_row(row))
+    return grouped
+
+
 # --------------------------------------------------------------------------- reading positions
 
 
