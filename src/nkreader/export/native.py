@@ -12,7 +12,7 @@ annotations take a fraction of the time. Tests keep the two identical.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from importlib import resources
@@ -290,9 +290,41 @@ def document_from_rows(
 _LISTS = ("articles", "links", "speakers", "sources", "sources_apart", "entities")
 """Document keys written one record a line."""
 
-_encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
-"""Compact (", " and ": " separators), non-ASCII as is: CPython's C encoder does this work.
-With `indent` set, `json` falls back to its pure-Python encoder, three times slower."""
+
+def _make_encode() -> Callable[[Any], str]:
+    """Compact (", " and ": " separators), non-ASCII as is: CPython's C encoder does this work.
+    With `indent` set, `json` falls back to its pure-Python encoder, three times slower.
+
+    `JSONEncoder.encode` sets up a new C encoder on every call, which cost as much as encoding
+    an annotation record; here it is set up once (the same C encoder, the same output)."""
+    encoder = json.JSONEncoder(ensure_ascii=False, check_circular=False)
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # no C accelerator (another Python): the plain encoder
+        return encoder.encode
+    try:
+        iterencode = make(
+            None,  # no circular check
+            encoder.default,
+            json.encoder.encode_basestring,  # ensure_ascii=False
+            None,  # no indent
+            encoder.key_separator,
+            encoder.item_separator,
+            False,  # sort_keys
+            False,  # skipkeys
+            True,  # allow_nan
+        )
+    except TypeError:  # another signature: the plain encoder
+        return encoder.encode
+    join = "".join
+
+    def encode(value: Any) -> str:
+        return join(iterencode(value, 0))
+
+    sample = {"a": [1, 2.5, None, True, "é\u2028\"x"], "b": {"c": ""}}
+    return encode if encode(sample) == encoder.encode(sample) else encoder.encode
+
+
+_encode = _make_encode()
 
 
 def dumps(document: Mapping[str, Any]) -> str:
@@ -311,18 +343,34 @@ def dumps(document: Mapping[str, Any]) -> str:
         name = _encode(key)
         if key in _LISTS and isinstance(value, list) and value:
             out.append(f"  {name}: [")
-            last = len(value) - 1
-            for position, record in enumerate(value):
-                separator = "," if position < last else ""
-                if key == "articles":
-                    out.append(_article_lines(record) + separator)
-                else:
-                    out.append(f"    {_encode(record)}{separator}")
+            if key == "articles":
+                last = len(value) - 1
+                for position, record in enumerate(value):
+                    out.append(_article_lines(record) + ("," if position < last else ""))
+            else:
+                out.append(_record_lines(value, "    "))
             out.append(f"  ]{comma}")
         else:
             out.append(f"  {name}: {_encode(value)}{comma}")
     out.append("}\n")
     return "\n".join(out)
+
+
+def _record_lines(records: list[Any], indent: str) -> str:
+    """`records` one compact line each, `indent` in, joined by ",\n" (no newline at the end).
+
+    One encoder call for the whole list, its items then put on lines of their own: between two
+    records the encoder writes `}, {"uuid": ` (the records' first key), and that text occurs
+    nowhere else unless a record nests such a list itself (a `"` inside a string is always
+    written `\\"`). The separators are counted to be sure; otherwise each record is encoded alone.
+    """
+    first = records[0]
+    if isinstance(first, dict) and first:
+        text = _encode(records)
+        separator = "}, {" + _encode(next(iter(first))) + ": "
+        if text.count(separator) == len(records) - 1:
+            return indent + text[1:-1].replace(separator, separator.replace("}, {", "},\n" + indent + "{", 1))
+    return ",\n".join([indent + _encode(record) for record in records])
 
 
 def _article_lines(record: Mapping[str, Any]) -> str:
@@ -333,8 +381,7 @@ def _article_lines(record: Mapping[str, Any]) -> str:
     head = _encode({k: record[k] for k in keys[:-1]})[:-1]
     if not annotations:
         return f'    {head}, "annotations": []}}'
-    lines = ",\n      ".join([_encode(a) for a in annotations])
-    return f'    {head}, "annotations": [\n      {lines}\n    ]}}'
+    return f'    {head}, "annotations": [\n{_record_lines(annotations, "      ")}\n    ]}}'
 
 
 def schema() -> dict[str, Any]:
