@@ -18,7 +18,6 @@ Why the cursor row is not the usual ``$primary`` block: the kind badges are draw
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Callable, Mapping
 from typing import ClassVar
 
@@ -27,13 +26,22 @@ from textual.content import Content
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.strip import Strip
+from textual.style import Style as VisualStyle
 from textual.visual import Visual
 from textual.widgets.option_list import Option
 
 from nkreader.domain import Annotation, LinkView
 from nkreader.tui.annotation_nav import RowNavigation
 from nkreader.tui.annotation_paint import RowPainter
-from nkreader.tui.annotation_rows import Row, annotation_lines, annotation_prompt, build_rows, link_prompt
+from nkreader.tui.annotation_rows import (
+    Row,
+    annotation_lines,
+    annotation_prompt,
+    build_rows,
+    changed_lines,
+    link_prompt,
+    row_tops,
+)
 from nkreader.tui.instrument_cues import RowExtras
 
 __all__ = [
@@ -51,6 +59,14 @@ NO_ARTICLE_HINT = "No article open.\nChoose one in the library."
 """Shown by :meth:`AnnotationList.show_no_article`."""
 
 _Key = tuple[str, str | None]
+
+
+def _index_of(rows: list[Row], key: _Key, near: int) -> int | None:
+    """Where the row named `key` is, looked for first around `near` (a change moves it a row or two)."""
+    for i in (near, near + 1, near - 1):
+        if 0 <= i < len(rows) and rows[i].key == key:
+            return i
+    return next((i for i, row in enumerate(rows) if row.key == key), None)
 
 
 class AnnotationList(RowNavigation, can_focus=True):
@@ -167,6 +183,8 @@ class AnnotationList(RowNavigation, can_focus=True):
         self._hover: int | None = None
         self._hint: str | None = NO_ARTICLE_HINT  # until `set_annotations` is called for an open article
         self._painter = RowPainter(self)
+        self._frame: tuple[int, int, dict[str, VisualStyle]] | None = None
+        """While lines are drawn (`render_lines`): the width, the scroll offset, the row styles."""
         self.row_extras: Callable[[list[Annotation]], Mapping[str, RowExtras]] | None = None
         """Grades and wording changes of the rows (set by the main screen; issue 17)."""
 
@@ -223,19 +241,23 @@ class AnnotationList(RowNavigation, can_focus=True):
         links: dict[str, list[LinkView]] | None = None,
         *,
         empty: str | None = None,
+        select: str | None = None,
     ) -> None:
-        """Show these annotations in text order, keeping the highlight on the same uuid if present
-        (else on the same position, else on the first). `links` maps an annotation's uuid to its links
-        (both directions): each is shown as a row under it.
+        """Show these annotations in text order, the highlight on `select` if given and listed, else
+        kept on the same uuid if present (else on the same position, else on the first). `links`
+        maps an annotation's uuid to its links (both directions): each is shown as a row under it.
 
         Called again after every change (new annotation, edited note …); no message is posted. Costs
         a sort and the rows' heights; prompts are built only for rows drawn and only when changed.
         `empty`: the hint when `items` is empty (the annotator filter hides every mark), else EMPTY_HINT.
+        `select`: the caller's current annotation — highlighted at once, so the list does not first
+        scroll to the old highlight (or the first row) and then to it (two redraws of the panel).
         """
         index = self._highlighted
         keep = self._rows[index] if index is not None else None
         extras = self.row_extras(items) if self.row_extras is not None else None  # issue 17
-        previous = {row.uuid: row for row in self._rows if row.link is None}
+        previous = {row.key: row for row in self._rows}
+        old_rows, old_tops, old_marked = self._rows, self._tops, (index, self._hover)
         self._rows = build_rows(items, links or {}, extras, previous)
         self._hint = None if self._rows else (empty or EMPTY_HINT)
         self._hover = None
@@ -243,14 +265,18 @@ class AnnotationList(RowNavigation, can_focus=True):
         self._painter.prune(self._rows)
         self._highlighted = None
         if self._rows:
-            positions = {row.key: i for i, row in enumerate(self._rows)}
-            found = None
-            if keep is not None:
-                found = positions.get(keep.key, positions.get((keep.uuid, None)))
+            found = _index_of(self._rows, (select, None), index or 0) if select is not None else None
+            if found is None and keep is not None:
+                found = _index_of(self._rows, keep.key, index or 0)
+                if found is None and keep.link is not None:
+                    found = _index_of(self._rows, (keep.uuid, None), index or 0)
             if found is None:  # the highlighted one was deleted: its neighbour; nothing before: the first
                 found = min(index or 0, len(self._rows) - 1)
             self._set_highlighted(found, notify=False)
-        self.refresh()
+        self._refresh_changed(old_rows, old_tops)
+        for old in old_marked:  # the rows last drawn highlighted or hovered, where they were drawn
+            if old is not None and old < len(old_rows) and old != self._highlighted:
+                self.refresh_lines(old_tops[old], old_rows[old].lines)
 
     def show_no_article(self) -> None:
         """Show that no article is open (an empty list with its own hint); no message is posted."""
@@ -278,30 +304,30 @@ class AnnotationList(RowNavigation, can_focus=True):
 
     # ---------------------------------------------------------------- layout
     def _layout(self) -> None:
-        tops: list[int] = []
-        line = 0
-        for row in self._rows:
-            tops.append(line)
-            line += row.lines
-        self._tops = tops
+        self._tops = row_tops(self._rows)
+        line = self._tops[-1] + self._rows[-1].lines if self._rows else 0
         if not self._rows:
             line = len(self._hint_lines(self.scrollable_content_region.width))
-        self.virtual_size = Size(self.scrollable_content_region.width, line)
+        self._set_virtual_size(Size(self.scrollable_content_region.width, line))
+
+    def _refresh_changed(self, old_rows: list[Row], old_tops: list[int]) -> None:
+        """Redraw only the lines that show something else than before (`changed_lines`)."""
+        if not self._rows or not old_rows:
+            self.refresh()
+            return
+        changed = changed_lines(old_rows, old_tops, self._rows, self._tops)
+        if changed is None:
+            return  # the same rows: only the highlight may have moved (redrawn by `_set_highlighted`)
+        top = self.scroll_offset.y
+        bottom = top + self.scrollable_content_region.height
+        first, end = max(changed[0], top), min(bottom if changed[1] is None else changed[1], bottom)
+        if end > first:
+            self.refresh_lines(first, end - first)
 
     def _hint_lines(self, width: int) -> list[Content]:
         if not self._hint or width <= 0:
             return []
         return Content(self._hint).wrap(width)
-
-    def _row_at_line(self, line: int) -> int | None:
-        index = bisect_right(self._tops, line) - 1
-        if index < 0 or index >= len(self._rows) or line >= self._tops[index] + self._rows[index].lines:
-            return None
-        return index
-
-    def _refresh_row(self, index: int | None) -> None:
-        if index is not None and 0 <= index < len(self._rows):
-            self.refresh_lines(self._tops[index], self._rows[index].lines)
 
     def _set_highlighted(self, index: int | None, *, notify: bool) -> None:
         if index is not None:
@@ -327,6 +353,23 @@ class AnnotationList(RowNavigation, can_focus=True):
         self.scroll_to_region(region, animate=False, force=True, immediate=True)
 
     # ---------------------------------------------------------------- drawing
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Every line drawn in this pass shares the width, scroll offset and row styles, looked
+        up once (per line, those lookups were a third of drawing the panel)."""
+        self._frame = (self.scrollable_content_region.width, self.scroll_offset.y, {})
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame = None
+
+    def _row_style(self, state: str) -> VisualStyle:
+        styles = self._frame[2] if self._frame is not None else {}
+        style = styles.get(state)
+        if style is None:
+            names = ("annotation-list--row", state) if state else ("annotation-list--row",)
+            style = styles[state] = self.get_visual_style(*names)
+        return style
+
     def _row_strips(self, index: int, width: int) -> list[Strip]:
         if index == self._highlighted:
             state = "annotation-list--highlighted"
@@ -334,22 +377,24 @@ class AnnotationList(RowNavigation, can_focus=True):
             state = "annotation-list--hover"
         else:
             state = ""
-        style = self.get_visual_style("annotation-list--row", *((state,) if state else ()))
-        return self._painter.strips(self._rows[index], state, width, style)
+        return self._painter.strips(self._rows[index], state, width, self._row_style(state))
 
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        line = self.scroll_offset.y + y
+        frame = self._frame
+        if frame is not None:
+            width, line = frame[0], frame[1] + y
+        else:
+            width, line = self.scrollable_content_region.width, self.scroll_offset.y + y
         if not self._rows:
             hint = self._hint_lines(width)
             style = self.get_visual_style("annotation-list--hint")
             if 0 <= line < len(hint):
                 [strip] = Visual.to_strips(self, hint[line], width, 1, style) or [Strip.blank(width)]
                 return strip.extend_cell_length(width, style.rich_style)
-            return Strip.blank(width, self.get_visual_style("annotation-list--row").rich_style)
+            return Strip.blank(width, self._row_style("").rich_style)
         index = self._row_at_line(line)
         if index is None:
-            return Strip.blank(width, self.get_visual_style("annotation-list--row").rich_style)
+            return Strip.blank(width, self._row_style("").rich_style)
         return self._row_strips(index, width)[line - self._tops[index]]
 
     def notify_style_update(self) -> None:

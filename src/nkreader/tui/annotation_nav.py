@@ -1,4 +1,5 @@
-"""Moving through the annotation panel's rows: keys (up, down, home, end, pages) and the mouse.
+"""Moving through the annotation panel's rows: keys (up, down, home, end, pages), the mouse, and
+which row is on which line.
 
 A base class of `AnnotationList` (tui/annotation_list.py), as `ReaderMouse` is of the reader, so the
 widget file reads as layout, state and drawing. Rows are 1–3 lines: a page moves by the lines shown
@@ -7,7 +8,10 @@ and lands on the row there.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from textual import events
+from textual.geometry import Size
 from textual.scroll_view import ScrollView
 
 from nkreader.tui.annotation_rows import Row
@@ -25,10 +29,30 @@ class RowNavigation(ScrollView):
     highlighted: int | None
 
     def _row_at_line(self, line: int) -> int | None:
-        raise NotImplementedError
+        index = bisect_right(self._tops, line) - 1
+        if index < 0 or index >= len(self._rows) or line >= self._tops[index] + self._rows[index].lines:
+            return None
+        return index
 
     def _refresh_row(self, index: int | None) -> None:
-        raise NotImplementedError
+        if index is not None and 0 <= index < len(self._rows):
+            self.refresh_lines(self._tops[index], self._rows[index].lines)
+
+    def _set_virtual_size(self, size: Size) -> None:
+        """Set how tall the rows are, without laying the whole screen out again.
+
+        Assigning ``virtual_size`` (a ``layout=True`` reactive) makes Textual reflow and repaint
+        every widget of the screen — the library, reader, footer — for one new row: the largest part
+        of drawing a ``c`` on 1,000 marks. The list's own size never depends on its rows (``height:
+        1fr``), so only its scrollbar has to follow; a scrollbar that appears or goes still lays
+        the screen out (``show_vertical_scrollbar`` is itself a layout reactive)."""
+        if size == self.virtual_size:
+            return
+        if not self.is_mounted or not self.container_size:
+            self.virtual_size = size
+            return
+        self.set_reactive(RowNavigation.virtual_size, size)
+        self._scroll_update(size)  # scrollbar window and visibility; scroll offset kept in range
 
     def action_select(self) -> None:
         raise NotImplementedError

@@ -23,7 +23,16 @@ from nkreader.tui.cues import passage_preview, tags_label
 from nkreader.tui.instrument_cues import RowExtras, head_cues, was_line
 from nkreader.tui.safe import excerpt
 
-__all__ = ["Row", "annotation_lines", "annotation_prompt", "build_rows", "link_prompt", "row_order"]
+__all__ = [
+    "Row",
+    "annotation_lines",
+    "annotation_prompt",
+    "build_rows",
+    "changed_lines",
+    "link_prompt",
+    "row_order",
+    "row_tops",
+]
 
 _KIND_ORDER = {kind: i for i, kind in enumerate(Kind)}
 _STATUS_STYLE = {
@@ -160,22 +169,64 @@ def build_rows(
     items: list[Annotation],
     links: dict[str, list[LinkView]],
     extras: Mapping[str, RowExtras] | None = None,
-    previous: Mapping[str, Row] | None = None,
+    previous: Mapping[tuple[str, str | None], Row] | None = None,
 ) -> list[Row]:
     """The rows for `items` in text order, each annotation followed by its links (no prompt built).
 
-    `previous` (uuid -> the annotation's row last time) lends back rows whose annotation is the
-    very same object with the same extras, so an unchanged row costs a lookup."""
+    `previous` (row key -> the row last time) lends back every row whose annotation (and link) is
+    the very same object with the same extras: an unchanged row costs a lookup, and the list
+    tells the rows that changed by identity (it redraws only their lines)."""
     rows: list[Row] = []
     append = rows.append
     extras = extras or {}
     previous = previous or {}
+    get_extras, get_row, get_links = extras.get, previous.get, links.get
     for annotation in sorted(items, key=row_order):
-        more = extras.get(annotation.uuid)
-        row = previous.get(annotation.uuid)
-        if row is None or row.annotation is not annotation or row.extras != more:
+        uuid = annotation.uuid
+        more = get_extras(uuid)
+        row = get_row((uuid, None))
+        if row is None or row.annotation is not annotation or (row.extras is not more and row.extras != more):
             row = Row(annotation, None, annotation_lines(annotation, more), more)
         append(row)
-        for view in links.get(annotation.uuid, ()):
-            append(Row(annotation, view, 1))
+        for view in get_links(uuid, ()):
+            row = get_row((uuid, view.link.uuid))
+            if row is None or row.annotation is not annotation or row.link is not view:
+                row = Row(annotation, view, 1)
+            append(row)
     return rows
+
+
+def row_tops(rows: list[Row]) -> list[int]:
+    """The first line of each row (rows are laid out one under the other)."""
+    tops: list[int] = []
+    line = 0
+    for row in rows:
+        tops.append(line)
+        line += row.lines
+    return tops
+
+
+def changed_lines(
+    old_rows: list[Row], old_tops: list[int], rows: list[Row], tops: list[int]
+) -> tuple[int, int | None] | None:
+    """The lines (first, end) that show something else in `rows` than in `old_rows`; end None:
+    every line from `first` on; None: nothing changed.
+
+    Rows are compared by identity (`build_rows` hands back the same `Row` for an unchanged
+    annotation): the rows before the first changed one and after the last keep their lines,
+    unless the changed ones took more or fewer lines, which moves every line below them. A new
+    mark among 1,000 redraws the lines from its row down, an edit only its own row's lines.
+    """
+    shortest = min(len(rows), len(old_rows))
+    head = 0
+    while head < shortest and rows[head] is old_rows[head]:
+        head += 1
+    if head == len(rows) == len(old_rows):
+        return None
+    tail = 0
+    while tail < shortest - head and rows[-1 - tail] is old_rows[-1 - tail]:
+        tail += 1
+    first = tops[head] if head < len(rows) else old_tops[head]
+    new_end = tops[-1 - tail] + rows[-1 - tail].lines if len(rows) > tail else 0
+    old_end = old_tops[-1 - tail] + old_rows[-1 - tail].lines if len(old_rows) > tail else 0
+    return (first, new_end) if new_end == old_end else (first, None)

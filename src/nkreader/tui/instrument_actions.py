@@ -30,7 +30,7 @@ from nkreader.tui.entity_dialogs import (
     EntityDialog,
     EntityPickDialog,
 )
-from nkreader.tui.instrument_cues import RowExtras, extras_for
+from nkreader.tui.instrument_cues import ExtrasCache, RowExtras, extras_for
 from nkreader.tui.modal import push_modal
 from nkreader.tui.safe import excerpt, safe_text
 
@@ -96,12 +96,22 @@ class InstrumentActions(AnnotationEditing):
     """The entity whose mentions are highlighted, if any."""
     _mention_cache: tuple[tuple[object, ...], list[Highlight]] | None = None
     """((entity id, its spellings, article id, body length), the mentions) of the last computation."""
+    _extras_cache: ExtrasCache | None = None
+    """The annotations pane's grades and wording changes, kept until the store changes."""
 
     # ------------------------------------------------------------------ rows and highlights
 
     def row_extras(self, annotations: list[Annotation]) -> Mapping[str, RowExtras]:
-        """The grades and wording changes the annotations pane shows (its `row_extras` provider)."""
-        return extras_for(self.library, annotations)
+        """The grades and wording changes the annotations pane shows (its `row_extras` provider),
+        kept until the store changes (`ExtrasCache`, issue 14)."""
+        if self._extras_cache is None:
+            self._extras_cache = ExtrasCache(self.library)
+        return self._extras_cache(annotations)
+
+    def note_own_mark(self, before: int | None, made: Annotation) -> None:
+        """`made` was just marked, at change token `before`: the other rows' extras still hold."""
+        if self._extras_cache is not None:
+            self._extras_cache.own_mark(before, made)
 
     def all_highlights(self) -> list[Highlight]:
         """The screen's highlights, then the mentions of the chosen entity (drawn in their own style).

@@ -20,7 +20,16 @@ from nkreader.services import sources as source_service
 from nkreader.services.library import Library
 from nkreader.tui.safe import excerpt
 
-__all__ = ["REVIEW_FLAG", "RowExtras", "extras_for", "grade_label", "grade_words", "head_cues", "was_line"]
+__all__ = [
+    "REVIEW_FLAG",
+    "ExtrasCache",
+    "RowExtras",
+    "extras_for",
+    "grade_label",
+    "grade_words",
+    "head_cues",
+    "was_line",
+]
 
 REVIEW_FLAG = "⚑ review"
 """The words an update changed after the claim's status was set: look at it again."""
@@ -78,6 +87,57 @@ def extras_for(library: Library, annotations: Sequence[_Row]) -> dict[str, RowEx
                 needs_review=bool(change and change.needs_review),
             )
     return found
+
+
+class ExtrasCache:
+    """`extras_for` kept until the store changes: the annotations pane asks after every change to
+    the list (a `c` on 1,000 marks), and the grades and wording changes of the other 999 rows are
+    the same as a moment ago unless something was committed since.
+
+    Kept by the library's change token, which moves on every commit, this app's or another's.
+    A new mark (`own_mark`) is the one commit known to leave the others' extras as they were: the
+    token is taken on and only the new row is asked for. A server library's token follows
+    notifications that arrive after the commit, so there nothing is kept.
+    """
+
+    def __init__(self, library: Library) -> None:
+        self._library = library
+        self._token: int | None = None
+        self._found: dict[str, RowExtras] = {}
+        self._asked: set[str] = set()
+        self.reads = 0
+        """How many times the store was asked (tests)."""
+
+    def _current(self) -> int | None:
+        if getattr(self._library, "shared", False):
+            return None
+        try:
+            return self._library.change_token()
+        except StoreError:
+            return None
+
+    def __call__(self, annotations: Sequence[_Row]) -> dict[str, RowExtras]:
+        """The extras of `annotations` by uuid, as `extras_for` gives them."""
+        token = self._current()
+        if token is None or token != self._token:
+            self._token, self._found, self._asked = token, {}, set()
+        missing = [a for a in annotations if a.uuid not in self._asked]
+        if missing:
+            self.reads += 1
+            self._found.update(extras_for(self._library, missing))
+            self._asked.update(a.uuid for a in missing)
+        return self._found
+
+    def own_mark(self, before: int | None, made: _Row) -> None:
+        """A new mark `made` was stored, at token `before` (read just before the write): if the
+        extras were kept at that token, they still hold. The new mark itself has none: no
+        passage grade or wording history yet, and without a speaker no source grade either
+        (with one, it is asked for when it is listed)."""
+        if before is None or before != self._token:
+            return
+        self._token = self._current()
+        if made.speaker is None:
+            self._asked.add(made.uuid)
 
 
 def head_cues(extras: RowExtras | None) -> list[str | tuple[str, str]]:

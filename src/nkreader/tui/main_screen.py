@@ -253,7 +253,9 @@ class MainScreen(InstrumentActions, SuggestionActions, StoreSync, MarkBounds, An
             session.choose(session.find(select))
         elif not self.annotation_list.has_focus:
             session.follow_cursor(self.reader.cursor)
-        self.annotation_list.set_annotations(session.visible, session.links, empty=self.empty_hint())
+        self.annotation_list.set_annotations(
+            session.visible, session.links, empty=self.empty_hint(), select=session.current_uuid
+        )
         self._show_current()
         summary = session.summary()
         if summary is not None:
@@ -298,6 +300,7 @@ class MainScreen(InstrumentActions, SuggestionActions, StoreSync, MarkBounds, An
             self.notify(f"Already marked as {event.kind.label.lower()}.", markup=False)
             return
         try:
+            before = self.library.change_token()
             created = self.session.mark(event.kind, event.start, event.end)
         except TextMoved:
             self._text_checked = None
@@ -306,6 +309,7 @@ class MainScreen(InstrumentActions, SuggestionActions, StoreSync, MarkBounds, An
         except (StoreError, InvalidSpan) as exc:
             self.notify(safe_text(str(exc)), severity="error", markup=False)
             return
+        self.note_own_mark(before, created)  # the other rows' grades and flags are as they were
         # Rest on its start (a selection's end may be the next sentence, another mark), so the
         # keys that follow (a, e, t, or v to extend from here) act on what was just marked.
         self.reader.clear_selection()
