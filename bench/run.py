@@ -1009,7 +1009,7 @@ def main(argv: list[str] | None = None) -> int:
                     "floor_file_bytes": floor_extra["file_bytes"],
                     **extra,
                 }
-            if args.from_dir is None:
+            if args.from_dir is None and only - {"import"}:  # the other stages read this library
                 clock.stage(
                     f"setup: 1 MB articles through the importer, {cfg.annotations:,} annotations in bulk"
                 )
