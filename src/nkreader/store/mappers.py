@@ -11,8 +11,10 @@ turn such values back into aware datetimes and dates.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import String, Text, select, type_coerce
@@ -205,6 +207,79 @@ def annotation_from_row(row: AnnotationRow) -> Annotation:
         updated_at=row.updated_at,
         version=row.version,
         updated_by=row.updated_by,
+    )
+
+
+ANNOTATION_READ_COLUMNS = ("id", "uuid", *ANNOTATION_FIELDS, "version")
+"""The columns `annotation_select` reads, in its order (what `annotation_from_values` takes)."""
+
+_RAW_COLUMNS = frozenset({"tags", "created_at", "updated_at"})
+_KINDS = {kind.value: kind for kind in Kind}
+_STATUSES = {status.value: status for status in Status}
+_ANCHOR_STATES = {state.value: state for state in AnchorState}
+
+
+def annotation_select() -> Select[Any]:
+    """Annotations as plain tuples (`ANNOTATION_READ_COLUMNS`), tags and times as the driver gives
+    them: no ORM object, no JSON or date processor per row.
+
+    Why: an article's 1,000 marks read as ORM objects (identity map, instrumented attributes, a
+    JSON and two datetime processors per row) were ~30 % of opening it; tuples through
+    `annotation_from_values` give the same `Annotation`s in a fraction of the time.
+    """
+    columns = [getattr(AnnotationRow, name) for name in ANNOTATION_READ_COLUMNS]
+    raw = [type_coerce(c, Text) if n in _RAW_COLUMNS else c for n, c in zip(ANNOTATION_READ_COLUMNS, columns, strict=True)]
+    return select(*raw)
+
+
+@lru_cache(maxsize=1024)
+def _decoded_tags(text: str) -> tuple[str, ...]:
+    return tuple(json.loads(text))  # the same few tag lists recur: decoded once each
+
+
+def _stored_tags(value: object) -> list[str]:
+    # SQLite hands back the JSON text; PostgreSQL's driver the decoded list
+    if value is None or value == "[]":
+        return []
+    if isinstance(value, str):
+        return list(_decoded_tags(value))
+    return list(value)  # type: ignore[call-overload]
+
+
+def _stored_utc(value: object) -> datetime:
+    # SQLite: "YYYY-MM-DD HH:MM:SS.ffffff" (naive UTC) text; PostgreSQL: a datetime already
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    text_value = str(value)
+    try:
+        return datetime.fromisoformat(text_value + "+00:00")  # one C call: parsed and made aware
+    except ValueError:
+        return datetime.fromisoformat(text_value).astimezone(UTC)
+
+
+def annotation_from_values(r: Sequence[Any]) -> Annotation:
+    """An annotation from a row of `annotation_select()` (equal to `annotation_from_row`'s)."""
+    kind, status, state = r[3], r[12], r[13]
+    return Annotation(
+        id=r[0],
+        uuid=r[1],
+        article_id=r[2],
+        kind=_KINDS[kind] if kind in _KINDS else Kind(kind),
+        start=r[4],
+        end=r[5],
+        exact=r[6],
+        prefix=r[7],
+        suffix=r[8],
+        note=r[9],
+        tags=_stored_tags(r[10]),
+        speaker=r[11],
+        status=_STATUSES[status] if status in _STATUSES else Status(status),
+        anchor_state=_ANCHOR_STATES[state] if state in _ANCHOR_STATES else AnchorState(state),
+        author=r[14],
+        created_at=_stored_utc(r[15]),
+        updated_at=_stored_utc(r[16]),
+        updated_by=r[17],
+        version=r[18],
     )
 
 
