@@ -927,6 +927,11 @@ def _slowest_search_details(search: dict[str, Any]) -> None:
 STAGES = ("import", "search", "export", "start", "session", "reader")
 
 
+SETUP_COPY = "library-setup.db"
+"""The library as setup left it, kept beside the run's library for a later `--from`: the stages
+change theirs (marks made, reading positions saved), so a second run must not start from it."""
+
+
 def copy_library(source: Path, target: Path) -> None:
     """A consistent copy of a kept library (sqlite3's backup, so a leftover -wal is folded in and
     no stale -wal/-shm sits beside the copy)."""
@@ -986,7 +991,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.from_dir is not None:
             clock.stage(f"reusing the library and setup of {args.from_dir}")
-            copy_library(args.from_dir / "library.db", db)
+            kept = args.from_dir / SETUP_COPY
+            if not kept.is_file():
+                parser.error(f"{args.from_dir}: no {SETUP_COPY} (from a run with --keep or --workdir)")
+            copy_library(kept, db)
             setup = load_setup(args.from_dir / "setup.json")
             results["setup"] = setup
         if "import" in only or args.from_dir is None:
@@ -1016,6 +1024,8 @@ def main(argv: list[str] | None = None) -> int:
                 setup = import_big_and_annotate(cfg, db, big)
                 results["setup"] = setup
                 save_setup(work / "setup.json", setup)
+                if args.keep or args.workdir is not None:
+                    copy_library(db, work / SETUP_COPY)
 
         if "search" in only:
             clock.stage("search: 20 queries, product session vs plain sqlite3")
