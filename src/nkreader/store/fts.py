@@ -13,6 +13,9 @@ CJK_TABLES = ("articles_cjk", "annotations_cjk")
 UNIGRAM_TABLES = ("articles_uni", "annotations_uni")
 """The CJK character index (migration 0016, `store.unigrams`); its pending rows below."""
 UNIGRAM_PENDING = "cjk_unigram_pending"
+CJK_LISTED_BY_WRITER = "cjk_listed_by_writer"
+"""Holds a row only inside a batch import's transaction, which lists the new articles' CJK rows
+itself (migration 0017, `store.bulk.add_articles`): the insert triggers leave them alone."""
 
 
 def is_fts_table(name: str) -> bool:
@@ -20,7 +23,7 @@ def is_fts_table(name: str) -> bool:
     and the CJK bookkeeping tables."""
     return (
         name in CJK_TABLES
-        or name == UNIGRAM_PENDING
+        or name in (UNIGRAM_PENDING, CJK_LISTED_BY_WRITER)
         or any(name == t or name.startswith(t + "_") for t in (*FTS_TABLES, *UNIGRAM_TABLES))
     )
 
