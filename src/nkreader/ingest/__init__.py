@@ -68,14 +68,14 @@ def input_entries(paths: Iterable[Path]) -> Iterator[tuple[Path, str | None]]:
     is counted), and a symlink to a file outside the folder is refused here (importing a folder
     never reads files elsewhere on the system). A file reached twice is yielded once.
     """
-    seen: set[Path] = set()
+    seen: set[str] = set()
     resolve = PathResolver()
 
     def fresh(path: Path) -> bool:
         try:
             key = resolve(path)
         except (OSError, RuntimeError):
-            key = path.absolute()
+            key = str(path.absolute())
         if key in seen:
             return False
         seen.add(key)
@@ -91,15 +91,18 @@ def input_entries(paths: Iterable[Path]) -> Iterator[tuple[Path, str | None]]:
             root = path.resolve()
         except (OSError, RuntimeError):
             root = path.absolute()
-        found: list[tuple[tuple[str, ...], Path]] = []
-        for folder, dirs, files in os.walk(path, followlinks=False):
+        # sorted by the parts of the path inside the folder, as strings (one Path per file)
+        top = os.fspath(path)
+        found: list[tuple[tuple[str, ...], str]] = []
+        for folder, dirs, files in os.walk(top, followlinks=False):
             dirs[:] = [d for d in dirs if not d.startswith(".")]
+            inside = folder[len(top) :].strip(os.sep)
+            parts = tuple(inside.split(os.sep)) if inside else ()
             for name in files:
-                if _skipped_in_folder(name):
-                    continue
-                file = Path(folder, name)
-                found.append((file.relative_to(path).parts, file))
-        for _, file in sorted(found):
+                if not _skipped_in_folder(name):
+                    found.append(((*parts, name), os.path.join(folder, name)))
+        for _, name in sorted(found):
+            file = Path(name)
             if not fresh(file):
                 continue
             yield file, _outside(file, root)
@@ -118,15 +121,16 @@ class PathResolver:
     def __init__(self) -> None:
         self._folders: dict[str, str] = {}
 
-    def __call__(self, path: Path) -> Path:
+    def __call__(self, path: Path) -> str:
+        """`str(path.resolve())`, raising what it raises."""
         text = os.fspath(path)
         parent, name = os.path.split(text)
         if name in ("", ".", "..") or os.path.islink(text):
-            return path.resolve()
+            return str(path.resolve())
         folder = self._folders.get(parent)
         if folder is None:
-            folder = self._folders[parent] = os.fspath(path.parent.resolve())
-        return Path(os.path.join(folder, name))
+            folder = self._folders[parent] = str(path.parent.resolve())
+        return os.path.join(folder, name)
 
 
 def _outside(file: Path, root: Path) -> str | None:
