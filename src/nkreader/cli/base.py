@@ -67,14 +67,15 @@ EXIT_NO_LIBRARY = 4
 """Like `StoreUnavailable`: the library named cannot be used."""
 
 
-def open_library(ctx: click.Context, *, create: bool = False) -> Library:
+def open_library(ctx: click.Context, *, create: bool = False, deferred: bool = False) -> Library:
     """The library named by --db / NKREADER_DB / the default, opened once per command.
 
     Only commands that add to the library (`create=True`: import, import-annotations, the app)
     make a missing SQLite file; a read-only command with a mistyped path says so and creates
     nothing. An in-memory database (it would keep nothing) and SQLite URL options (`?mode=ro`,
     which SQLAlchemy ignores with a warning) are refused in one line; a PostgreSQL URL without
-    its driver names the extra to install.
+    its driver names the extra to install. `deferred` (the app): the store itself is opened once
+    the first screen is painted (`Library.deferred`).
     """
     from nkreader.services.library import Library
 
@@ -83,7 +84,8 @@ def open_library(ctx: click.Context, *, create: bool = False) -> Library:
         from nkreader.services.annotators import resolve_annotator
 
         _check_location(obj.get("db"), create=create)
-        obj["library"] = Library.open(obj.get("db"), annotator=resolve_annotator(obj.get("as")))
+        opener = Library.deferred if deferred else Library.open
+        obj["library"] = opener(obj.get("db"), annotator=resolve_annotator(obj.get("as")))
         ctx.call_on_close(obj["library"].close)
     library: Library = obj["library"]
     return library
@@ -188,10 +190,10 @@ def run_app(ctx: click.Context) -> None:
     from nkreader.tui.startup import hold_collector
 
     hold_collector()  # released by the app once its first screen is painted
-    library = open_library(ctx, create=True)
+    library = open_library(ctx, create=True, deferred=True)
     # The app is for marking: a read-only or locked library is reported here, before the screen
     # is taken over, not at the first annotation.
-    library.database.check_writable()
+    library.check_writable()
     from nkreader.tui.app import create_app
 
     app = create_app(library)

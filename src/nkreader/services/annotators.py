@@ -15,7 +15,6 @@ from pathlib import Path
 import platformdirs
 
 from nkreader.services.library import Library
-from nkreader.store import annotators as stored
 
 CONFIG_ENV = "NKREADER_CONFIG"
 MAX_NAME = 80
@@ -63,5 +62,7 @@ def resolve_annotator(flag: str | None = None) -> str | None:
 
 def marks_per_annotator(library: Library) -> dict[str | None, int]:
     """How many marks each annotator made in the library (the app's "whose marks" picker)."""
+    from nkreader.store import annotators as stored
+
     with library.database.reading() as session:
         return stored.marks_per_author(session)

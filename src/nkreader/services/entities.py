@@ -14,9 +14,7 @@ from collections.abc import Iterable, Sequence
 
 from nkreader.analysis import Entity, EntityKind, clean_name, fold
 from nkreader.services.library import Library
-from nkreader.store import instruments
 from nkreader.store.errors import StoreError
-from nkreader.store.speakers import rewrite_speakers
 
 __all__ = ["EntityError", "add", "add_variants", "entities", "expand_query", "find", "mentions", "merge"]
 
@@ -46,6 +44,8 @@ def _kind(kind: str | EntityKind) -> EntityKind:
 def add(
     library: Library, name: str, kind: str | EntityKind = EntityKind.PLACE, variants: Iterable[str] = ()
 ) -> Entity:
+    from nkreader.store import instruments
+
     name = _name(name)
     spellings = [_name(v) for v in variants]
     with library.database.writing() as session:
@@ -57,6 +57,8 @@ def add(
 
 def add_variants(library: Library, name: str, variants: Sequence[str]) -> tuple[Entity, list[str]]:
     """Add spellings to the entity one of whose spellings is `name`; returns it and the new ones."""
+    from nkreader.store import instruments
+
     spellings = [_name(v) for v in variants]
     with library.database.writing() as session:
         found = instruments.find_entity(session, _name(name))
@@ -72,11 +74,15 @@ def add_variants(library: Library, name: str, variants: Sequence[str]) -> tuple[
 
 
 def entities(library: Library) -> list[Entity]:
+    from nkreader.store import instruments
+
     with library.database.reading() as session:
         return instruments.entities(session)
 
 
 def find(library: Library, spelling: str) -> Entity | None:
+    from nkreader.store import instruments
+
     with library.database.reading() as session:
         return instruments.find_entity(session, spelling)
 
@@ -87,6 +93,9 @@ def merge(library: Library, keep: str, other: str) -> Entity:
     A speaker is an entity (`store.speakers`), so this merges speakers as `speakers --merge`
     and `source merge` do: annotations that name `other` by any of its spellings name `keep`,
     and `other`'s source profile is folded into `keep`'s; one transaction."""
+    from nkreader.store import instruments
+    from nkreader.store.speakers import rewrite_speakers
+
     with library.database.writing() as session:
         kept = instruments.find_entity(session, _name(keep))
         gone = instruments.find_entity(session, _name(other))
@@ -114,6 +123,8 @@ def _quoted(spelling: str) -> str:
 
 def _entity_tokens(library: Library, query: str) -> tuple[list[str], dict[int, list[str]]]:
     """The query's tokens, and for each token that is a spelling of an entity, all its spellings."""
+    from nkreader.store import instruments
+
     tokens = _TOKEN.findall(query)
     candidates = {}
     depth = near = 0  # inside NEAR( … ) only phrases may stand: nothing is expanded there

@@ -15,8 +15,6 @@ from urllib.parse import urlsplit
 from nkreader.domain import utcnow
 from nkreader.domain_feeds import Feed, FeedListing
 from nkreader.services.library import Library
-from nkreader.store import feeds as store
-from nkreader.text.normalize import normalize_line
 
 __all__ = ["FeedProblem", "OpmlReport", "Subscriptions", "clean_tags"]
 
@@ -36,11 +34,15 @@ class OpmlReport:
 
 def clean_tags(tags: Iterable[str]) -> list[str]:
     """Tags as stored: one line each, no commas (OPML separates categories with them), no repeats."""
+    from nkreader.text.normalize import normalize_line
+
     cleaned = (normalize_line(tag).replace(",", " ").strip() for tag in tags)
     return list(dict.fromkeys(t for t in cleaned if t))
 
 
 def _name_from_url(url: str) -> str:
+    from nkreader.text.normalize import normalize_line
+
     parts = urlsplit(url)
     host = (parts.hostname or "").lower().removeprefix("www.")
     path = parts.path.rstrip("/")
@@ -55,6 +57,8 @@ class Subscriptions:
         self, url: str, *, name: str | None = None, tags: Sequence[str] = (), full_text: bool = False
     ) -> Feed:
         from nkreader.fetching.http import FetchError, check_url  # httpx: loaded for feed work only
+        from nkreader.store import feeds as store
+        from nkreader.text.normalize import normalize_line
 
         try:
             url = check_url(url)
@@ -76,12 +80,17 @@ class Subscriptions:
 
     @staticmethod
     def _free_name(session: object, base: str) -> str:
+        from nkreader.store import feeds as store
+
         name, number = base, 2
         while (found := store.find_feed(session, name)) is not None and found.name == name:  # type: ignore[arg-type]
             name, number = f"{base} ({number})", number + 1
         return name
 
     def find(self, name_or_url: str) -> Feed:
+        from nkreader.store import feeds as store
+        from nkreader.text.normalize import normalize_line
+
         with self.library.database.reading() as session:
             feed = store.find_feed(session, name_or_url.strip())
         if feed is None:
@@ -91,10 +100,14 @@ class Subscriptions:
         return feed
 
     def get(self, feed_id: int) -> Feed | None:
+        from nkreader.store import feeds as store
+
         with self.library.database.reading() as session:
             return store.feed_by_id(session, feed_id)
 
     def listing(self) -> list[FeedListing]:
+        from nkreader.store import feeds as store
+
         with self.library.database.reading() as session:
             return store.list_feeds(session)
 
@@ -102,6 +115,8 @@ class Subscriptions:
         return [listing.feed for listing in self.listing()]
 
     def remove(self, name_or_url: str) -> Feed:
+        from nkreader.store import feeds as store
+
         feed = self.find(name_or_url)
         assert feed.id is not None
         with self.library.database.writing() as session:
@@ -117,6 +132,7 @@ class Subscriptions:
         """
         from nkreader.fetching.http import FetchError, check_url
         from nkreader.fetching.opml import OpmlError, read_opml
+        from nkreader.text.normalize import normalize_line
 
         try:
             data = Path(path).read_bytes()
@@ -145,6 +161,8 @@ class Subscriptions:
         return report
 
     def _subscribed(self, url: str) -> bool:
+        from nkreader.store import feeds as store
+
         with self.library.database.reading() as session:
             found = store.find_feed(session, url)
         return found is not None and found.url == url
@@ -170,19 +188,24 @@ class ReadState:
         self.library = library
 
     def unread_ids(self) -> set[int]:
-        with self.library.database.reading() as session:
-            return store.unread_ids(session)
+        return self.library.unread_ids()
 
     def mark_read(self, article_ids: Sequence[int]) -> int:
+        from nkreader.store import feeds as store
+
         with self.library.database.writing() as session:
             return store.mark_read(session, article_ids)
 
     def mark_unread(self, article_ids: Sequence[int]) -> None:
+        from nkreader.store import feeds as store
+
         with self.library.database.writing() as session:
             store.mark_unread(session, article_ids, utcnow())
 
     def toggle(self, article_id: int) -> bool:
         """Flip one article between read and unread; returns True when it is now unread."""
+        from nkreader.store import feeds as store
+
         with self.library.database.writing() as session:
             if store.mark_read(session, [article_id]):
                 return False
@@ -190,5 +213,7 @@ class ReadState:
             return True
 
     def feed_names(self) -> dict[int, str]:
+        from nkreader.store import feeds as store
+
         with self.library.database.reading() as session:
             return store.article_feed_names(session)

@@ -7,10 +7,13 @@ ahead of what is stored.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import sqlite3
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nkreader.domain import (
     CONTEXT_CHARS,
@@ -26,23 +29,15 @@ from nkreader.domain import (
 )
 from nkreader.services import edits
 from nkreader.services.edits import EditOutcome
-from nkreader.store.annotations import (
-    add_annotation,
-    annotation_id,
-    annotations_for,
-    delete_annotation,
-    find_annotation,
-    get_annotation,
-    known_tags,
-    write_fields,
-)
-from nkreader.store.articles import get_article, quote_at, reading_position, set_reading_position
-from nkreader.store.browse import list_summaries, summary_of
-from nkreader.store.database import Database
 from nkreader.store.errors import NotFound, StoreError
-from nkreader.store.links import add_link, find_link, links_for
-from nkreader.store.speakers import speaker_completions
-from nkreader.store.stats import count_articles
+
+if TYPE_CHECKING:
+    from nkreader.store.database import Database
+    from nkreader.store.first_read import FirstRead
+
+# The store modules (SQLAlchemy, its ORM and the table models: ~0.3 s of import) are imported by
+# the methods that use them, so the app can paint its first screen before any of them is loaded:
+# see `Library.deferred` and `store/first_read.py` (issue 14).
 
 
 def content_hash(body: str) -> str:
@@ -56,57 +51,136 @@ class InvalidSpan(ValueError):
 class Library:
     """One open library. Thread-safe as long as each call runs to completion on one thread."""
 
-    def __init__(self, database: Database, *, annotator: str | None = None) -> None:
-        self.database = database
+    def __init__(self, database: Database | None, *, annotator: str | None = None) -> None:
+        self._database = database
+        self._first: FirstRead | None = None
+        self._opening = threading.Lock()
         self.annotator = annotator
 
     @classmethod
     def open(cls, db: str | None = None, *, annotator: str | None = None) -> Library:
+        from nkreader.store.database import Database
+
         return cls(Database.open(db), annotator=annotator)
 
+    @classmethod
+    def deferred(cls, db: str | None = None, *, annotator: str | None = None) -> Library:
+        """The library, with the store (SQLAlchemy) opened at its first use rather than now.
+
+        For the app's start: an SQLite library that is ready as it is answers the first screen's
+        reads (`summaries`, `unread_ids`, `change_token`) with plain sqlite3 (`FirstRead`), and
+        the store is opened when anything else is asked, or by `open_store` once the list is
+        painted. Any other library is opened now, as `open` does (same checks, same errors).
+        """
+        from nkreader.store.engine import resolve_db_url
+        from nkreader.store.first_read import FirstRead
+
+        first = FirstRead.try_open(resolve_db_url(db))
+        if first is None:
+            return cls.open(db, annotator=annotator)
+        library = cls(None, annotator=annotator)
+        library._first = first
+        return library
+
+    @property
+    def database(self) -> Database:
+        database = self._database
+        if database is None:
+            database = self.open_store()
+        return database
+
+    @property
+    def opened(self) -> bool:
+        """Whether the store (SQLAlchemy) is open; a deferred library's is not until first needed."""
+        return self._database is not None
+
+    def open_store(self) -> Database:
+        """Open the store now (a deferred library; otherwise it is open already)."""
+        with self._opening:
+            if self._database is None:
+                from nkreader.store.database import Database
+
+                first = self._first
+                assert first is not None, "a library is opened by Library.open or Library.deferred"
+                database = Database.open(first.url)
+                database.adopt_version_connection(first.hand_over())
+                self._database, self._first = database, None
+            return self._database
+
+    def check_writable(self) -> None:
+        """StoreReadOnly or StoreLocked now rather than at the first change (`Database.check_writable`);
+        a deferred library was found writable when it was opened."""
+        if self._first is None:
+            self.database.check_writable()
+
     def close(self) -> None:
-        self.database.close()
+        with self._opening:
+            first, self._first = self._first, None
+        if first is not None:
+            first.close()
+        if self._database is not None:
+            self._database.close()
 
     @property
     def location(self) -> str:
-        return self.database.label
+        first = self._first
+        return str(first.path) if first is not None else self.database.label
 
     @property
     def shared(self) -> bool:
         """A server library (PostgreSQL), where a team works at once: the app looks for others'
         changes more often (a notification count, no query), so a colleague's mark shows within
         2 seconds, not up to 2 seconds after a 2-second poll."""
-        return self.database.engine.dialect.name != "sqlite"
+        return self._first is None and self.database.engine.dialect.name != "sqlite"
 
     # ------------------------------------------------------------------ reading
 
     def summaries(self) -> list[ArticleSummary]:
+        first = self._first
+        if first is not None:
+            with contextlib.suppress(sqlite3.Error, ValueError, RuntimeError):  # else: the store says why
+                return first.summaries()
+        from nkreader.store.browse import list_summaries
+
         with self.database.reading() as session:
             return list_summaries(session)
 
     def summary(self, article_id: int) -> ArticleSummary:
+        from nkreader.store.browse import summary_of
+
         with self.database.reading() as session:
             return summary_of(session, article_id)
 
     def article(self, article_id: int) -> Article:
+        from nkreader.store.articles import get_article
+
         with self.database.reading() as session:
             return get_article(session, article_id)
 
     def is_empty(self) -> bool:
+        from nkreader.store.stats import count_articles
+
         with self.database.reading() as session:
             return count_articles(session) == 0
 
     def annotations(self, article_id: int) -> list[Annotation]:
+        from nkreader.store.annotations import annotations_for
+
         with self.database.reading() as session:
             return annotations_for(session, article_id)
 
     def find(self, uuid: str) -> Annotation | None:
         """The annotation `uuid` as stored now, or None (deleted)."""
+        from nkreader.store.annotations import find_annotation
+
         with self.database.reading() as session:
             return find_annotation(session, uuid)
 
     def open_article(self, article_id: int) -> tuple[Article, list[Annotation], int]:
         """Article, its annotations and the saved cursor, read in one consistent snapshot."""
+        from nkreader.store.annotations import annotations_for
+        from nkreader.store.articles import get_article, reading_position
+
         with self.database.reading() as session:
             article = get_article(session, article_id)
             annotations = annotations_for(session, article_id)
@@ -115,10 +189,14 @@ class Library:
 
     def known_speakers(self) -> list[str]:
         """Speakers for completion: canonical names, each followed by its aliases, most used first."""
+        from nkreader.store.speakers import speaker_completions
+
         with self.database.reading() as session:
             return speaker_completions(session)
 
     def known_tags(self) -> list[str]:
+        from nkreader.store.annotations import known_tags
+
         with self.database.reading() as session:
             return known_tags(session)
 
@@ -131,11 +209,28 @@ class Library:
         tell (a server database): refresh on a timer instead. Every other method already sees
         everything committed before it was called; this only says when to call them again.
         """
+        first = self._first
+        if first is not None:
+            with contextlib.suppress(sqlite3.Error, RuntimeError):
+                return first.data_version()
         return self.database.data_version()
+
+    def unread_ids(self) -> set[int]:
+        """Articles not read yet (`services.feeds.ReadState` is the use case; this is its read)."""
+        first = self._first
+        if first is not None:
+            with contextlib.suppress(sqlite3.Error, RuntimeError):
+                return first.unread_ids()
+        from nkreader.store.feeds import unread_ids
+
+        with self.database.reading() as session:
+            return unread_ids(session)
 
     # ------------------------------------------------------------------ writing
 
     def save_position(self, article_id: int, offset: int) -> None:
+        from nkreader.store.articles import set_reading_position
+
         with self.database.writing() as session:
             set_reading_position(session, article_id, offset)
 
@@ -151,6 +246,8 @@ class Library:
         tags: Sequence[str] = (),
     ) -> Annotation:
         """Mark body[start:end] (code point offsets) as `kind`; returns the stored annotation."""
+        from nkreader.store.annotations import add_annotation
+
         with self.database.writing() as session:
             exact, prefix, suffix = _quote(session, article_id, start, end)
             if not exact.strip():
@@ -219,6 +316,8 @@ class Library:
         tags, speaker and the rest stay. Returns the stored annotation (record it for undo).
         With `expected_version`, EditConflict when another window moved it meanwhile.
         """
+        from nkreader.store.annotations import get_annotation
+
         with self.database.writing() as session:
             stored = get_annotation(session, uuid)
             exact, prefix, suffix = _quote(session, stored.article_id, start, end)
@@ -257,6 +356,9 @@ class Library:
     def remove(self, uuid: str) -> Removal:
         """Delete an annotation and its links in one transaction; returns both as they were,
         so `restore` can bring back the annotation and its links (undo)."""
+        from nkreader.store.annotations import annotation_id, delete_annotation
+        from nkreader.store.links import links_for
+
         with self.database.writing() as session:
             row_id = annotation_id(session, uuid)
             links = links_for(session, [row_id]) if row_id is not None else []
@@ -265,6 +367,9 @@ class Library:
     def restore(self, annotation: Annotation, links: Sequence[Link] = ()) -> Restored:
         """Bring back a deleted annotation with its uuid, times and fields unchanged, and those
         of its `links` whose other annotation still exists (in one transaction)."""
+        from nkreader.store.annotations import add_annotation
+        from nkreader.store.links import add_link, find_link
+
         with self.database.writing() as session:
             stored = add_annotation(session, replace(annotation, id=None))
             back, missing = [], []
@@ -326,6 +431,8 @@ def store_fields(
     """`Library.update_fields` inside the caller's write transaction (for use cases that read
     and write in one, such as `register.set_status`). `by`: the annotator writing, stored as
     `updated_by` with any change (None: not known)."""
+    from nkreader.store.annotations import find_annotation, get_annotation, write_fields
+
     stored = find_annotation(session, uuid, for_update=True)
     if stored is None:
         raise NotFound(f"annotation {uuid} was deleted (in another window?); the change was not saved")
@@ -353,6 +460,8 @@ def store_fields(
 
 def _quote(session: Any, article_id: int, start: int, end: int) -> tuple[str, str, str]:
     """The quote selector of body[start:end], refusing spans outside the body."""
+    from nkreader.store.articles import quote_at
+
     length, prefix, exact, suffix = quote_at(session, article_id, start, end, CONTEXT_CHARS)
     if not (0 <= start < end <= length):
         raise InvalidSpan(f"span {start}..{end} is outside the article (length {length})")

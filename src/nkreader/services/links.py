@@ -6,8 +6,6 @@ from collections.abc import Sequence
 
 from nkreader.domain import Link, LinkType, LinkView, new_uuid, utcnow
 from nkreader.services.library import Library
-from nkreader.store.annotations import find_annotation
-from nkreader.store.links import add_link, delete_link, find_link, link_between, link_views, link_views_for
 
 __all__ = ["LinkError", "LinkView", "link", "links_of", "restore_link", "unlink"]
 
@@ -22,6 +20,9 @@ def link(library: Library, source_uuid: str, target_uuid: str, type: LinkType) -
     Refused with LinkError: a link of an annotation to itself, a second link of the same type
     between the same two annotations (in either direction), an annotation that does not exist.
     """
+    from nkreader.store.annotations import find_annotation
+    from nkreader.store.links import add_link, link_between
+
     if source_uuid == target_uuid:
         raise LinkError("an annotation cannot be linked to itself")
     with library.database.writing() as session:
@@ -38,6 +39,8 @@ def link(library: Library, source_uuid: str, target_uuid: str, type: LinkType) -
 
 def unlink(library: Library, link_uuid: str) -> Link:
     """Delete a link; returns it as it was (give it to `restore_link` to undo). LinkError if absent."""
+    from nkreader.store.links import delete_link, find_link
+
     with library.database.writing() as session:
         found = find_link(session, link_uuid)
         if found is None:
@@ -48,6 +51,8 @@ def unlink(library: Library, link_uuid: str) -> Link:
 
 def restore_link(library: Library, link: Link) -> Link:
     """Bring back a deleted link with its uuid and time (undo of `unlink`)."""
+    from nkreader.store.links import add_link
+
     with library.database.writing() as session:
         stored = add_link(session, link)
         if stored is None:
@@ -57,6 +62,8 @@ def restore_link(library: Library, link: Link) -> Link:
 
 def links_of(library: Library, annotation_uuid: str) -> list[LinkView]:
     """Every link of an annotation, both directions, by link id, with the other end and its article."""
+    from nkreader.store.links import link_views
+
     with library.database.reading() as session:
         return [
             LinkView(link=link, direction=direction, other=other, other_article_title=title)
@@ -67,6 +74,8 @@ def links_of(library: Library, annotation_uuid: str) -> list[LinkView]:
 def links_of_many(library: Library, annotation_uuids: Sequence[str]) -> dict[str, list[LinkView]]:
     """`links_of` for many annotations (an open article's) in one read: by annotation uuid,
     only those with links."""
+    from nkreader.store.links import link_views_for
+
     with library.database.reading() as session:
         return {
             uuid: [

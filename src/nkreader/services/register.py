@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from nkreader.domain import Annotation, Status
 from nkreader.services.library import EditConflict, Library, store_fields
-from nkreader.store.annotations import get_annotation
 
 __all__ = ["set_status"]
 
@@ -17,6 +16,8 @@ def set_status(library: Library, uuid: str, status: Status, *, seen: Annotation 
     window set a different status first, that one is kept and EditConflict (a StoreError) says
     so. NotFound (a StoreError) when there is no such annotation.
     """
+    from nkreader.store.annotations import get_annotation
+
     with library.database.writing() as session:
         current = get_annotation(session, uuid)
         version = seen.version if seen is not None else current.version

@@ -14,14 +14,13 @@ from dataclasses import dataclass
 from nkreader.analysis import WordingChange
 from nkreader.domain import Annotation, Article, ArticleRevision
 from nkreader.services.library import Library
-from nkreader.store import annotations as _annotations
-from nkreader.store import articles as _articles
-from nkreader.store import instruments
 
 __all__ = ["Flagged", "article_revisions", "clear_review", "flagged", "wording_changes"]
 
 
 def wording_changes(library: Library, uuids: Sequence[str] | None = None) -> dict[str, WordingChange]:
+    from nkreader.store import instruments
+
     with library.database.reading() as session:
         return instruments.wording_changes(session, uuids)
 
@@ -35,6 +34,10 @@ class Flagged:
 
 def flagged(library: Library) -> list[Flagged]:
     """Annotations whose words changed after their status was set, not yet reviewed, newest first."""
+    from nkreader.store import annotations as _annotations
+    from nkreader.store import articles as _articles
+    from nkreader.store import instruments
+
     with library.database.reading() as session:
         changes = {u: c for u, c in instruments.wording_changes(session).items() if c.needs_review}
         found = []
@@ -51,11 +54,15 @@ def flagged(library: Library) -> list[Flagged]:
 
 def clear_review(library: Library, uuid: str, *, needs_review: bool = False) -> bool:
     """Clear the review flag (`needs_review=True` sets it again: undo of the clearing)."""
+    from nkreader.store import instruments
+
     with library.database.writing() as session:
         return instruments.clear_review(session, uuid, needs_review=needs_review)
 
 
 def article_revisions(library: Library, article_id: int) -> tuple[Article, list[ArticleRevision]]:
     """The article as it is now and the texts updates replaced, oldest first (one reading)."""
+    from nkreader.store import articles as _articles
+
     with library.database.reading() as session:
         return _articles.get_article(session, article_id), _articles.revisions_for(session, article_id)

@@ -25,9 +25,6 @@ from nkreader.analysis import (
 )
 from nkreader.domain import Kind
 from nkreader.services.library import Library
-from nkreader.store import annotations as _annotations
-from nkreader.store import instruments
-from nkreader.store import speakers as _speakers
 
 __all__ = [
     "Grades",
@@ -102,6 +99,9 @@ def grade(
     anonymous: bool | None = None,
 ) -> SourceProfile:
     """Mark the speaker `name` (any of its spellings) as a source and set what is given."""
+    from nkreader.store import instruments
+    from nkreader.store import speakers as _speakers
+
     name = _name(name)
     if anonymous is None and not isinstance(reliability, Unchanged):
         anonymous = bool(_ANONYMOUS.search(name)) or None
@@ -114,6 +114,8 @@ def grade(
 
 def register(library: Library) -> list[SourceEntry]:
     """The sources register: every speaker, graded or not, most passages first."""
+    from nkreader.store import instruments
+
     with library.database.reading() as session:
         return instruments.register(session)
 
@@ -121,6 +123,9 @@ def register(library: Library) -> list[SourceEntry]:
 def merge(library: Library, keep: str, other: str) -> int:
     """`other` is the same source as `keep`: its annotations rewritten to `keep` and its spellings
     made aliases (as `speakers --merge`), its profile folded into `keep`'s; one transaction."""
+    from nkreader.store import instruments
+    from nkreader.store import speakers as _speakers
+
     keep, other = _name(keep), _name(other)
     with library.database.writing() as session:
         keep_name = _speakers.canonical_speaker(session, keep)
@@ -137,6 +142,9 @@ def merge(library: Library, keep: str, other: str) -> int:
 
 def keep_apart(library: Library, a: str, b: str) -> bool:
     """Record that `a` and `b` are different sources; False when it was already recorded."""
+    from nkreader.store import instruments
+    from nkreader.store import speakers as _speakers
+
     a, b = _name(a), _name(b)
     with library.database.writing() as session:
         first, second = _speakers.canonical_speaker(session, a), _speakers.canonical_speaker(session, b)
@@ -156,6 +164,8 @@ def possible_duplicates(
     (name, name, similarity 0–100)."""
     from rapidfuzz import fuzz  # 20 ms of import, for this question only
 
+    from nkreader.store import instruments
+
     entries = list(entries) if entries is not None else register(library)
     with library.database.reading() as session:
         apart = instruments.apart_pairs(session)
@@ -173,6 +183,9 @@ def possible_duplicates(
 
 def set_credibility(library: Library, annotation_uuid: str, credibility: int | None) -> None:
     """Grade one quote or claim 1–6 (None clears it)."""
+    from nkreader.store import annotations as _annotations
+    from nkreader.store import instruments
+
     with library.database.writing() as session:
         annotation = _annotations.find_annotation(session, annotation_uuid)
         if annotation is None:
@@ -185,6 +198,8 @@ def set_credibility(library: Library, annotation_uuid: str, credibility: int | N
 def grades_for(library: Library, uuids: Sequence[str] | None, *, wording: bool = False) -> Grades:
     """The sources' grades, and the credibility of the given annotations (of every graded one: None);
     with `wording`, their wording changes too (the interchange exports flag those for review)."""
+    from nkreader.store import instruments
+
     with library.database.reading() as session:
         groups = instruments.speaker_groups(session)
         reliability: dict[str, str] = {}
@@ -201,6 +216,8 @@ def grades_for(library: Library, uuids: Sequence[str] | None, *, wording: bool =
 
 def resolve_annotation(library: Library, text: str) -> str:
     """The uuid of the annotation `text` names: its uuid, or a unique start of it (8+ characters)."""
+    from nkreader.store import instruments
+
     prefix = text.strip().lower()
     if len(prefix) < 8:
         raise SourceError(

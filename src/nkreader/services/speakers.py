@@ -11,15 +11,6 @@ from __future__ import annotations
 
 from nkreader.domain import SpeakerStat
 from nkreader.services.library import Library
-from nkreader.store import speaker_names
-from nkreader.store.speakers import (
-    add_speaker_alias,
-    canonical_speaker,
-    merge_speakers,
-    speaker_completions,
-    speaker_spellings,
-    speaker_stats,
-)
 
 __all__ = ["SpeakerError", "SpeakerStat", "add_alias", "canonical", "completions", "merge", "speakers"]
 
@@ -38,18 +29,24 @@ def _clean(name: str) -> str:
 def speakers(library: Library) -> list[SpeakerStat]:
     """Every speaker used on annotations (and every registered one), grouped by canonical name,
     most used first."""
+    from nkreader.store.speakers import speaker_stats
+
     with library.database.reading() as session:
         return speaker_stats(session)
 
 
 def completions(library: Library) -> list[str]:
     """Canonical names, each followed by its aliases, most used speaker first (for completion)."""
+    from nkreader.store.speakers import speaker_completions
+
     with library.database.reading() as session:
         return speaker_completions(session)
 
 
 def canonical(library: Library, name: str) -> str:
     """The canonical name of any spelling of a speaker (the name itself when it is no alias)."""
+    from nkreader.store.speakers import canonical_speaker
+
     with library.database.reading() as session:
         return canonical_speaker(session, name)
 
@@ -60,6 +57,8 @@ def add_alias(library: Library, name: str, alias: str) -> str:
     SpeakerError when `alias` is already another speaker's alias, or a speaker with aliases of
     its own (merge instead).
     """
+    from nkreader.store.speakers import add_speaker_alias
+
     name, alias = _clean(name), _clean(alias)
     with library.database.writing() as session:
         try:
@@ -71,6 +70,9 @@ def add_alias(library: Library, name: str, alias: str) -> str:
 def merge(library: Library, keep: str, merge: str) -> int:
     """Rewrite annotations' speaker from `merge` (and its aliases) to `keep`'s canonical name and
     make those spellings aliases of it, in one transaction; returns how many annotations changed."""
+    from nkreader.store import speaker_names
+    from nkreader.store.speakers import canonical_speaker, merge_speakers, speaker_spellings
+
     keep, merge = _clean(keep), _clean(merge)
     if keep == merge:
         raise SpeakerError("cannot merge a speaker into itself")

@@ -104,6 +104,16 @@ class Database:
             raise database.explain(exc) from exc
         return database
 
+    def adopt_version_connection(self, connection: object) -> None:
+        """Ask the change token on `connection` (the app's first read's): `PRAGMA data_version` is
+        counted per connection, so the token read before the store was opened runs on unchanged."""
+        with self._version_lock:
+            if self._version_connection is None and self.engine.dialect.name == "sqlite":
+                self._version_connection = connection
+                return
+        with contextlib.suppress(Exception):
+            connection.close()  # type: ignore[attr-defined]
+
     def close(self) -> None:
         with self._version_lock:
             if self._version_connection is not None:

@@ -1,7 +1,8 @@
 """Where the library lives and how we connect to it.
 
 Nothing here runs at import time: the data folder and the database are created
-only when a command actually opens the library.
+only when a command actually opens the library. SQLAlchemy is imported when an engine is made,
+not with this module: the app reads its first screen before that (`store/first_read.py`).
 """
 
 from __future__ import annotations
@@ -10,13 +11,14 @@ import contextlib
 import os
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 
 from nkreader.store.errors import StoreError, StoreUnavailable
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 ENV_DB = "NKREADER_DB"
 ENV_BUSY_TIMEOUT = "NKREADER_BUSY_TIMEOUT_MS"
@@ -73,6 +75,11 @@ def busy_timeout_ms() -> int:
 
 
 def sqlite_path(url: str) -> Path | None:
+    if url.startswith("sqlite:///") and not any(c in url for c in "?%"):  # a path, as resolve_db_url makes it
+        name = url[len("sqlite:///") :]
+        return Path(name) if name and name != ":memory:" else None
+    from sqlalchemy.engine import make_url
+
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
         return None
@@ -81,6 +88,9 @@ def sqlite_path(url: str) -> Path | None:
 
 def make_engine(url: str) -> Engine:
     """An engine with the pragmas and transaction behaviour the store relies on."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import ArgumentError
+
     path = sqlite_path(url)
     if path is not None:
         try:
@@ -107,6 +117,9 @@ def make_engine(url: str) -> Engine:
 
 def _shown(url: str) -> str:
     """The URL without its password, for messages."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
@@ -119,6 +132,7 @@ def _configure_postgres(engine: Engine, timeout_ms: int) -> None:
     Transactions are READ COMMITTED (the server's default); writes that must not lose another
     analyst's change use versioned updates, not longer locks.
     """
+    from sqlalchemy import event
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: object, _record: object) -> None:
@@ -138,6 +152,7 @@ def _configure_sqlite(engine: Engine, timeout_ms: int) -> None:
     control of BEGIN gives every unit of work a real transaction, and writers use
     BEGIN IMMEDIATE so two processes never deadlock upgrading a read lock.
     """
+    from sqlalchemy import event
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:

@@ -15,14 +15,12 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, Engine, text
-from sqlalchemy.exc import OperationalError, ProgrammingError
-
 from nkreader.store.engine import WRITE_OPTION
 from nkreader.store.errors import StoreTooNew
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy import Connection, Engine
 
 VERSIONS = Path(__file__).with_name("migrations") / "versions"
 _REVISION_FILE = re.compile(r"^(\d{4})_\w+\.py$")
@@ -50,6 +48,9 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 def current_revision(engine: Engine) -> str | None:
     """The schema revision stored in the database; None for a new, empty one."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
     with engine.connect() as connection:
         try:
             return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()

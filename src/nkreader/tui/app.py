@@ -127,6 +127,9 @@ class NkReaderApp(OrderedKeys, ModalKeyHold):
         from nkreader.tui.startup import release_collector
 
         release_collector()
+        # A library opened for the first screen with plain sqlite3 (`Library.deferred`) opens its
+        # store (SQLAlchemy) now, after the list is painted, not at the first key that needs it.
+        self.call_after_refresh(self._open_store)
         warnings = self._keymap_warnings
         if self._keymap:
             unknown = unknown_ids(self._keymap, self.known_binding_ids())
@@ -135,6 +138,12 @@ class NkReaderApp(OrderedKeys, ModalKeyHold):
             warnings.extend(self.keymap_conflicts(self._keymap))
         for warning in warnings:
             self.notify(safe_text(warning), severity="warning", markup=False, timeout=8)
+
+    def _open_store(self) -> None:
+        try:
+            self.library.open_store()
+        except StoreError as exc:  # the next action that needs the store says so again
+            self.notify(safe_text(exc.message), severity="error", markup=False)
 
     def on_app_focus(self) -> None:
         """Back from another window: pick up what another process changed meanwhile."""
