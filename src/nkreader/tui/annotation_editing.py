@@ -17,8 +17,6 @@ from nkreader.services.library import InvalidSpan, Library
 from nkreader.services.links import LinkError
 from nkreader.services.speakers import completions as speaker_completions
 from nkreader.tui.cues import passage_preview
-from nkreader.tui.dialogs import NoteDialog, SpeakerDialog, TagsDialog
-from nkreader.tui.link_dialog import LinkTypeDialog, StatusDialog
 from nkreader.tui.modal import push_modal
 from nkreader.tui.panes import PaneScreen
 from nkreader.tui.safe import excerpt, safe_text
@@ -104,6 +102,8 @@ class AnnotationEditing(PaneScreen):
     # ------------------------------------------------------------------ fields
 
     def action_edit_note(self) -> None:
+        from nkreader.tui.dialogs import NoteDialog
+
         annotation = self._require_annotation()
         if annotation is None:
             return
@@ -115,6 +115,8 @@ class AnnotationEditing(PaneScreen):
         push_modal(self.app, NoteDialog(annotation.note, context=annotation.exact), save)
 
     def action_edit_tags(self) -> None:
+        from nkreader.tui.dialogs import TagsDialog
+
         annotation = self._require_annotation()
         if annotation is None:
             return
@@ -131,6 +133,8 @@ class AnnotationEditing(PaneScreen):
 
     def action_edit_speaker(self, uuid: str | None = None) -> None:
         """Ask who said the current annotation (or the one with `uuid`, just marked with ``Q``)."""
+        from nkreader.tui.dialogs import SpeakerDialog
+
         annotation = self.session.find(uuid) if uuid else self._require_annotation()
         if annotation is None:
             return
@@ -196,6 +200,8 @@ class AnnotationEditing(PaneScreen):
     # ------------------------------------------------------------------ claim register: status and links
 
     def action_set_status(self) -> None:
+        from nkreader.tui.link_dialog import StatusDialog
+
         annotation = self._require_annotation()
         if annotation is None:
             return
@@ -236,6 +242,8 @@ class AnnotationEditing(PaneScreen):
         )
 
     def action_link(self) -> None:
+        from nkreader.tui.link_dialog import LinkTypeDialog
+
         source = self.session.link_source
         if source is None:
             self.app.bell()

@@ -20,7 +20,6 @@ from nkreader.services import StoreError
 from nkreader.services.annotators import marks_per_annotator
 from nkreader.tui.annotation_editing import AnnotationEditing
 from nkreader.tui.annotator_filter import AnnotatorFilter, Whose
-from nkreader.tui.link_dialog import ChoiceDialog
 from nkreader.tui.modal import push_modal
 from nkreader.tui.safe import excerpt, safe_text
 
@@ -65,6 +64,8 @@ class AnnotatorActions(AnnotationEditing):
     """Whose marks are shown: the picker, the compare picker, and showing the choice."""
 
     def action_whose_marks(self) -> None:
+        from nkreader.tui.link_dialog import ChoiceDialog
+
         try:
             everywhere = marks_per_annotator(self.library)
         except StoreError as exc:
@@ -94,6 +95,8 @@ class AnnotatorActions(AnnotationEditing):
         )
 
     def _ask_compare(self, here: dict[str | None, int], everywhere: dict[str | None, int]) -> None:
+        from nkreader.tui.link_dialog import ChoiceDialog
+
         current = self.session.annotator_filter
         people = others(current.me, everywhere)
         choices: list[tuple[str, str, AnnotatorFilter]] = [

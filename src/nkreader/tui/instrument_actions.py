@@ -10,7 +10,7 @@ The entity whose mentions are shown stays chosen from article to article, until 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from textual.binding import Binding, BindingType
 from textual.widgets import Input
@@ -23,16 +23,14 @@ from nkreader.services import revisions as revision_service
 from nkreader.services import sources as source_service
 from nkreader.text.highlights import Highlight
 from nkreader.tui.annotation_editing import AnnotationEditing
-from nkreader.tui.entity_dialogs import (
-    CLEAR_GRADE,
-    CredibilityDialog,
-    EntityChoice,
-    EntityDialog,
-    EntityPickDialog,
-)
 from nkreader.tui.instrument_cues import ExtrasCache, RowExtras, extras_for
 from nkreader.tui.modal import push_modal
 from nkreader.tui.safe import excerpt, safe_text
+
+if TYPE_CHECKING:
+    from nkreader.tui.entity_dialogs import EntityChoice
+
+# The dialogs are imported when a key opens one: the first screen needs none of them.
 
 __all__ = ["INSTRUMENT_ACTIONS", "INSTRUMENT_BINDINGS", "InstrumentActions"]
 
@@ -145,6 +143,8 @@ class InstrumentActions(AnnotationEditing):
     # ------------------------------------------------------------------ credibility
 
     def action_grade_credibility(self) -> None:
+        from nkreader.tui.entity_dialogs import CLEAR_GRADE, CredibilityDialog
+
         annotation = self._require_annotation()
         if annotation is None:
             return
@@ -205,6 +205,8 @@ class InstrumentActions(AnnotationEditing):
     # ------------------------------------------------------------------ entities
 
     def action_entity_from_selection(self) -> None:
+        from nkreader.tui.entity_dialogs import EntityDialog
+
         if not self.ensure_text_current():
             return
         selection = self.reader.selection
@@ -264,6 +266,8 @@ class InstrumentActions(AnnotationEditing):
         self.notify(safe_text(message), markup=False, timeout=4)
 
     def action_entity_mentions(self) -> None:
+        from nkreader.tui.entity_dialogs import EntityPickDialog
+
         if self.mention_entity is not None:
             name = self.mention_entity.name
             self.mention_entity = None

@@ -18,6 +18,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.widgets import Input, Static
 
 from nkreader.domain import Annotation, Article, ArticleSummary, LinkView
@@ -102,7 +103,7 @@ class MainScreen(InstrumentActions, SuggestionActions, StoreSync, MarkBounds, An
                 yield Static("Library", classes="pane-title", id="library-title")
                 yield LibraryPane(id="library")
             with Vertical(id="reader-pane"):
-                yield WelcomePanel(id="welcome")
+                yield WelcomePanel(id="welcome", deferred=True)
                 yield ReaderPane(id="reader-box")
             with Vertical(id="annotations-pane"):
                 yield Static("Annotations", classes="pane-title", id="annotations-title")
@@ -123,13 +124,17 @@ class MainScreen(InstrumentActions, SuggestionActions, StoreSync, MarkBounds, An
         if self.has_class("-empty"):
             # Nothing to read yet: focus the welcome panel's button, so the footer offers
             # importing rather than reading keys that have nothing to act on.
-            self.call_after_refresh(self.query_one("#welcome-import-samples").focus)
+            self.call_after_refresh(self._focus_welcome)  # its button is being mounted now
         else:
             self._restore_last_session()
         self.set_interval(5.0, self._save_position)
         self._seen_version = self.library.change_token()
         shared = getattr(self.library, "shared", False)
         self.set_interval(SHARED_POLL_SECONDS if shared else CHANGE_POLL_SECONDS, self.poll_changes)
+
+    def _focus_welcome(self) -> None:
+        with contextlib.suppress(NoMatches):  # a library filled meanwhile has no welcome to focus
+            self.query_one("#welcome-import-samples").focus()
 
     def _restore_last_session(self) -> None:
         """The panes as they were left, and the article last open (at its saved cursor), if it is still
@@ -161,6 +166,8 @@ class MainScreen(InstrumentActions, SuggestionActions, StoreSync, MarkBounds, An
         pane.set_articles(rows)
         with contextlib.suppress(StoreError):  # the marks wait for the next refresh; the rows matter
             pane.set_unread(self.read_state.unread_ids())
+        if not rows:
+            self.query_one(WelcomePanel).ensure_content()
         self.set_class(not rows, "-empty")
         title = self.query_one("#library-title", Static)
         title.update(Text(f"Library · {len(rows)} article{'s' if len(rows) != 1 else ''}"))
