@@ -16,7 +16,7 @@ import pytest
 from nkreader.domain import Annotation, Kind
 from nkreader.services import sources as source_service
 from nkreader.services.importing import import_paths
-from nkreader.services.library import Library
+from nkreader.services.library import InvalidSpan, Library
 from nkreader.store.bulk import add_annotations
 from nkreader.tui import annotation_rows
 from nkreader.tui.annotation_list import AnnotationList
@@ -144,12 +144,16 @@ def test_extras_are_asked_again_after_any_commit_and_kept_across_a_new_mark(
     assert cache.reads == 2
 
 
+def _mark(i: int, name: str) -> Annotation:
+    return Annotation(id=i, uuid=name, article_id=1, kind=Kind.CLAIM, start=i, end=i + 1, exact="x")
+
+
 def _rows(*names: str) -> list[Row]:
     return [_ROWS[name] for name in names]
 
 
 _ROWS = {
-    name: Row(Annotation(id=i, uuid=name, article_id=1, kind=Kind.CLAIM, start=i, end=i + 1, exact="x"), None, n)
+    name: Row(_mark(i, name), None, n)
     for i, (name, n) in enumerate([("a", 2), ("b", 3), ("c", 2), ("d", 2), ("e", 3)])
 }
 
@@ -171,3 +175,22 @@ def test_the_lines_a_change_redraws(old: str, new: str, expected: tuple[int, int
     if old == "abcd" and new == "abdd":
         new_rows[2] = Row(_ROWS["c"].annotation, None, 2)  # "c" changed, same height
     assert changed_lines(old_rows, row_tops(old_rows), new_rows, row_tops(new_rows)) == expected
+
+
+def test_a_mark_quotes_the_text_on_screen_only_while_the_store_holds_that_text(
+    library: Library, tmp_path: Path
+) -> None:
+    article_id, body = _long_article(tmp_path, library)
+    article = library.article(article_id)
+    start = body.index(_sentence(10, 4))
+    end = start + len(_sentence(10, 4))
+    plain = library.annotate(article_id, Kind.CLAIM, start, end)
+    shown = library.annotate(article_id, Kind.QUOTE, start, end, shown=(article.content_hash, body))
+    assert (shown.exact, shown.prefix, shown.suffix) == (plain.exact, plain.prefix, plain.suffix)
+    # a text the store no longer holds (another hash): the quote is the stored text's
+    stale = library.annotate(article_id, Kind.POLICY, start, end, shown=("0" * 64, "x" * len(body)))
+    assert (stale.exact, stale.prefix, stale.suffix) == (plain.exact, plain.prefix, plain.suffix)
+    with pytest.raises(InvalidSpan):
+        library.annotate(
+            article_id, Kind.CLAIM, len(body) - 2, len(body) + 5, shown=(article.content_hash, body)
+        )

@@ -120,6 +120,11 @@ def replace_article_text(
     return article_from_row(row)
 
 
+def article_hash(session: Session, article_id: int) -> str | None:
+    """The stored text's content hash (None: no such article); the body is not read."""
+    return session.scalar(select(ArticleRow.content_hash).where(ArticleRow.id == article_id))
+
+
 def quote_at(
     session: Session, article_id: int, start: int, end: int, context: int
 ) -> tuple[int, str, str, str]:

@@ -256,9 +256,8 @@ class AnnotationList(RowNavigation, can_focus=True):
         index = self._highlighted
         keep = self._rows[index] if index is not None else None
         extras = self.row_extras(items) if self.row_extras is not None else None  # issue 17
-        previous = {row.key: row for row in self._rows}
         old_rows, old_tops, old_marked = self._rows, self._tops, (index, self._hover)
-        self._rows = build_rows(items, links or {}, extras, previous)
+        self._rows = build_rows(items, links or {}, extras, old_rows)
         self._hint = None if self._rows else (empty or EMPTY_HINT)
         self._hover = None
         self._layout()

@@ -165,33 +165,52 @@ def row_order(annotation: Annotation) -> tuple[int, int, int]:
     return (annotation.start, annotation.end, _KIND_ORDER.get(annotation.kind, 0))
 
 
+def _in_row_order(items: list[Annotation]) -> bool:
+    """Whether `items` already are in text order (the session keeps them so): checked without the
+    1,000 key tuples a sort would make (each a young object the garbage collector scans)."""
+    kinds = _KIND_ORDER
+    for a, b in zip(items, items[1:]):
+        if a.start != b.start:
+            if a.start > b.start:
+                return False
+        elif a.end != b.end:
+            if a.end > b.end:
+                return False
+        elif kinds.get(a.kind, 0) > kinds.get(b.kind, 0):
+            return False
+    return True
+
+
 def build_rows(
     items: list[Annotation],
     links: dict[str, list[LinkView]],
     extras: Mapping[str, RowExtras] | None = None,
-    previous: Mapping[tuple[str, str | None], Row] | None = None,
+    previous: list[Row] | None = None,
 ) -> list[Row]:
     """The rows for `items` in text order, each annotation followed by its links (no prompt built).
 
-    `previous` (row key -> the row last time) lends back every row whose annotation (and link) is
-    the very same object with the same extras: an unchanged row costs a lookup, and the list
-    tells the rows that changed by identity (it redraws only their lines)."""
+    `previous` (the rows last shown) lends back every row whose annotation (and link) is the very
+    same object with the same extras: an unchanged row costs a lookup and allocates nothing, and
+    the list tells the rows that changed by identity (it redraws only their lines)."""
     rows: list[Row] = []
     append = rows.append
     extras = extras or {}
-    previous = previous or {}
-    get_extras, get_row, get_links = extras.get, previous.get, links.get
-    for annotation in sorted(items, key=row_order):
+    old = previous or []
+    where = {id(row.annotation): i for i, row in enumerate(old) if row.link is None}
+    get_extras, get_links, get_old = extras.get, links.get, where.get
+    for annotation in items if _in_row_order(items) else sorted(items, key=row_order):
         uuid = annotation.uuid
         more = get_extras(uuid)
-        row = get_row((uuid, None))
+        at = get_old(id(annotation))
+        row = old[at] if at is not None else None
         if row is None or row.annotation is not annotation or (row.extras is not more and row.extras != more):
             row = Row(annotation, None, annotation_lines(annotation, more), more)
         append(row)
         for view in get_links(uuid, ()):
-            row = get_row((uuid, view.link.uuid))
-            if row is None or row.annotation is not annotation or row.link is not view:
-                row = Row(annotation, view, 1)
+            at = at + 1 if at is not None else None
+            row = old[at] if at is not None and at < len(old) else None
+            if row is None or row.link is not view or row.annotation is not annotation:
+                row, at = Row(annotation, view, 1), None
             append(row)
     return rows
 

@@ -11,6 +11,7 @@ Nothing here imports Textual.
 
 from __future__ import annotations
 
+from bisect import insort
 from dataclasses import replace
 
 from nkreader.domain import (
@@ -47,6 +48,10 @@ def follow_offset(old: str, new: str, offset: int) -> int:
         if found:
             return min(found, key=lambda i: abs(i - offset))
     return min(offset, len(new))
+
+
+def _text_order(annotation: Annotation) -> tuple[int, int, int]:
+    return (annotation.start, annotation.end, annotation.id or 0)
 
 
 def _orphaned(annotation: Annotation) -> bool:
@@ -96,6 +101,7 @@ class ArticleSession:
         """The filter `_plain` was built with (other filter: other highlights)."""
         self._plain_count = 0
         """How many annotations `_plain` was built from."""
+        self._tallied: tuple[list[Annotation], int, dict[Kind, int], dict[str | None, int]] | None = None
 
     # ------------------------------------------------------------------ opening
 
@@ -169,10 +175,22 @@ class ArticleSession:
 
     def by_author(self) -> dict[str | None, int]:
         """How many of the open article's marks each annotator made."""
-        counts: dict[str | None, int] = {}
-        for annotation in self.annotations:
-            counts[annotation.author] = counts.get(annotation.author, 0) + 1
-        return counts
+        return dict(self._tally()[1])
+
+    def _tally(self) -> tuple[dict[Kind, int], dict[str | None, int]]:
+        """Marks per kind and per annotator, counted once per list of annotations: the status
+        line asks after every key, and 1,000 marks are not counted again for a cursor move."""
+        annotations = self.annotations
+        kept = self._tallied
+        if kept is not None and kept[0] is annotations and kept[1] == len(annotations):
+            return kept[2], kept[3]
+        kinds = {k: 0 for k in Kind}
+        authors: dict[str | None, int] = {}
+        for annotation in annotations:
+            kinds[annotation.kind] += 1
+            authors[annotation.author] = authors.get(annotation.author, 0) + 1
+        self._tallied = (annotations, len(annotations), kinds, authors)
+        return kinds, authors
 
     def highlights(self) -> list[Highlight]:
         """What the reader draws: every placed annotation, the current one outlined.
@@ -191,14 +209,19 @@ class ArticleSession:
             or self._plain_filter != whose
             or self._plain_count != len(annotations)  # the same list, grown or shrunk in place
         ):
-            kept = {h.key: h for h in self._plain[1]} if self._plain is not None else {}
+            # last time's highlight of each mark, found by uuid in last time's list, is kept when
+            # it still fits (no dict of 1,000 made for it: the old index is the lookup)
+            old_plain, old_where = (self._plain[1], self._plain[2]) if self._plain is not None else ([], {})
             plain: list[Highlight] = []
             where: dict[str, int] = {}
+            orphaned = AnchorState.ORPHANED
+            compare = not whose.shows_all
             for a in whose.shown(annotations):  # the annotator filter: only the marks it admits
-                if _orphaned(a):
+                if a.anchor_state is orphaned:
                     continue
-                other = whose.is_other(a)  # compare mode: the other person's, in their own style
-                found = kept.get(a.uuid)
+                at = old_where.get(a.uuid)
+                found = old_plain[at] if at is not None else None
+                other = compare and whose.is_other(a)  # compare mode: the other's, in their style
                 if (
                     found is None
                     or found.start != a.start
@@ -233,10 +256,7 @@ class ArticleSession:
         return out
 
     def counts(self) -> dict[Kind, int]:
-        counts = {k: 0 for k in Kind}
-        for annotation in self.annotations:
-            counts[annotation.kind] += 1
-        return counts
+        return dict(self._tally()[0])
 
     def summary(self) -> ArticleSummary | None:
         """The library row of the open article, with counts as the session holds them."""
@@ -333,10 +353,11 @@ class ArticleSession:
     def apply_stored(self, annotation: Annotation, *, gone: bool = False) -> None:
         """Hold one annotation as the store now does (created, edited or deleted), without
         re-reading the article's other annotations; the link cache follows."""
+        # The list is in text order (start, end, id): the stored one is put in its place by
+        # bisection, not by sorting 1,000 marks again (a key tuple each: young objects to collect).
         others = [a for a in self.annotations if a.uuid != annotation.uuid]
         if not gone:
-            others.append(annotation)
-            others.sort(key=lambda a: (a.start, a.end, a.id or 0))
+            insort(others, annotation, key=_text_order)
         if gone:
             # Its links went with it: drop them here and under the annotations they pointed at.
             self.links.pop(annotation.uuid, None)
@@ -368,7 +389,10 @@ class ArticleSession:
         mark is taken back at once and TextMoved says so.
         """
         assert self.article is not None and self.article.id is not None
-        created = self.library.annotate(self.article.id, kind, start, end)
+        article = self.article
+        created = self.library.annotate(
+            self.article.id, kind, start, end, shown=(article.content_hash, article.body)
+        )
         if created.exact != self.body[start:end]:
             self.library.delete(created.uuid)
             raise TextMoved("the article's text changed before the mark was stored")

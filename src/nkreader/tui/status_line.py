@@ -72,6 +72,7 @@ class StatusLine(Static):
         super().__init__(id=id)
         self._pending = False
         self._source: Callable[[], Text] | None = None
+        self._shown: Text | None = None
         self.messages = MessageBoard()
 
     def show_message(self, text: str, *, title: str = "", severity: str = "information",
@@ -103,6 +104,9 @@ class StatusLine(Static):
             text.truncate(room, overflow="ellipsis")
             text.append(" │ ", style="dim")
             text.append_text(message)
+        if text == self._shown:
+            return  # the same words (the redraw after a key's message): nothing to draw again
+        self._shown = text
         self.update(text, layout=False)
 
 
