@@ -102,21 +102,35 @@ class FirstRead:
             rows = connection.execute(_LIST_SQL).fetchall()
         finally:
             connection.execute("COMMIT")
+        # Equal values are shared (one datetime per import batch, one str per source): the list
+        # keeps 10,000 of these for the whole session.
+        times: dict[str, datetime] = {}
+        dates: dict[str, date] = {}
+        names: dict[str | None, str | None] = {}
         get = counts.get
-        zero = dict.fromkeys(_KINDS, 0)
-        return [
-            ArticleSummary(
-                id,
-                uuid,
-                title,
-                source,
-                None if published is None else date.fromisoformat(published),
-                datetime.fromisoformat(imported_at).replace(tzinfo=UTC),
-                get(id) or zero.copy(),
-                language,
+        summaries = []
+        for id, uuid, title, source, published, imported_at, language in rows:
+            when = times.get(imported_at)
+            if when is None:
+                when = times[imported_at] = datetime.fromisoformat(imported_at).replace(tzinfo=UTC)
+            day = None
+            if published is not None:
+                day = dates.get(published)
+                if day is None:
+                    day = dates[published] = date.fromisoformat(published)
+            summaries.append(
+                ArticleSummary(
+                    id,
+                    uuid,
+                    title,
+                    names.setdefault(source, source),
+                    day,
+                    when,
+                    get(id) or dict.fromkeys(_KINDS, 0),
+                    names.setdefault(language, language),
+                )
             )
-            for id, uuid, title, source, published, imported_at, language in rows
-        ]
+        return summaries
 
     def unread_ids(self) -> set[int]:
         """`store.feeds.unread_ids`."""
