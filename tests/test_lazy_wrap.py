@@ -13,9 +13,10 @@ from textual.geometry import Region
 
 from nkreader.domain import Kind
 from nkreader.text import layout as layout_module
+from nkreader.text import navigation
 from nkreader.text.layout import WrapLayout
 from nkreader.text.wrap import wrap_offsets
-from nkreader.tui import reader as reader_module
+from nkreader.tui import reader_scroll as reader_module
 from nkreader.tui.reader import GUTTER, Highlight, ReaderView
 
 PARAGRAPHS = [
@@ -43,8 +44,14 @@ def mixed_body(rng: random.Random, rows: int) -> str:
     return "\n".join(rng.choice(PARAGRAPHS) * rng.randint(1, 4) for _ in range(rows))
 
 
-@pytest.mark.parametrize("seed", range(6))
+def line_holding(expected: list[tuple[int, int]], offset: int) -> int:
+    return max(i for i, (a, _) in enumerate(expected) if a <= offset)
+
+
+@pytest.mark.parametrize("seed", range(8))
 def test_every_answer_is_the_full_wraps_in_any_order(monkeypatch: pytest.MonkeyPatch, seed: int) -> None:
+    """Lines are asked for in a random order (chunks wrapped here and there, estimates between):
+    each answer about text is a full wrap's, and moves by lines count exactly."""
     monkeypatch.setattr(layout_module, "CHUNK_CHARS", 300)  # many chunks in a small body
     rng = random.Random(seed)
     body = mixed_body(rng, 120)
@@ -53,34 +60,33 @@ def test_every_answer_is_the_full_wraps_in_any_order(monkeypatch: pytest.MonkeyP
     layout = WrapLayout(body)
     layout.wrap(width)
     assert layout.wrapped_lines == 0 < layout.line_count
-    seen: dict[int, tuple[int, int]] = {}
     for _ in range(300):
-        line = rng.randrange(len(expected) + 3)
         offset = rng.randrange(len(body) + 1)
+        want = line_holding(expected, offset)
         match rng.randrange(6):
             case 0:
-                assert layout.vline_of(offset) == max(i for i, (a, _) in enumerate(expected) if a <= offset)
+                assert layout.line_span(layout.vline_of(offset)) == expected[want]
             case 1:
-                assert layout.has_line(line) == (line < len(expected))
-                if line < len(expected):
-                    seen[line] = layout.line_span(line)
-                    assert seen[line] == expected[line]
+                lines = rng.randint(-60, 60)
+                target = max(0, min(len(expected) - 1, want + lines))
+                moved = navigation.vertical(layout, offset, lines, 0)
+                assert moved.offset == expected[target][0]
             case 2:
-                last = min(line, len(expected) - 1)
-                ends_row = last + 1 == len(expected) or expected[last + 1][0] != expected[last][1]
-                assert layout.offset_at(line, 0) == expected[last][0]
-                assert layout.is_last_of_row(last) == ends_row
+                line = layout.vline_of(offset)
+                ends_row = want + 1 == len(expected) or expected[want + 1][0] != expected[want][1]
+                assert layout.offset_at(line, 0) == expected[want][0]
+                assert layout.is_last_of_row(line) == ends_row
             case 3:
-                top = min(line, len(expected) - 1)
-                bottom = min(top + 5, len(expected)) - 1
-                assert layout.span_of_lines(top, 5) == (expected[top][0], expected[bottom][1])
+                bottom = min(want + 5, len(expected)) - 1
+                assert layout.span_of_lines(layout.vline_of(offset), 5) == (expected[want][0], expected[bottom][1])
             case 4:
-                layout.wrap_more(200)
+                layout.wrap_more(offset)
             case _:
-                for known, span in seen.items():  # a line keeps its number once it is wrapped
-                    assert layout.line_span(known) == span
+                moved, _step = navigation.page(layout, offset, rng.random() < 0.5, 7, None)
+                assert layout.snap(moved.offset) == moved.offset
     assert layout.vl_start == [a for a, _ in expected] and layout.vl_end == [b for _, b in expected]
     assert layout.complete and layout.line_count == len(expected)
+    assert [layout.vline_of(a) for a, _ in expected] == list(range(len(expected)))
 
 
 class ReaderApp(App[None]):
@@ -140,39 +146,72 @@ async def test_opening_a_long_article_wraps_the_first_screen_only_and_g_draws_th
 
         await pilot.press("G")
         assert reader.cursor == len(body)
-        assert layout.complete and reader.virtual_size.height == len(expected)
+        assert layout.wrapped_lines < len(expected) // 10  # the end, not all the text before it
         height = reader.scrollable_content_region.height
-        top = len(expected) - height
-        assert int(reader.scroll_offset.y) == top
+        top = len(expected) - height  # in the full wrap's numbering
         assert rows_of(reader) == [shown[a:b].rstrip() for a, b in expected[top:]]
-        line = next(i for i, (a, b) in enumerate(expected) if a <= end_mark < b)
-        x = GUTTER + layout.x_of(end_mark, line)
+        line = line_holding(expected, end_mark)
+        x = GUTTER + layout.x_of(end_mark, layout.vline_of(end_mark))
         policy = reader.get_component_styles("reader--policy").background.rich_color
         assert style_at(reader, line - top, x).bgcolor == policy  # the mark's first character
         assert style_at(reader, line - top, x - 1).bgcolor != policy  # and not the one before it
 
-        await pilot.press("pageup")
-        y = int(reader.scroll_offset.y)
-        assert y == top - (height - 1)
-        assert rows_of(reader) == [shown[a:b].rstrip() for a, b in expected[y : y + height]]
+        for _ in range(3):  # up into text not wrapped yet: the lines just above, not a guess
+            await pilot.press("pageup")
+            top -= height - 1
+            assert rows_of(reader) == [shown[a:b].rstrip() for a, b in expected[top : top + height]]
+        for _ in range(height + 2):
+            await pilot.press("k")
+        top = line_holding(expected, reader.cursor)
+        assert rows_of(reader)[0] == shown[slice(*expected[top])].rstrip()
         await pilot.press("g")
         assert reader.cursor == 0 and int(reader.scroll_offset.y) == 0
+        assert rows_of(reader) == [shown[a:b].rstrip() for a, b in expected[:height]]
 
 
-async def test_idle_steps_finish_the_wrap_and_the_height_becomes_exact() -> None:
+async def test_reopening_far_into_a_long_article_wraps_only_around_the_saved_position(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A saved position 85 % into the article: the view shows its lines, and the 85 % before are
+    not wrapped to get there; the mouse wheel up shows the text just above."""
+    monkeypatch.setattr(reader_module, "WRAP_STEP_PAUSE", 3600.0)
+    body = long_article()
+    position = body.index("Short.", len(body) * 85 // 100)
+    app = ReaderApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        reader = app.query_one(ReaderView)
+        reader.focus()
+        reader.load(body, [], cursor=position)
+        await pilot.pause()
+        layout = reader.wrap_layout
+        expected = full_wrap(body, layout.width)
+        shown = layout.display
+        assert layout.wrapped_lines <= 4 * layout_module.CHUNK_CHARS // 20
+        rows = rows_of(reader)
+        top = line_holding(expected, reader.visible_span()[0])
+        assert rows == [shown[a:b].rstrip() for a, b in expected[top : top + len(rows)]]
+        assert any(row.startswith("Short.") for row in rows)
+        for _ in range(30):
+            reader.scroll_to(y=reader.scroll_offset.y - 3, animate=False)  # the wheel, a notch at a time
+            top -= 3
+            await pilot.pause()
+            assert rows_of(reader)[0] == shown[slice(*expected[top])].rstrip()
+
+
+async def test_idle_steps_finish_the_wrap_and_keep_the_text_in_view() -> None:
     body = long_article()
     app = ReaderApp()
     async with app.run_test(size=(80, 24)) as pilot:
         reader = app.query_one(ReaderView)
         reader.load(body, [], cursor=len(body) // 2)
         await pilot.pause()
-        middle = reader.wrap_layout.vline_of(len(body) // 2)
-        assert int(reader.scroll_offset.y) <= middle < int(reader.scroll_offset.y) + 24
-        for _ in range(200):
+        before = rows_of(reader)
+        for _ in range(400):
             if reader.wrap_layout.complete:
                 break
             await pilot.pause(0.05)
         await pilot.pause()
         expected = full_wrap(body, reader.wrap_layout.width)
         assert reader.wrap_layout.complete and reader.virtual_size.height == len(expected)
-        assert reader.wrap_layout.vline_of(len(body) // 2) == middle  # nothing moved under the view
+        assert rows_of(reader) == before  # renumbered above the view, the same text on screen
+        assert int(reader.scroll_offset.y) == line_holding(expected, reader.visible_span()[0])

@@ -7,22 +7,24 @@ position is a code-point offset into the stored body (docs/ARCHITECTURE.md: offs
 indices; terminal columns are not offsets).
 
 The wrap is lazy. Wrapping a 1 MB article at once took 40 % of opening it (35–190 ms), for a
-screen that shows 40 lines. So the body is cut into chunks of whole body lines (about
-`CHUNK_CHARS` characters each), and only a *prefix* of them is wrapped: as far as the lines
-asked for so far (the view, the cursor, a move's target). Every question about an offset or a
-line first extends the prefix far enough to answer it exactly, so the answers are the ones
-a full wrap gives. The lines after the prefix are only counted by an estimate (`line_count`
-is exact lines + that estimate) until `wrap_more` — the reader calls it while idle — or a
-question (`G`, a jump) reaches them. Extending the prefix never renumbers a line already
-wrapped: a visual line's number is final once it exists, so the view, the cursor line and
-the reader's cached strips never move under the widget; only the scrollbar's total changes.
+screen that shows 40 lines — and reopening it at the saved position half-way through must not
+wrap the half before it either. So the body is cut into chunks of whole body lines (about
+`CHUNK_CHARS` characters each); a chunk wraps on its own, and only the chunks asked about are
+wrapped (the view, the cursor, a move's span). A chunk not wrapped yet counts as an estimate
+of its lines, so a line's number is the sum of the counts before it: exact within and between
+wrapped chunks, shifted when a chunk *before* it is wrapped and its estimate corrected. `version`
+moves on with every such correction; the reader keeps the text at the top of its view by offset
+and scrolls to it again when the version moved (the user sees no jump, only the scrollbar
+thumb moving). `wrap_more` wraps the rest in idle steps, so the count becomes exact.
+Questions about a range of lines (a move of n lines, a page) first wrap every chunk between its
+ends (`cover`), so they are answered exactly as a full wrap would.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from itertools import pairwise
+from itertools import accumulate, pairwise
 
 import regex
 
@@ -63,8 +65,8 @@ class WrapLayout:
         self.display = display_text(body)
         self.line_starts: list[int] = [0, *(m.end() for m in re.finditer("\n", body))]
         self.width = 0
-        self._starts: list[int] = []  # the wrapped prefix's visual lines: [start, end) each
-        self._ends: list[int] = []
+        self.version = 0
+        """Moves on whenever lines are renumbered (a chunk before them was wrapped)."""
         # Chunks: runs of whole body lines; chunk i is rows [_chunk_rows[i], _chunk_rows[i + 1]).
         starts, rows = self.line_starts, len(self.line_starts)
         chunk_rows = [0]
@@ -72,16 +74,19 @@ class WrapLayout:
             row = chunk_rows[-1]
             chunk_rows.append(max(row + 1, bisect_left(starts, starts[row] + CHUNK_CHARS, row)))
         self._chunk_rows = chunk_rows
-        self._cells = [self._chunk_cells(i) for i in range(len(chunk_rows) - 1)]
-        self._estimates: list[int] = []
-        self._done = 0  # chunks wrapped
-        self._rest = 0  # estimated visual lines of the chunks not wrapped yet
+        self._chunk_starts = [starts[r] for r in chunk_rows[:-1]]
+        self._cells = [self._chunk_cells(i) for i in range(len(self._chunk_starts))]
+        self._lines: list[tuple[list[int], list[int]] | None] = []  # each chunk's (starts, ends), once wrapped
+        self._counts: list[int] = []  # each chunk's lines: exact once wrapped, else an estimate
+        self._firsts: list[int] = [0]  # the first line of each chunk (and the total, last)
+        self._pending = 0  # chunks not wrapped yet
 
     def _chunk_offsets(self, chunk: int) -> tuple[int, int]:
         """[start, end) of the chunk's text, its last line break excluded."""
         rows = self._chunk_rows
         start = self.line_starts[rows[chunk]]
-        end = self.line_starts[rows[chunk + 1]] - 1 if rows[chunk + 1] < len(self.line_starts) else len(self.body)
+        last = rows[chunk + 1]
+        end = self.line_starts[last] - 1 if last < len(self.line_starts) else len(self.body)
         return start, end
 
     def _chunk_cells(self, chunk: int) -> int:
@@ -101,23 +106,18 @@ class WrapLayout:
     @property
     def complete(self) -> bool:
         """True when every line is wrapped (`line_count` is exact)."""
-        return self._done >= len(self._cells)
+        return self.width > 0 and not self._pending
 
     @property
     def line_count(self) -> int:
-        """How many visual lines there are (0 before the first wrap); an estimate for the part
+        """How many visual lines there are (0 before the first wrap); an estimate for the chunks
         not wrapped yet, exact once `complete`."""
-        return len(self._starts) + self._rest if self.width else 0
+        return self._firsts[-1] if self.width else 0
 
     @property
     def wrapped_lines(self) -> int:
-        """How many visual lines are wrapped so far (the rest of `line_count` is estimated)."""
-        return len(self._starts)
-
-    @property
-    def exact_end(self) -> int:
-        """The offset up to which lines are wrapped (questions below it wrap nothing)."""
-        return self._chunk_offsets(self._done)[0] if not self.complete else len(self.body) + 1
+        """How many visual lines are wrapped so far."""
+        return sum(len(lines[0]) for lines in self._lines if lines is not None)
 
     def wrap(self, width: int) -> bool:
         """Wrap to `width` cells (at least `MIN_WRAP_WIDTH`); False if already wrapped so.
@@ -127,29 +127,25 @@ class WrapLayout:
         if width == self.width:
             return False
         self.width = width
-        self._starts, self._ends, self._done = [], [], 0
         # Greedy wrapping leaves about half a word free at each line's end, and a body line's
         # last visual line is on average a bit over half full.
         per_line = max(1.0, width - 3.0)
         rows = [b - a for a, b in pairwise(self._chunk_rows)]
-        self._estimates = [
-            max(1, round(n * 0.65 + cells / per_line)) for n, cells in zip(rows, self._cells, strict=True)
-        ]
-        self._rest = sum(self._estimates)
+        self._counts = [max(1, round(n * 0.65 + cells / per_line)) for n, cells in zip(rows, self._cells, strict=True)]
+        self._lines = [None] * len(self._counts)
+        self._pending = len(self._counts)
+        self._firsts = [0, *accumulate(self._counts)]
+        self.version += 1
         return True
 
-    def wrap_more(self, chars: int) -> bool:
-        """Wrap about `chars` more characters after the prefix; True when every line is wrapped."""
-        target = self.exact_end + chars
-        while not self.complete and self._chunk_offsets(self._done)[0] < target:
-            self._wrap_chunk()
-        return self.complete
-
-    def _wrap_chunk(self) -> None:
-        chunk, width = self._done, self.width
+    def _wrap_chunk(self, chunk: int) -> None:
+        if self._lines[chunk] is not None:
+            return
         first, last = self._chunk_rows[chunk], self._chunk_rows[chunk + 1]
         start, end = self._chunk_offsets(chunk)
-        starts, ends, line_starts = self._starts, self._ends, self.line_starts
+        starts: list[int] = []
+        ends: list[int] = []
+        line_starts, width = self.line_starts, self.width
         for row, line in zip(range(first, last), self.display[start:end].split("\n"), strict=True):
             base = line_starts[row]
             at = base
@@ -159,46 +155,122 @@ class WrapLayout:
                 at = base + cut
             starts.append(at)
             ends.append(base + len(line))
-        self._rest -= self._estimates[chunk]
-        self._done += 1
+        self._lines[chunk] = (starts, ends)
+        self._pending -= 1
+        if len(starts) != self._counts[chunk]:
+            delta = len(starts) - self._counts[chunk]
+            self._counts[chunk] = len(starts)
+            firsts = self._firsts
+            for i in range(chunk + 1, len(firsts)):
+                firsts[i] += delta
+            if chunk + 1 < len(self._counts):
+                self.version += 1  # the lines after this chunk have new numbers
 
-    def _cover_offset(self, offset: int) -> None:
-        """Wrap until the line showing `offset` is known."""
+    def wrap_more(self, near: int = 0) -> bool:
+        """Wrap one more chunk: the first not wrapped after the one showing offset `near`, else the
+        last before it. True when every line is wrapped."""
+        if not self.width or not self._pending:
+            return not self._pending
+        here = self._chunk_of_offset(near)
+        lines = self._lines
+        after = next((i for i in range(here, len(lines)) if lines[i] is None), None)
+        chunk = after if after is not None else next(i for i in range(here, -1, -1) if lines[i] is None)
+        self._wrap_chunk(chunk)
+        return not self._pending
+
+    def _chunk_of_offset(self, offset: int) -> int:
+        return max(0, bisect_right(self._chunk_starts, offset) - 1)
+
+    def _chunk_of_line(self, line: int) -> int:
+        return max(0, min(bisect_right(self._firsts, line) - 1, len(self._counts) - 1))
+
+    def _locate(self, line: int) -> tuple[list[int], list[int], int] | None:
+        """(starts, ends, index) of visual line `line` in its chunk, wrapping it; None if no such line."""
+        if not self.width or line < 0:
+            return None
+        while True:
+            chunk = self._chunk_of_line(line)
+            lines = self._lines[chunk]
+            if lines is None:
+                self._wrap_chunk(chunk)
+                continue  # the counts may have changed: find the chunk again
+            local = line - self._firsts[chunk]
+            if local >= len(lines[0]):
+                return None  # past the last line
+            return lines[0], lines[1], local
+
+    def cover(self, first: int, last: int) -> None:
+        """Wrap every chunk from the one showing line `first` to the one showing line `last`
+        (numbered as now), so that lines between them are counted exactly from either end.
+        Callers that hold a line number wrapped above re-read it afterwards (`version`)."""
         if not self.width:
             return
-        if offset >= len(self.body):
-            while not self.complete:
-                self._wrap_chunk()
-            return
-        while not self.complete and offset >= self._chunk_offsets(self._done)[0]:
-            self._wrap_chunk()
+        low, high = self._chunk_of_line(max(0, first)), self._chunk_of_line(max(0, last))
+        for chunk in range(low, high + 1):
+            self._wrap_chunk(chunk)
 
-    def _cover_line(self, line: int) -> None:
-        """Wrap until visual line `line` is known (or every line is)."""
-        while line >= len(self._starts) and not self.complete and self.width:
-            self._wrap_chunk()
+    def cover_around(self, offset: int, before: int, after: int) -> int:
+        """Wrap the lines from `before` lines above the one showing `offset` to `after` below it;
+        returns that line's number (stable: wrapping again would not move it)."""
+        while True:
+            version = self.version
+            line = self.vline_of(offset)
+            self.cover(line - before, line + after)
+            if self.version == version:
+                return line
 
     def has_line(self, line: int) -> bool:
         """True if visual line `line` exists."""
-        self._cover_line(line)
-        return 0 <= line < len(self._starts)
+        return self._locate(line) is not None
 
     def line_span(self, line: int) -> tuple[int, int]:
         """The `[start, end)` offsets visual line `line` shows (it must exist: `has_line`)."""
-        self._cover_line(line)
-        return self._starts[line], self._ends[line]
+        found = self._locate(line)
+        if found is None:
+            raise IndexError(line)
+        starts, ends, local = found
+        return starts[local], ends[local]
+
+    def wrapped_line_starts(self, start: int, end: int) -> list[int]:
+        """Where the wrapped lines showing any of `[start, end]` start (wraps nothing: the lines
+        of chunks not wrapped yet were never drawn)."""
+        found: list[int] = []
+        if not self.width:
+            return found
+        for chunk in range(self._chunk_of_offset(start), self._chunk_of_offset(end) + 1):
+            lines = self._lines[chunk]
+            if lines is None:
+                continue
+            starts = lines[0]
+            low = max(0, bisect_right(starts, start) - 1)
+            high = bisect_right(starts, end)
+            found += starts[low:high]
+        return found
+
+    def vline_if_wrapped(self, offset: int) -> int | None:
+        """The visual line showing `offset` if its chunk is wrapped, else None (wraps nothing)."""
+        if not self.width:
+            return None
+        chunk = self._chunk_of_offset(offset)
+        lines = self._lines[chunk]
+        if lines is None:
+            return None
+        return self._firsts[chunk] + max(0, bisect_right(lines[0], offset) - 1)
 
     @property
     def vl_start(self) -> list[int]:
         """Where every visual line starts (wraps the whole body: for tests and tools)."""
-        self._cover_offset(len(self.body))
-        return self._starts
+        return [s for lines in self._all() for s in lines[0]]
 
     @property
     def vl_end(self) -> list[int]:
         """Where every visual line ends (wraps the whole body: for tests and tools)."""
-        self._cover_offset(len(self.body))
-        return self._ends
+        return [e for lines in self._all() for e in lines[1]]
+
+    def _all(self) -> list[tuple[list[int], list[int]]]:
+        for chunk in range(len(self._lines)):
+            self._wrap_chunk(chunk)
+        return [lines for lines in self._lines if lines is not None]
 
     # ------------------------------------------------------------------ offsets and lines
 
@@ -212,13 +284,24 @@ class WrapLayout:
 
     def vline_of(self, offset: int) -> int:
         """The visual line that shows `offset` (0 before the first wrap)."""
-        self._cover_offset(offset)
-        return max(0, bisect_right(self._starts, offset) - 1)
+        if not self.width:
+            return 0
+        chunk = self._chunk_of_offset(offset)
+        self._wrap_chunk(chunk)
+        return self.vline_if_wrapped(offset) or 0
+
+    def _clamped(self, line: int) -> tuple[list[int], list[int], int]:
+        """Visual line `line` or, past the end, the last one (before: the first)."""
+        found = self._locate(max(0, line))
+        while found is None:
+            found = self._locate(self.line_count - 1)
+        return found
 
     def is_last_of_row(self, line: int) -> bool:
         """True if visual line `line` ends its body line (is not continued by a wrap)."""
-        self._cover_line(line + 1)
-        return line + 1 >= len(self._starts) or self._starts[line + 1] != self._ends[line]
+        starts, ends, local = self._clamped(line)
+        # a chunk holds whole body lines: its last visual line always ends one
+        return local + 1 >= len(starts) or starts[local + 1] != ends[local]
 
     def line_end(self, line: int) -> int:
         """The last cursor position on a visual line (a wrapped line's end shows on the next)."""
@@ -233,10 +316,9 @@ class WrapLayout:
 
     def offset_at(self, line: int, x: int) -> int:
         """The offset drawn at cell `x` of visual line `line` (both clamped)."""
-        self._cover_line(line)
-        line = max(0, min(line, len(self._starts) - 1))
-        start, end = self._starts[line], self._ends[line]
-        limit = self.line_end(line)
+        starts, ends, local = self._clamped(line)
+        start, end = starts[local], ends[local]
+        limit = end if local + 1 >= len(starts) or starts[local + 1] != end else segment.prev_grapheme(self.body, end)
         if x <= 0 or start == end:
             return start
         text = self.display[start:end]
@@ -253,10 +335,13 @@ class WrapLayout:
         """Offsets of the first character of line `top` and past the last of `height` lines."""
         if not self.width:
             return 0, 0
-        self._cover_line(top + max(1, height))
-        top = max(0, min(top, len(self._starts) - 1))
-        bottom = min(top + max(1, height), len(self._starts)) - 1
-        return self._starts[top], self._ends[bottom]
+        starts, _, local = self._clamped(top)
+        start = starts[local]
+        bottom = self._locate(top + max(1, height) - 1)  # (wraps only after `top`: it keeps its number)
+        if bottom is None:
+            bottom = self._clamped(self.line_count - 1)
+        _, ends, local = bottom
+        return start, ends[local]
 
     def position_label(self, offset: int) -> str:
         """Where `offset` is, for a status line: ``"ln 12/340 · 3%"``."""

@@ -53,10 +53,14 @@ def vertical(layout: WrapLayout, cursor: int, lines: int, goal_x: int | None) ->
     """`lines` visual lines down (negative: up), aiming at column `goal_x` (else the cursor's)."""
     if not layout.wrapped:
         return Move(cursor, goal_x)
-    line = layout.vline_of(cursor)
+    while True:  # wrap every chunk between the two lines, until that renumbers nothing more
+        version = layout.version
+        line = layout.vline_of(cursor)
+        layout.cover(line + min(0, lines), line + max(0, lines))
+        if layout.version == version:
+            break
     if goal_x is None:
         goal_x = layout.x_of(cursor, line)
-    layout.has_line(line + lines)  # wraps that far, so the count below is exact up to there
     target = max(0, min(layout.line_count - 1, line + lines))
     return Move(layout.offset_at(target, goal_x), goal_x)
 

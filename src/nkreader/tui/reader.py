@@ -11,7 +11,6 @@ the stored body, the same offsets the annotations are stored with.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from typing import ClassVar, Literal
 
@@ -19,13 +18,13 @@ from rich.style import Style
 from textual import events
 from textual.binding import BindingType
 from textual.cache import LRUCache
-from textual.geometry import Region, Size
+from textual.geometry import Region
 from textual.message import Message
 from textual.strip import Strip
 
 from nkreader.text import motions, navigation, segment
 from nkreader.text.highlights import Highlight, HighlightIndex
-from nkreader.text.layout import CHUNK_CHARS, WrapLayout
+from nkreader.text.layout import WrapLayout
 from nkreader.text.navigation import Direction
 from nkreader.tui.reader_bindings import READER_BINDINGS
 from nkreader.tui.reader_motions import ReaderMotions
@@ -40,10 +39,6 @@ from nkreader.tui.reader_render import (
 
 __all__ = ["GUTTER", "Direction", "Highlight", "ReaderView"]
 
-WRAP_STEP_SECONDS = 0.004
-"""How long one idle step after a load wraps (a key that comes meanwhile waits at most that long)."""
-WRAP_STEP_PAUSE = 0.02
-"""Seconds between idle steps, so keys and frames go first."""
 
 
 class ReaderView(ReaderMotions, can_focus=True, inherit_bindings=False):
@@ -99,13 +94,12 @@ class ReaderView(ReaderMotions, can_focus=True, inherit_bindings=False):
         self._goal_x: int | None = None  # sticky column (cells) for up/down
         self._index = HighlightIndex()
         self._generation = 0  # bumped when the highlights change
-        self._strips: LRUCache[int, Strip] = LRUCache(1024)
+        self._strips: LRUCache[int, Strip] = LRUCache(1024)  # by the offset a line starts at: line numbers may change
         self._styles_key: Style | None = None
         self._styles = LineStyles()
         self._frame_cursor_line = -1
         self._frame_selection: tuple[int, int] | None = None
         self._frame_width = 0
-        self._wrap_scheduled = False
 
     # ------------------------------------------------------------------ public API
 
@@ -172,6 +166,7 @@ class ReaderView(ReaderMotions, can_focus=True, inherit_bindings=False):
         had_selection = self.selection is not None
         self._layout = WrapLayout(body)
         self._top_anchor = None
+        self._top_offset = None
         self._anchor, self._selecting, self._goal_x = None, False, None
         self._cursor = self._layout.snap(cursor)
         self._index_highlights(highlights)
@@ -286,20 +281,15 @@ class ReaderView(ReaderMotions, can_focus=True, inherit_bindings=False):
         if selection != old_selection or self._selecting != old_mode:
             self.post_message(self.SelectionChanged(self, selection))
 
-    @property
-    def _top(self) -> int:
-        return int(self.scroll_offset.y)
-
-    @property
-    def _height(self) -> int:
-        return self.scrollable_content_region.height
-
     def _scroll_into_view(self, how: Literal["nearest", "center"]) -> bool:
         """Scroll so the cursor's line is on screen; True if the view moved."""
         if not self._layout.wrapped or self._height <= 0:
             return False
-        line, top, height = self.vline_of(self._cursor), self._top, self._height
-        self._sync_height()  # the cursor's line may be past the lines wrapped so far
+        height = self._height
+        line = self._layout.cover_around(self._cursor, height, height)  # the lines it may scroll to
+        self._reanchor()
+        self._sync_height()
+        top = self._top
         if top <= line < top + height:
             return False
         if how == "center":
@@ -317,14 +307,10 @@ class ReaderView(ReaderMotions, can_focus=True, inherit_bindings=False):
     def _redraw_span(self, start: int, end: int) -> None:
         """Drop the kept lines of `[start, end)` and redraw those on screen.
 
-        Only lines already wrapped can be kept or shown: a span past them wraps nothing."""
-        exact_end = self._layout.exact_end
-        if start >= exact_end:
-            return
-        last_offset = min(max(start, end - 1), exact_end - 1)
-        first, last = self.vline_of(start), self.vline_of(last_offset)
-        for line in range(first, last + 1):
-            self._strips.discard(line)
+        Only lines already wrapped can be kept or shown: a span elsewhere wraps nothing."""
+        last_offset = max(start, end - 1)
+        for line_start in self._layout.wrapped_line_starts(start, last_offset):
+            self._strips.discard(line_start)
         self._refresh_offsets(start, last_offset)
 
     def _refresh_offsets(self, start: int, end: int) -> None:
@@ -362,44 +348,16 @@ class ReaderView(ReaderMotions, can_focus=True, inherit_bindings=False):
         self._strips.clear()
         self._sync_height()
         if top_offset is not None:
-            top = self.vline_of(top_offset)
+            top = layout.cover_around(top_offset, 0, self._height)
             self._sync_height()
-            self.scroll_to(y=top, animate=False, force=True)
+            self._scroll_quietly(top)
             self._top_anchor = (top_offset, top)
         self._wrap_rest_later()
         return True
 
-    def _sync_height(self) -> None:
-        """The scroll height is the layout's line count (exact lines + an estimate of the rest).
-
-        Called before the view scrolls (a scroll is clamped to it) and once the wrap is complete:
-        not on each idle step, as a new height costs a layout of the whole screen."""
-        size = Size(self.scrollable_content_region.width, self._layout.line_count)
-        if self.virtual_size != size:
-            self.virtual_size = size
-
-    def _wrap_rest_later(self) -> None:
-        """Wrap the rest of the text in small steps while the app is idle (after the first paint)."""
-        if not self._layout.complete and not self._wrap_scheduled:
-            self._wrap_scheduled = True
-            self.set_timer(WRAP_STEP_PAUSE, self._wrap_step)
-
-    def _wrap_step(self) -> None:
-        self._wrap_scheduled = False
-        layout = self._layout
-        if not layout.wrapped or layout.complete:
-            return
-        deadline = time.perf_counter() + WRAP_STEP_SECONDS
-        while not layout.wrap_more(CHUNK_CHARS) and time.perf_counter() < deadline:
-            pass
-        if layout.complete:
-            self._sync_height()  # the estimate is now the exact count
-        else:
-            self._wrap_rest_later()
-
     def _scroll_after_load(self) -> None:
         self._scroll_pending = False
-        self.scroll_to(0, 0, animate=False, force=True)
+        self._scroll_quietly(0)
         self._scroll_into_view("center")
 
     def on_resize(self, event: events.Resize) -> None:
@@ -424,7 +382,12 @@ class ReaderView(ReaderMotions, can_focus=True, inherit_bindings=False):
 
     def render_lines(self, crop: Region) -> list[Strip]:
         self._prepare_styles()
-        self._frame_cursor_line = self.vline_of(self._cursor) if self.has_focus else -1
+        self._reanchor()
+        layout = self._layout
+        if layout.wrapped:
+            layout.span_of_lines(self._top, self._height)  # the view's lines (from the top down: no renumbering)
+        cursor_line = layout.vline_if_wrapped(self._cursor) if self.has_focus else None
+        self._frame_cursor_line = -1 if cursor_line is None else cursor_line
         self._frame_selection = self.selection
         self._frame_width = self.scrollable_content_region.width
         return super().render_lines(crop)
@@ -440,7 +403,7 @@ class ReaderView(ReaderMotions, can_focus=True, inherit_bindings=False):
         on_selection = selection is not None and selection[0] < end and selection[1] > start
         on_cursor = line == self._frame_cursor_line
         dynamic = on_cursor or on_selection
-        if not dynamic and (strip := self._strips.get(line)) is not None:
+        if not dynamic and (strip := self._strips.get(start)) is not None:
             return strip
         strip = render_visual_line(
             layout,
@@ -452,7 +415,7 @@ class ReaderView(ReaderMotions, can_focus=True, inherit_bindings=False):
             selection=selection if on_selection else None,
         )
         if not dynamic:
-            self._strips[line] = strip
+            self._strips[start] = strip
         return strip
 
     # -------------------------------------------------------------------- focus

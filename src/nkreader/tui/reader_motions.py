@@ -42,10 +42,6 @@ class ReaderMotions(ReaderMouse):
     def selection(self) -> tuple[int, int] | None:
         raise NotImplementedError
 
-    @property
-    def _height(self) -> int:
-        raise NotImplementedError
-
     def select_span(self, start: int, end: int, *, selecting: bool = False) -> None:
         raise NotImplementedError
 
@@ -195,7 +191,8 @@ class ReaderMotions(ReaderMouse):
             self._layout, self._cursor, direction == "page_up", self._height, self._goal_x
         )
         self._goal_x = moved.goal_x
-        self._sync_height()  # the page may reach lines wrapped just now
+        self._reanchor()  # the page may have wrapped lines above the view
+        self._sync_height()
         self.scroll_to(y=self._top + step, animate=False, force=True)
         anchor = self._extend_from() if extend else None
         self._update(moved.offset, anchor, keep_goal=True)

@@ -11,18 +11,18 @@ from typing import Literal
 
 from textual import events
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.timer import Timer
 
 from nkreader.text import segment
 from nkreader.text.highlights import Highlight
 from nkreader.text.layout import WrapLayout
 from nkreader.tui.reader_render import GUTTER
+from nkreader.tui.reader_scroll import ReaderScroll
 
 __all__ = ["ReaderMouse"]
 
 
-class ReaderMouse(ScrollView):
+class ReaderMouse(ReaderScroll):
     """Mouse selection over a `WrapLayout`; `ReaderView` provides the state below."""
 
     _layout: WrapLayout
@@ -52,10 +52,6 @@ class ReaderMouse(ScrollView):
         raise NotImplementedError
 
     @property
-    def _top(self) -> int:
-        raise NotImplementedError
-
-    @property
     def highlights(self) -> tuple[Highlight, ...]:
         raise NotImplementedError
 
@@ -63,14 +59,7 @@ class ReaderMouse(ScrollView):
     def selection(self) -> tuple[int, int] | None:
         raise NotImplementedError
 
-    @property
-    def _height(self) -> int:
-        raise NotImplementedError
-
     def _extend_from(self) -> int:
-        raise NotImplementedError
-
-    def _sync_height(self) -> None:
         raise NotImplementedError
 
     def _update(
