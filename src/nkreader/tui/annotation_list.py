@@ -43,6 +43,7 @@ from nkreader.tui.annotation_rows import (
     row_tops,
 )
 from nkreader.tui.instrument_cues import RowExtras
+from nkreader.tui.steady_scrollbar import SteadyScrollbars
 
 __all__ = [
     "EMPTY_HINT",
@@ -69,7 +70,7 @@ def _index_of(rows: list[Row], key: _Key, near: int) -> int | None:
     return next((i for i, row in enumerate(rows) if row.key == key), None)
 
 
-class AnnotationList(RowNavigation, can_focus=True):
+class AnnotationList(SteadyScrollbars, RowNavigation, can_focus=True):
     """The annotations of the open article, in text order; Enter jumps to the one highlighted.
 
     The widget holds no database state: the app passes :class:`~nkreader.domain.Annotation` objects in

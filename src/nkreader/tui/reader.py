@@ -36,12 +36,13 @@ from nkreader.tui.reader_render import (
     line_styles,
     render_visual_line,
 )
+from nkreader.tui.steady_scrollbar import SteadyScrollbars  # a scrolled line redraws no scrollbar
 
 __all__ = ["GUTTER", "Direction", "Highlight", "ReaderView"]
 
 
 
-class ReaderView(ReaderMotions, can_focus=True, inherit_bindings=False):
+class ReaderView(SteadyScrollbars, ReaderMotions, can_focus=True, inherit_bindings=False):
     """A read-only article view with a grapheme cursor, a selection and kind highlights.
 
     Call `load` with a body (paragraphs separated by a blank line), the highlights to draw and
