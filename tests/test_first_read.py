@@ -146,3 +146,39 @@ def test_a_read_only_library_is_still_refused_by_the_app_start(db_path: Path) ->
             library.close()
     finally:
         db_path.chmod(0o644)
+
+
+async def test_the_app_on_a_deferred_library_opens_marks_and_polls_as_before(
+    db_path: Path, tmp_path: Path
+) -> None:
+    """Keys typed while the store opens behind the painted list act as usual: Enter opens the top
+    article, `c` marks it (stored), and the change poll reloads nothing for the app's own writes."""
+    from nkreader.tui.app import create_app
+
+    _filled(db_path)
+    library = Library.deferred(str(db_path))
+    app = create_app(library, keymap_path=tmp_path / "none.toml")
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("enter")  # at once: the store may still be opening
+            await pilot.pause()
+            screen = app.main
+            article_id = screen.session.article_id
+            assert article_id is not None and library.opened
+            reloads: list[int] = []
+            original = screen.refresh_library
+
+            def counted(keep: int | None = None) -> None:
+                reloads.append(1)
+                original(keep)
+
+            screen.refresh_library = counted  # type: ignore[method-assign]
+            before = len(library.annotations(article_id))
+            await pilot.press("c")
+            await pilot.pause()
+            assert len(library.annotations(article_id)) == before + 1
+            screen.poll_changes()
+            await pilot.pause()
+            assert reloads == []  # the token ran on from the first read's connection
+    finally:
+        library.close()

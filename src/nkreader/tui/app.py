@@ -128,8 +128,10 @@ class NkReaderApp(OrderedKeys, ModalKeyHold):
 
         release_collector()
         # A library opened for the first screen with plain sqlite3 (`Library.deferred`) opens its
-        # store (SQLAlchemy) now, after the list is painted, not at the first key that needs it.
-        self.call_after_refresh(self._open_store)
+        # store (SQLAlchemy: ~0.3 s) now that the list is painted, in a thread so the list takes
+        # keys meanwhile; a call that needs the store before it is open waits for it.
+        if not self.library.opened:
+            self._open_store()
         warnings = self._keymap_warnings
         if self._keymap:
             unknown = unknown_ids(self._keymap, self.known_binding_ids())
@@ -139,11 +141,12 @@ class NkReaderApp(OrderedKeys, ModalKeyHold):
         for warning in warnings:
             self.notify(safe_text(warning), severity="warning", markup=False, timeout=8)
 
+    @work(thread=True, exclusive=True, group="open-store", description="open the library's store")
     def _open_store(self) -> None:
         try:
             self.library.open_store()
         except StoreError as exc:  # the next action that needs the store says so again
-            self.notify(safe_text(exc.message), severity="error", markup=False)
+            self.call_from_thread(self.notify, safe_text(exc.message), severity="error", markup=False)
 
     def on_app_focus(self) -> None:
         """Back from another window: pick up what another process changed meanwhile."""
