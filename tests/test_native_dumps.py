@@ -89,3 +89,25 @@ def test_dumps_is_the_one_record_a_call_layout(document: dict[str, Any]) -> None
 def test_the_encoder_is_the_compact_json_encoder() -> None:
     for value in ["x", TRICKY, 1, 1.5, float("inf"), None, True, [], {}, {"a": [1, {"b": TRICKY}]}]:
         assert native._encode(value) == _encode(value)
+
+
+def test_the_file_written_in_pieces_is_dumps(library, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`export_file` streams `native.iter_dumps` into the file: the bytes of `render`'s text."""
+    from datetime import UTC, datetime
+
+    from conftest import SAMPLES
+    from nkreader.services import exporting
+    from nkreader.services.importing import import_paths
+
+    import_paths(library, [SAMPLES])
+    summary = library.summaries()[0]
+    body = library.article(summary.id).body
+    from nkreader.domain import Kind
+
+    library.annotate(summary.id, Kind.CLAIM, 0, min(20, len(body)), note=TRICKY)
+    monkeypatch.setattr(exporting, "utcnow", lambda: datetime(2026, 12, 2, tzinfo=UTC))
+    target = tmp_path / "out.json"
+    articles, annotations = exporting.export_file(library, target)
+    text = exporting.render(library, "json").text
+    assert target.read_bytes() == text.encode("utf-8")
+    assert (articles, annotations) == (len(library.summaries()), 1)

@@ -6,6 +6,7 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -75,8 +76,8 @@ def export_command(
     refused. On a terminal, characters it would act on are shown as U+FFFD (json escapes them).
     """
     from nkreader.export import native
-    from nkreader.services.exporting import render
-    from nkreader.services.output_files import TargetRefused, library_files, output_target, write_output
+    from nkreader.services.exporting import export_file, render
+    from nkreader.services.output_files import TargetRefused, library_files, output_target
 
     if fmt in INTERCHANGE_FORMATS or (output is not None and output.is_dir()):
         export_interchange(ctx, fmt, output, article_ids, kinds, since, schema=schema)  # issue 17
@@ -93,24 +94,21 @@ def export_command(
             output_target(output, protected=protected)
         except TargetRefused as exc:
             fail(str(exc), EXIT_USAGE)
-    rendered = render(
-        library,
-        fmt,
-        article_ids=article_ids or None,
-        kinds=[Kind(k) for k in kinds] or None,
-        since=since,
-        include_text=not no_text,
-    )
+    filters: dict[str, Any] = {
+        "article_ids": article_ids or None,
+        "kinds": [Kind(k) for k in kinds] or None,
+        "since": since,
+        "include_text": not no_text,
+    }
     if output is None:
+        rendered = render(library, fmt, **filters)
         sys.stdout.write(to_terminal(rendered.text))
         sys.stdout.flush()
         return
-    try:
-        write_output(output, rendered.text, protected=protected)
+    try:  # json is written as it is encoded (export_file), not held as one string first
+        articles, annotations = export_file(library, output, fmt, **filters)
     except TargetRefused as exc:
         fail(str(exc), EXIT_USAGE)
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror or exc}", 1)
-    click.echo(
-        f"exported {rendered.articles} articles, {rendered.annotations} annotations to {output}", err=True
-    )
+    click.echo(f"exported {articles} articles, {annotations} annotations to {output}", err=True)

@@ -259,7 +259,15 @@ def export_native_file(library: Library, target: Path, **filters: Any) -> tuple[
 
 
 def export_file(library: Library, target: Path, fmt: str = "json", **filters: Any) -> tuple[int, int]:
-    """Write the export in `fmt` to `target` atomically; returns (articles, annotations)."""
+    """Write the export in `fmt` to `target` atomically; returns (articles, annotations).
+
+    The native JSON is written as it is encoded (`native.iter_dumps`), an article at a time."""
+    if fmt == "json":
+        document = native_document(library, **filters)
+        articles = document["articles"]
+        protected = library_files(library.database.path)
+        write_output(target, native.iter_dumps(document), protected=protected)
+        return len(articles), sum(len(a["annotations"]) for a in articles)
     rendered = render(library, fmt, **filters)
     write_output(target, rendered.text, protected=library_files(library.database.path))
     return rendered.articles, rendered.annotations

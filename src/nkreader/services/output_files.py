@@ -24,6 +24,7 @@ import secrets
 import stat
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TextIO
 
 __all__ = [
     "TargetRefused",
@@ -110,8 +111,9 @@ def output_target(path: Path, *, protected: Iterable[Path] = ()) -> tuple[Path, 
     raise TargetRefused(f"{path} is {_kind(mode)}, not a file")
 
 
-def write_output(path: Path, text: str, *, protected: Iterable[Path] = ()) -> None:
-    """Write an export to `path` by the rules of this module; raises TargetRefused or OSError."""
+def write_output(path: Path, text: str | Iterable[str], *, protected: Iterable[Path] = ()) -> None:
+    """Write an export to `path` by the rules of this module; raises TargetRefused or OSError.
+    `text` may come in pieces (`native.iter_dumps`), written as they come."""
     real, through = output_target(path, protected=protected)
     if through:
         _write_through(real, text)
@@ -119,12 +121,19 @@ def write_output(path: Path, text: str, *, protected: Iterable[Path] = ()) -> No
         write_atomic(real, text)
 
 
-def _write_through(path: Path, text: str) -> None:
+def _write_through(path: Path, text: str | Iterable[str]) -> None:
     """Write into an existing FIFO or device as it is (no temporary file, no truncation of a
     device's node, nothing replaced)."""
     fd = os.open(path, os.O_WRONLY | getattr(os, "O_CLOEXEC", 0))
     with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+        _write(handle, text)
+
+
+def _write(handle: TextIO, text: str | Iterable[str]) -> None:
+    if isinstance(text, str):
         handle.write(text)
+    else:
+        handle.writelines(text)
 
 
 def backup_target(path: Path, *, protected: Iterable[Path]) -> Path:
@@ -173,7 +182,7 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str | Iterable[str]) -> None:
     """Write to a temporary file beside `path`, then rename: a reader never sees half a file.
 
     The file gets the permissions the user's umask gives new files (or those of the file it
@@ -191,7 +200,7 @@ def write_atomic(path: Path, text: str) -> None:
             continue
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+            _write(handle, text)
             handle.flush()
             with contextlib.suppress(OSError):
                 os.chmod(handle.fileno(), stat.S_IMODE(path.stat().st_mode))
