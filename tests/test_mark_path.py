@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.widgets._toast import Toast
 
 from nkreader.domain import Annotation, Kind
 from nkreader.services import sources as source_service
@@ -24,6 +25,7 @@ from nkreader.tui.annotation_rows import Row, changed_lines, row_tops
 from nkreader.tui.app import create_app
 from nkreader.tui.instrument_cues import ExtrasCache
 from nkreader.tui.reader import ReaderView
+from nkreader.tui.status_line import StatusLine
 
 PARAGRAPHS = 340
 
@@ -62,7 +64,7 @@ async def test_a_mark_among_a_thousand_asks_no_grades_lays_nothing_out_and_build
 ) -> None:
     article_id, body = _long_article(tmp_path, library)
     app = create_app(library, keymap_path=tmp_path / "none.toml")
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:  # toasts as in the real app
         await pilot.press("enter")
         await pilot.pause()
         screen = app.main
@@ -109,6 +111,11 @@ async def test_a_mark_among_a_thousand_asks_no_grades_lays_nothing_out_and_build
         assert grade_reads == []  # the other rows' grades are as they were; a new mark has none
         assert layouts == []  # one more row in the list lays out nothing else on the screen
         assert all(y > 100 for y in scrolled)  # never to the first row and back
+        # "Marked …" is in the status line and kept as a notification, with no (hidden) toast
+        # mounted for it: a mount and its removal each laid the whole screen out again
+        assert any("Marked" in str(n.title) for n in app._notifications)  # type: ignore[attr-defined]
+        assert "Claim: Report 200-3" in str(screen.query_one(StatusLine).render())
+        assert not list(screen.query(Toast))
 
         # another process grades a source: the next change asks the store again
         await pilot.press(")", "c")

@@ -246,6 +246,18 @@ class NkReaderApp(OrderedKeys, ModalKeyHold):
             text = message
         self._show_in_status(safe_text(text), safe_text(title), severity, timeout, retry=True)
 
+    def _refresh_notifications(self) -> None:
+        """Toasts for the notifications, except on the main screen: there each message is in the
+        status line and its toasts are hidden (nkreader.tcss), yet each was mounted and later
+        removed — a layout and a repaint of the whole screen twice per message, the largest part
+        of a `c` on a 1,000-mark article (issue 14). The notifications are kept all the same."""
+        try:
+            if isinstance(self.screen, MainScreen):
+                return
+        except ScreenStackError:
+            pass
+        super()._refresh_notifications()
+
     def _show_in_status(
         self, text: str, title: str, severity: SeverityLevel, timeout: float | None, *, retry: bool
     ) -> None:
