@@ -190,7 +190,8 @@ async def test_reopening_far_into_a_long_article_wraps_only_around_the_saved_pos
         rows = rows_of(reader)
         top = line_holding(expected, reader.visible_span()[0])
         assert rows == [shown[a:b].rstrip() for a, b in expected[top : top + len(rows)]]
-        assert any(row.startswith("Short.") for row in rows)
+        start, end = reader.visible_span()
+        assert start <= reader.cursor == position < end
         for _ in range(30):
             reader.scroll_to(y=reader.scroll_offset.y - 3, animate=False)  # the wheel, a notch at a time
             top -= 3
@@ -198,20 +199,27 @@ async def test_reopening_far_into_a_long_article_wraps_only_around_the_saved_pos
             assert rows_of(reader)[0] == shown[slice(*expected[top])].rstrip()
 
 
-async def test_idle_steps_finish_the_wrap_and_keep_the_text_in_view() -> None:
+async def test_idle_steps_wrap_the_text_after_the_view_and_keep_the_text_in_view() -> None:
+    """The idle steps wrap from the view to the end (so `G` and the scroll height are exact there)
+    and never the text before the view, which would renumber the lines on screen at every step."""
     body = long_article()
     app = ReaderApp()
     async with app.run_test(size=(80, 24)) as pilot:
         reader = app.query_one(ReaderView)
         reader.load(body, [], cursor=len(body) // 2)
         await pilot.pause()
-        before = rows_of(reader)
+        layout = reader.wrap_layout
+        before, version = rows_of(reader), layout.version
         for _ in range(400):
-            if reader.wrap_layout.complete:
+            if layout.wrap_more(len(body)) and not reader._wrap_scheduled:
                 break
             await pilot.pause(0.05)
         await pilot.pause()
-        expected = full_wrap(body, reader.wrap_layout.width)
-        assert reader.wrap_layout.complete and reader.virtual_size.height == len(expected)
-        assert rows_of(reader) == before  # renumbered above the view, the same text on screen
-        assert int(reader.scroll_offset.y) == line_holding(expected, reader.visible_span()[0])
+        expected = full_wrap(body, layout.width)
+        top = line_holding(expected, reader.visible_span()[0])
+        assert layout.wrapped_lines >= len(expected) - top  # every line from the view on
+        assert layout.wrapped_lines < len(expected) * 3 // 4  # not the half before it
+        assert rows_of(reader) == before and layout.version >= version
+        assert reader.virtual_size.height == layout.line_count
+        await pilot.press("G")
+        assert rows_of(reader)[-2:] == [layout.display[a:b].rstrip() for a, b in expected[-2:]]

@@ -15,14 +15,13 @@ of its lines, so a line's number is the sum of the counts before it: exact withi
 wrapped chunks, shifted when a chunk *before* it is wrapped and its estimate corrected. `version`
 moves on with every such correction; the reader keeps the text at the top of its view by offset
 and scrolls to it again when the version moved (the user sees no jump, only the scrollbar
-thumb moving). `wrap_more` wraps the rest in idle steps, so the count becomes exact.
+thumb moving). `wrap_more` wraps what follows a place, in the reader's idle steps.
 Questions about a range of lines (a move of n lines, a page) first wrap every chunk between its
 ends (`cover`), so they are answered exactly as a full wrap would.
 """
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
 from itertools import accumulate, pairwise
 
@@ -63,7 +62,9 @@ class WrapLayout:
     def __init__(self, body: str = "") -> None:
         self.body = body
         self.display = display_text(body)
-        self.line_starts: list[int] = [0, *(m.end() for m in re.finditer("\n", body))]
+        # each line starts one past the previous line's end (C-level sums: 1 MB in ~1 ms)
+        lengths = map((1).__add__, map(len, body.split("\n")))
+        self.line_starts: list[int] = list(accumulate(lengths, initial=0))[:-1]
         self.width = 0
         self.version = 0
         """Moves on whenever lines are renumbered (a chunk before them was wrapped)."""
@@ -167,16 +168,16 @@ class WrapLayout:
                 self.version += 1  # the lines after this chunk have new numbers
 
     def wrap_more(self, near: int = 0) -> bool:
-        """Wrap one more chunk: the first not wrapped after the one showing offset `near`, else the
-        last before it. True when every line is wrapped."""
-        if not self.width or not self._pending:
-            return not self._pending
-        here = self._chunk_of_offset(near)
+        """Wrap the first chunk not wrapped yet from the one showing offset `near` on (wrapping it
+        renumbers nothing at or before `near`). True when every chunk from there on is wrapped."""
+        if not self.width:
+            return True
         lines = self._lines
-        after = next((i for i in range(here, len(lines)) if lines[i] is None), None)
-        chunk = after if after is not None else next(i for i in range(here, -1, -1) if lines[i] is None)
-        self._wrap_chunk(chunk)
-        return not self._pending
+        after = next((i for i in range(self._chunk_of_offset(near), len(lines)) if lines[i] is None), None)
+        if after is None:
+            return True
+        self._wrap_chunk(after)
+        return all(lines[i] is not None for i in range(after + 1, len(lines)))
 
     def _chunk_of_offset(self, offset: int) -> int:
         return max(0, bisect_right(self._chunk_starts, offset) - 1)

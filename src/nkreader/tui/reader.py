@@ -287,8 +287,9 @@ class ReaderView(SteadyScrollbars, ReaderMotions, can_focus=True, inherit_bindin
         if not self._layout.wrapped or self._height <= 0:
             return False
         height = self._height
-        line = self._layout.cover_around(self._cursor, height, height)  # the lines it may scroll to
         self._reanchor()
+        line = self._layout.cover_around(self._cursor, height, height)  # the lines it may scroll to
+        self._reanchor()  # (the text on top is wrapped: this renumbers nothing, `line` holds)
         self._sync_height()
         top = self._top
         if top <= line < top + height:
@@ -358,8 +359,13 @@ class ReaderView(SteadyScrollbars, ReaderMotions, can_focus=True, inherit_bindin
 
     def _scroll_after_load(self) -> None:
         self._scroll_pending = False
-        self._scroll_quietly(0)
-        self._scroll_into_view("center")
+        self._anchoring = True  # (no text to keep on top yet: nothing wrapped at the top for it)
+        try:
+            self.scroll_to(0, 0, animate=False, force=True)
+        finally:
+            self._anchoring = False
+        if not self._scroll_into_view("center"):
+            self._note_top()
 
     def on_resize(self, event: events.Resize) -> None:
         self._strips.clear()  # strips are as wide as the view
@@ -387,6 +393,8 @@ class ReaderView(SteadyScrollbars, ReaderMotions, can_focus=True, inherit_bindin
         layout = self._layout
         if layout.wrapped:
             layout.span_of_lines(self._top, self._height)  # the view's lines (from the top down: no renumbering)
+            if self._top_offset is None:
+                self._note_top()
         cursor_line = layout.vline_if_wrapped(self._cursor) if self.has_focus else None
         self._frame_cursor_line = -1 if cursor_line is None else cursor_line
         self._frame_selection = self.selection

@@ -8,8 +8,9 @@ this base class of `ReaderView` keeps the offset of the text at the top of the v
 version moved, scrolls to that text's new line (`_reanchor`): the user sees the same text; only the
 scrollbar thumb moves. A short scroll up (wheel, drag, PgUp) first wraps what it uncovers and moves
 relative to the text on top, so it shows the lines just above it, not an estimate's guess.
-The scroll height is set before every scroll (a scroll is clamped to it) and when the wrap is
-complete, not on each idle step: a new height costs a layout of the whole screen.
+The scroll height is set before a scroll that needs it (a scroll is clamped to it) and when the idle
+steps have wrapped the text after the view, not on each step: a new height costs a layout of the
+whole screen.
 """
 
 from __future__ import annotations
@@ -74,11 +75,12 @@ class ReaderScroll(ScrollView):
         layout = self._layout
         if layout.version == self._seen_version or not layout.wrapped:
             return
-        if self._top_offset is None:
-            self._note_top()
+        if self._top_offset is None:  # nothing on screen yet: nothing to keep (and nothing to wrap for it)
+            self._seen_version = layout.version
             return
         y = layout.vline_of(self._top_offset)  # its chunk is wrapped: nothing is renumbered
-        self._sync_height()
+        if y > self.max_scroll_y:
+            self._sync_height()  # (not otherwise: a new height is a layout of the whole screen)
         if y != self._top:
             self._scroll_quietly(y)
         else:
@@ -103,7 +105,10 @@ class ReaderScroll(ScrollView):
     # ------------------------------------------------------------------ idle wrapping
 
     def _wrap_rest_later(self) -> None:
-        """Wrap the rest of the text in small steps while the app is idle (after the first paint)."""
+        """Wrap the text after the view in small steps while the app is idle (after the first paint).
+
+        Not the text before it: that would renumber the lines on screen at every step (a repaint
+        each, while the user starts reading); it is wrapped when the view goes there."""
         if not self._layout.complete and not self._wrap_scheduled:
             self._wrap_scheduled = True
             self.set_timer(WRAP_STEP_PAUSE, self._wrap_step)
@@ -114,11 +119,11 @@ class ReaderScroll(ScrollView):
         if not layout.wrapped or layout.complete:
             return
         deadline = time.perf_counter() + WRAP_STEP_SECONDS
-        near = self._top_offset or 0  # first what follows the view, then what precedes it
-        while not layout.wrap_more(near) and time.perf_counter() < deadline:
+        near = self._top_offset or 0
+        while not (done := layout.wrap_more(near)) and time.perf_counter() < deadline:
             pass
         self._reanchor()
-        if layout.complete:
-            self._sync_height()  # the estimate is now the exact count
+        if done:
+            self._sync_height()  # exact from the view to the end
         else:
             self._wrap_rest_later()
