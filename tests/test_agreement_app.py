@@ -52,7 +52,7 @@ async def open_agreement(pilot, app: NkReaderApp, article: int | None) -> Agreem
     await pilot.press("ctrl+t")
     screen = app.screen
     assert isinstance(screen, AgreementScreen)
-    for _ in range(200):
+    for _ in range(600):  # the figures are counted in a worker: up to 30 s on a loaded machine
         if screen.loads:
             break
         await pilot.pause(0.05)
