@@ -114,6 +114,7 @@ async def test_a_mark_among_a_thousand_asks_no_grades_lays_nothing_out_and_build
         # "Marked …" is in the status line and kept as a notification, with no (hidden) toast
         # mounted for it: a mount and its removal each laid the whole screen out again
         assert any("Marked" in str(n.title) for n in app._notifications)  # type: ignore[attr-defined]
+        await pilot.pause(0.2)
         assert "Claim: Report 200-3" in str(screen.query_one(StatusLine).render())
         assert not list(screen.query(Toast))
 

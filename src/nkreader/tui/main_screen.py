@@ -182,11 +182,13 @@ class MainScreen(InstrumentActions, SuggestionActions, StoreSync, MarkBounds, An
 
     def open_article(self, article_id: int, *, cursor: int | None = None) -> None:
         self._save_position()
+        read_at = self.store_state()
         try:
             position = self.session.open(article_id)
         except StoreError as exc:
             self.notify(safe_text(exc.message), severity="error", markup=False)
             return
+        self.text_read_at(read_at)
         article = self.session.article
         remember = getattr(self.app, "remember", None)
         if remember is not None:
