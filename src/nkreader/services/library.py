@@ -107,6 +107,20 @@ class Library:
                 self._database, self._first = database, None
             return self._database
 
+    def warm_reading(self) -> None:
+        """Import and compile what opening an article reads (the table models, the article,
+        annotation, link, speaker and instrument queries), for the thread that opens the store: the
+        first open paid ~100-200 ms for it, the models being defined on first use."""
+        import nkreader.store.instruments
+        import nkreader.store.links
+        import nkreader.store.speakers
+        import nkreader.store.suggestion_rejections  # noqa: F401
+        from nkreader.store.articles import reading_position
+
+        self.annotations(-1)  # no such article: nothing read, the statement compiled and cached
+        with self.database.reading() as session:
+            reading_position(session, -1)
+
     def check_writable(self) -> None:
         """StoreReadOnly or StoreLocked now rather than at the first change (`Database.check_writable`);
         a deferred library was found writable when it was opened."""

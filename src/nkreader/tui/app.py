@@ -145,6 +145,7 @@ class NkReaderApp(OrderedKeys, ModalKeyHold):
     def _open_store(self) -> None:
         try:
             self.library.open_store()
+            self.library.warm_reading()  # so the first article opened does not load them (h-open)
         except StoreError as exc:  # the next action that needs the store says so again
             self.call_from_thread(self.notify, safe_text(exc.message), severity="error", markup=False)
 
