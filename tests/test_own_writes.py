@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 from conftest import SAMPLES
+from nkreader.domain import Kind
 from nkreader.services.importing import import_paths
 from nkreader.services.library import Library
 from nkreader.tui.app import create_app
@@ -79,3 +80,36 @@ async def test_marking_twice_reads_the_stored_text_once(library: Library, tmp_pa
         await pilot.press("c")
         await pilot.pause()
         assert len(reads) == 1  # a foreign commit: the text is compared again
+
+
+async def test_a_change_committed_just_before_the_apps_own_write_is_still_shown(
+    library: Library, tmp_path: Path
+) -> None:
+    """Another process marks after the last poll; this app marks before the next one. Its own
+    write must not make the poll take the other's mark for seen."""
+    import_paths(library, [SAMPLES])
+    app = create_app(library, keymap_path=tmp_path / "none.toml")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.main
+        article = screen.session.article_id
+        assert article is not None
+        screen.poll_changes()  # the token as the app last saw it
+        db = library.database.path
+        assert db is not None
+        other = Library.open(str(db), annotator="ben")
+        try:
+            theirs = other.annotate(article, Kind.CLAIM, 0, 20)
+        finally:
+            other.close()
+        await pilot.press("right", "right", ")", "c")  # this app's own mark, before the next poll
+        await pilot.pause()
+        assert theirs.uuid not in {a.uuid for a in screen.session.annotations}
+        screen.poll_changes()
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if theirs.uuid in {a.uuid for a in screen.session.annotations}:
+                break
+        assert theirs.uuid in {a.uuid for a in screen.session.annotations}
+        assert len([a for a in screen.session.annotations if a.kind is Kind.CLAIM]) == 2

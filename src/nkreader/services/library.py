@@ -229,6 +229,14 @@ class Library:
                 return first.data_version()
         return self.database.data_version()
 
+    def version_before_last_write(self) -> int | None:
+        """`change_token` as this process's last write began (None: no write yet, or the store
+        cannot say). Differing from the token last seen, another process committed before that
+        write: showing the write does not show that change."""
+        if self._first is not None:
+            return None  # the store is not open yet: nothing was written through it
+        return self.database.version_before_last_write
+
     def unread_ids(self) -> set[int]:
         """Articles not read yet (`services.feeds.ReadState` is the use case; this is its read)."""
         first = self._first

@@ -65,6 +65,9 @@ class Database:
         self._version_connection: object | None = None
         self._changes = 0
         self._unigrams: bool | None = None  # whether the CJK character index exists (0016)
+        self.version_before_last_write: int | None = None
+        """`data_version` as this process's last write began, holding the write lock (SQLite):
+        every commit by another process before that write is counted in it, none after."""
 
     @property
     def path(self) -> Path | None:
@@ -143,6 +146,9 @@ class Database:
         with self._guard():
             session, transaction = self._begin_writing()
             with session, transaction:
+                if self._version_connection is not None and self.engine.dialect.name == "sqlite":
+                    # nobody else can commit while this transaction holds the lock
+                    self.version_before_last_write = self.data_version()
                 yield session
                 self._index_pending(session)
 

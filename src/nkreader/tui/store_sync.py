@@ -53,6 +53,11 @@ class StoreSync(AnnotationEditing):
         read the whole stored article again (a 1 MB body per `c` on a large article).
         """
         token = self.library.change_token()
+        before = self.library.version_before_last_write()
+        if before is not None and before != self._seen_version and token != self._seen_version:
+            # another process committed after the last poll and before this app's write: what
+            # is shown does not include it, so the next poll must still re-read
+            return
         if self._text_checked is not None and self._text_checked == self._seen_version:
             self._text_checked = token
         self._seen_version = token
