@@ -37,7 +37,7 @@ def copy_rows(source: Connection, target: Connection, progress: Callable[[str, i
         copied[table.name] = count
     if target.dialect.name == "postgresql":
         _advance_sequences(target)
-    elif unigrams.has_unigrams_on(target):
+    elif unigrams.has_unigrams(target):
         unigrams.index_pending(target)  # a backup opens with its CJK character index complete
     return copied
 

@@ -68,18 +68,13 @@ def match_query(substrings: Iterable[str]) -> str | None:
     return " ".join(f'"{ch}"' for ch in chars) or None
 
 
-def has_unigrams(session: Session) -> bool:
-    """Whether the index exists (SQLite libraries migrated to 0016)."""
-    if session.get_bind().dialect.name != "sqlite":
+def has_unigrams(on: Session | Connection) -> bool:
+    """Whether the index exists (SQLite libraries migrated to 0016), asked on a session or a
+    connection."""
+    dialect = on.get_bind().dialect if isinstance(on, Session) else on.dialect
+    if dialect.name != "sqlite":
         return False
-    return has_unigrams_on(session)
-
-
-def has_unigrams_on(connection: Session | Connection) -> bool:
-    """`has_unigrams` for a session or a connection known to be SQLite's or not."""
-    if isinstance(connection, Connection) and connection.dialect.name != "sqlite":
-        return False
-    found = connection.execute(
+    found = on.execute(
         text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'cjk_unigram_pending'")
     ).first()
     return found is not None
